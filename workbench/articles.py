@@ -1,0 +1,119 @@
+"""Articles: adding normalised text once, where it appeared, and listing with progress."""
+
+from dataclasses import dataclass
+
+from workbench import ids
+from workbench.errors import WorkbenchError
+from workbench.store import Store
+from workbench.text import normalise_body
+from workbench.verdicts import VERDICTS
+
+TITLE_MAX = 200
+
+
+@dataclass
+class Added:
+    """The outcome of adding one article: its row and whether it was new."""
+
+    article: dict
+    new: bool
+    note: str = ""
+
+
+def first_line_title(body: str) -> str:
+    """A title from the first non-empty line of body, shortened to a readable length."""
+    line = next((ln.strip() for ln in body.split("\n") if ln.strip()), "Untitled")
+    return line if len(line) <= TITLE_MAX else line[: TITLE_MAX - 1].rstrip() + "…"
+
+
+def add_article(store: Store, body: str, *, reviewer_id: str, title: str | None = None,
+                url: str | None = None, publisher: str | None = None, author: str | None = None,
+                published: str | None = None, source_kind: str = "text",
+                encoding: str | None = None, source: str = "text") -> Added:
+    """Store an article once (its id comes from its text); a known text only gains a new URL."""
+    body = normalise_body(body, source=source)
+    article_id = ids.article_id(body)
+    with store.transaction():
+        existing = store.get("articles", article_id)
+        if existing is not None:
+            if existing["deleted_at"]:
+                store.update("articles", article_id, deleted_at=None)
+            note = "already in the database"
+            if url and url != existing["url"] and _add_appearance(store, article_id, url, reviewer_id):
+                note += f"; {url} kept as another place it appeared"
+            return Added(existing, False, note)
+        row = store.insert("articles", {
+            "id": article_id,
+            "title": (title or "").strip() or first_line_title(body),
+            "body": body,
+            "url": url,
+            "publisher": publisher,
+            "author": author,
+            "published": published,
+            "source_kind": source_kind,
+            "encoding": encoding,
+            "created_by": reviewer_id,
+        })
+        if url:
+            _add_appearance(store, article_id, url, reviewer_id)
+    return Added(row, True)
+
+
+def _add_appearance(store: Store, article_id: str, url: str, reviewer_id: str) -> bool:
+    seen = store.conn.execute(
+        "SELECT 1 FROM appearances WHERE article_id = ? AND url = ?", [article_id, url]).fetchone()
+    if seen:
+        return False
+    store.insert("appearances", {"article_id": article_id, "url": url, "created_by": reviewer_id})
+    return True
+
+
+def get_article(store: Store, article_id: str) -> dict:
+    """One live article with its body; WorkbenchError if there is none."""
+    row = store.get("articles", article_id)
+    if row is None or row["deleted_at"]:
+        raise WorkbenchError(f"no article with id {article_id}")
+    return row
+
+
+def find_article(store: Store, id_or_prefix: str) -> dict:
+    """The live article whose id is or starts with id_or_prefix (as typed on the command line)."""
+    rows = store.query(
+        "SELECT id FROM articles WHERE deleted_at IS NULL AND id LIKE ? ESCAPE '\\' LIMIT 2",
+        [id_or_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"])
+    if not rows:
+        raise WorkbenchError(f"no article with id {id_or_prefix}")
+    if len(rows) > 1:
+        raise WorkbenchError(f"more than one article id starts with {id_or_prefix}; give more of it")
+    return get_article(store, rows[0]["id"])
+
+
+def list_articles(store: Store) -> list[dict]:
+    """Live articles (without bodies), oldest first, each with claim counts by verdict."""
+    rows = store.query(
+        "SELECT id, title, url, publisher, author, published, source_kind, created_at, "
+        "length(body) AS length FROM articles WHERE deleted_at IS NULL ORDER BY created_at, title")
+    counts = verdict_counts(store)
+    for row in rows:
+        row["counts"] = counts.get(row["id"], dict.fromkeys(VERDICTS, 0))
+    return rows
+
+
+def verdict_counts(store: Store, article_id: str | None = None) -> dict[str, dict[str, int]]:
+    """article id -> {verdict: number of live claims}."""
+    sql = "SELECT article_id, verdict, count(*) AS n FROM claims WHERE deleted_at IS NULL"
+    params: list = []
+    if article_id:
+        sql += " AND article_id = ?"
+        params.append(article_id)
+    result: dict[str, dict[str, int]] = {}
+    for row in store.conn.execute(sql + " GROUP BY article_id, verdict", params):
+        result.setdefault(row["article_id"], dict.fromkeys(VERDICTS, 0))[row["verdict"]] = row["n"]
+    return result
+
+
+def appearances(store: Store, article_id: str) -> list[str]:
+    """Every URL the article was seen at, first one first."""
+    return [r["url"] for r in store.query(
+        "SELECT url FROM appearances WHERE article_id = ? AND deleted_at IS NULL ORDER BY created_at",
+        [article_id])]

@@ -1,0 +1,98 @@
+"""Claims: ranges of an article's text with a verdict, a rationale and a verdict history."""
+
+from workbench import ids
+from workbench.articles import get_article
+from workbench.errors import WorkbenchError
+from workbench.store import Store
+from workbench.text import quote_at
+from workbench.verdicts import PENDING, check_verdict
+
+
+def add_claim(store: Store, article_id: str, start: int, end: int, *, reviewer_id: str,
+              verdict: str = PENDING, rationale: str = "", claim_id: str | None = None) -> dict:
+    """Mark [start, end) of the article (code points) as a claim; return the new row."""
+    check_verdict(verdict)
+    body = get_article(store, article_id)["body"]
+    if not 0 <= start < end <= len(body):
+        raise WorkbenchError(f"a claim must cover some text inside the article (got {start}–{end})")
+    quote = quote_at(body, start, end)
+    with store.transaction():
+        row = store.insert("claims", {
+            "id": claim_id or ids.new_id(),
+            "article_id": article_id,
+            "start": start,
+            "end": end,
+            "quote": quote.exact,
+            "prefix": quote.prefix,
+            "suffix": quote.suffix,
+            "verdict": verdict,
+            "rationale": rationale,
+            "created_by": reviewer_id,
+            "updated_by": reviewer_id,
+        })
+        if verdict != PENDING:
+            _record_verdict(store, row["id"], PENDING, verdict, reviewer_id)
+    return row
+
+
+def get_claim(store: Store, claim_id: str) -> dict:
+    """One claim row (tombstoned or not); WorkbenchError if unknown."""
+    row = store.get("claims", claim_id)
+    if row is None:
+        raise WorkbenchError(f"no claim with id {claim_id}")
+    return row
+
+
+def claims_for(store: Store, article_id: str) -> list[dict]:
+    """The live claims of an article in reading order."""
+    return store.query(
+        'SELECT * FROM claims WHERE article_id = ? AND deleted_at IS NULL ORDER BY start, "end", created_at',
+        [article_id])
+
+
+def set_verdict(store: Store, claim_id: str, verdict: str, *, reviewer_id: str, note: str | None = None) -> None:
+    """Give a claim a verdict and keep the change in its history."""
+    check_verdict(verdict)
+    with store.transaction():
+        old = get_claim(store, claim_id)["verdict"]
+        if old == verdict:
+            return
+        store.update("claims", claim_id, verdict=verdict, updated_by=reviewer_id)
+        _record_verdict(store, claim_id, old, verdict, reviewer_id, note)
+
+
+def _record_verdict(store: Store, claim_id: str, old: str, new: str, reviewer_id: str,
+                    note: str | None = None) -> None:
+    store.insert("verdict_history", {
+        "claim_id": claim_id, "from_verdict": old, "to_verdict": new,
+        "created_by": reviewer_id, "note": note,
+    })
+
+
+def set_rationale(store: Store, claim_id: str, rationale: str, *, reviewer_id: str) -> None:
+    """Replace a claim's rationale (Markdown text)."""
+    with store.transaction():
+        if get_claim(store, claim_id)["rationale"] != rationale:
+            store.update("claims", claim_id, rationale=rationale, updated_by=reviewer_id)
+
+
+def delete_claim(store: Store, claim_id: str, *, reviewer_id: str) -> None:
+    """Tombstone a claim, so that a merge knows it was deleted here."""
+    with store.transaction():
+        get_claim(store, claim_id)
+        store.update("claims", claim_id, deleted_at=ids.now(), updated_by=reviewer_id)
+
+
+def restore_claim(store: Store, claim_id: str, *, reviewer_id: str) -> None:
+    """Bring back a tombstoned claim (undo of a delete)."""
+    with store.transaction():
+        get_claim(store, claim_id)
+        store.update("claims", claim_id, deleted_at=None, updated_by=reviewer_id)
+
+
+def verdict_history(store: Store, claim_id: str) -> list[dict]:
+    """The verdict changes of a claim, oldest first, with reviewer names."""
+    return store.query(
+        "SELECT h.created_at, h.from_verdict, h.to_verdict, h.note, r.name AS reviewer "
+        "FROM verdict_history h LEFT JOIN reviewers r ON r.id = h.created_by "
+        "WHERE h.claim_id = ? AND h.deleted_at IS NULL ORDER BY h.created_at", [claim_id])
