@@ -1,0 +1,28 @@
+"""Shared test setup: the offscreen Qt platform, a fresh database and a reviewer."""
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before any Qt import; tests never need a display
+
+import pytest
+
+from workbench.store import Store
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    """Path of a database file that does not exist yet."""
+    return tmp_path / "workbench.db"
+
+
+@pytest.fixture
+def store(db_path):
+    """A fresh, open workbench database."""
+    with Store.open(db_path) as opened:
+        yield opened
+
+
+@pytest.fixture
+def reviewer_id(store):
+    """The id of a reviewer named Ana in the fresh database."""
+    return store.reviewer("Ana")
