@@ -12,9 +12,9 @@ def normalise_body(text: str, *, source: str = "text") -> str:
     """Normalise imported text once: `\\n` line endings, no BOM, no NUL, no trailing blank space."""
     if "\x00" in text:
         raise ImportRefused(f"{source}: contains NUL characters; it looks like a binary file")
-    text = text.removeprefix("\ufeff")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+    # Leading blank lines and byte-order marks go together, so normalising twice changes nothing.
+    text = "\n".join(line.rstrip() for line in text.split("\n")).lstrip("\n\ufeff").rstrip("\n")
     if not text.strip():
         raise ImportRefused(f"{source}: has no text")
     return text

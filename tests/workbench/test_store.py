@@ -1,0 +1,132 @@
+"""The store: checked opening, schema, transactions and change notification."""
+
+import sqlite3
+
+import pytest
+
+from workbench import schema
+from workbench.errors import DatabaseRefused, WorkbenchError
+from workbench.store import Store
+
+
+def test_new_database_has_schema_pragmas_and_identity(store):
+    conn = store.conn
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == schema.APPLICATION_ID
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.schema_version()
+    assert len(store.database_id) == 36
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"articles", "claims", "evidence", "attachments", "blobs", "verdict_history",
+            "reviewers", "meta", "claims_fts"} <= tables
+
+
+def test_reopening_keeps_database_id(db_path):
+    with Store.open(db_path) as first:
+        ident = first.database_id
+    with Store.open(db_path) as second:
+        assert second.database_id == ident
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b"just some text that is not a database" * 30, "not a SQLite database"),
+    (b"SQLite format 3\x00" + b"\xff" * 2000, "not a SQLite database|damaged"),
+], ids=["text file", "broken header"])
+def test_refused_files_stay_byte_for_byte(tmp_path, content, reason):
+    path = tmp_path / "bad.db"
+    path.write_bytes(content)
+    with pytest.raises(DatabaseRefused, match=reason):
+        Store.open(path)
+    assert path.read_bytes() == content
+
+
+def test_newer_schema_is_refused_untouched(db_path):
+    with Store.open(db_path) as store:
+        store.conn.execute(f"PRAGMA user_version = {schema.schema_version() + 1}")
+    before = db_path.read_bytes()
+    with pytest.raises(DatabaseRefused, match="newer version"):
+        Store.open(db_path)
+    assert db_path.read_bytes() == before
+
+
+def test_other_sqlite_database_is_refused_untouched(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE songs(title TEXT)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(DatabaseRefused, match="not a fact-check workbench database"):
+        Store.open(path)
+    assert path.read_bytes() == before
+
+
+def test_foreign_trigger_is_refused(db_path):
+    with Store.open(db_path) as store:
+        store.conn.execute("CREATE TRIGGER evil AFTER INSERT ON claims BEGIN DELETE FROM articles; END")
+    with pytest.raises(DatabaseRefused, match="evil"):
+        Store.open(db_path)
+
+
+def test_corrupted_page_is_refused(db_path):
+    with Store.open(db_path) as store:
+        with store.transaction():
+            for i in range(300):
+                store.insert("reviewers", {"name": f"reviewer {i} " + "x" * 200})
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(db_path.read_bytes())
+    page = 4096
+    data[page * 3: page * 3 + 600] = b"\x07" * 600
+    db_path.write_bytes(bytes(data))
+    with pytest.raises(DatabaseRefused, match="damaged"):
+        Store.open(db_path)
+    assert db_path.read_bytes() == bytes(data)
+
+
+def test_folder_and_missing_parent_refused(tmp_path):
+    with pytest.raises(DatabaseRefused, match="folder"):
+        Store.open(tmp_path)
+    with pytest.raises(DatabaseRefused, match="does not exist"):
+        Store.open(tmp_path / "nowhere" / "x.db")
+
+
+def test_failed_transaction_leaves_nothing_and_notifies_nobody(store):
+    seen = []
+    store.subscribe(seen.append)
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.insert("reviewers", {"name": "Ghost"})
+            raise RuntimeError("boom")
+    assert store.query("SELECT * FROM reviewers WHERE name = 'Ghost'") == []
+    assert seen == []
+
+
+def test_committed_transaction_notifies_changed_rows(store):
+    seen = []
+    store.subscribe(seen.append)
+    with store.transaction():
+        row = store.insert("reviewers", {"name": "Bo"})
+        with store.transaction():  # nested: a savepoint, one notification
+            store.update("reviewers", row["id"], name="Bob")
+    assert seen == [{("reviewers", row["id"])}]
+    assert store.get("reviewers", row["id"])["name"] == "Bob"
+
+
+def test_busy_database_gives_clear_message(db_path):
+    with Store.open(db_path) as first, Store.open(db_path) as second:
+        import workbench.store as store_module
+        second.conn.execute("PRAGMA busy_timeout = 50")
+        first.conn.execute("BEGIN IMMEDIATE")
+        try:
+            with pytest.raises(WorkbenchError, match="busy"):
+                with second.transaction():
+                    pass
+        finally:
+            first.conn.execute("ROLLBACK")
+        assert store_module.BUSY_TIMEOUT_S >= 1
+
+
+def test_reviewer_ids_follow_names(store):
+    assert store.reviewer("Ana  Lopez") == store.reviewer("ana lopez")
+    with pytest.raises(WorkbenchError):
+        store.reviewer("   ")

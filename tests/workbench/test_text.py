@@ -1,0 +1,74 @@
+"""The offset rule: normalisation, quote selectors and word snapping in code points."""
+
+import pytest
+from hypothesis import given, strategies as st
+
+from workbench.errors import ImportRefused
+from workbench.text import CONTEXT, find_quote, normalise_body, quote_at, snap_to_words
+
+PIECES = list("ab cé\n\r\t") + ["😀", "👩‍👩‍👧", "e\u0301", "שלום", "مرحبا", "\u200f", "\ufeff"]
+TRICKY = st.lists(st.sampled_from(PIECES)).map("".join)
+
+
+@given(TRICKY)
+def test_normalise_is_idempotent_and_clean(text):
+    try:
+        once = normalise_body(text)
+    except ImportRefused:
+        assert not text.replace("\ufeff", "").strip()
+        return
+    assert normalise_body(once) == once
+    assert "\r" not in once and not once.startswith("\ufeff")
+
+
+def test_normalise_refuses_nul_and_blank():
+    with pytest.raises(ImportRefused, match="NUL"):
+        normalise_body("a\x00b", source="x.txt")
+    with pytest.raises(ImportRefused, match="no text"):
+        normalise_body(" \r\n\t ", source="x.txt")
+
+
+def test_normalise_line_endings_and_bom():
+    assert normalise_body("\ufeffone\r\ntwo\rthree  \n") == "one\ntwo\nthree"
+
+
+@given(st.data(), st.text(min_size=1))
+def test_quote_selector_matches_slice(data, body):
+    start = data.draw(st.integers(0, len(body) - 1))
+    end = data.draw(st.integers(start + 1, len(body)))
+    quote = quote_at(body, start, end)
+    assert quote.exact == body[start:end]
+    assert body[:start].endswith(quote.prefix) and len(quote.prefix) == min(start, CONTEXT)
+    assert body[end:].startswith(quote.suffix) and len(quote.suffix) <= CONTEXT
+    found = find_quote(body, quote, hint=start)
+    assert body[found:found + len(quote.exact)] == quote.exact
+
+
+def test_find_quote_prefers_matching_context():
+    body = "the cat sat. a dog ran. the cat ran."
+    second = body.rindex("the cat")
+    assert find_quote(body, quote_at(body, second, second + 7)) == second
+    assert find_quote(body, quote_at("xyz", 0, 3)) is None
+
+
+@pytest.mark.parametrize("body, sel, expected", [
+    ("Nato is weighing up strikes", (2, 9), "Nato is weighing"),
+    ("Four Russian fighter jets", (6, 14), "Russian fighter"),
+    ("  spaced words  ", (0, 16), "spaced words"),
+    ("emoji 😀 then text", (8, 11), "then"),
+    ("Nato’s Military", (1, 3), "Nato’s"),
+    ("a, b", (1, 2), ","),
+])
+def test_snap_to_words(body, sel, expected):
+    start, end = snap_to_words(body, *sel)
+    assert body[start:end] == expected
+
+
+@given(st.data(), TRICKY.filter(bool))
+def test_snap_never_leaves_the_text_and_contains_selection_core(data, body):
+    a = data.draw(st.integers(0, len(body)))
+    b = data.draw(st.integers(0, len(body)))
+    start, end = snap_to_words(body, a, b)
+    assert 0 <= start <= end <= len(body)
+    if start < end:
+        assert not body[start].isspace() and not body[end - 1].isspace()

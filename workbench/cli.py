@@ -1,0 +1,135 @@
+"""The `workbench` command line: the desktop program, import, export and stats."""
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from workbench import __version__, paths
+from workbench.errors import WorkbenchError
+
+COMMANDS = ("import", "export", "stats")
+EXPORT_FORMATS = ("annotations",)
+
+
+def default_reviewer() -> str:
+    """The reviewer name for command-line work: $WORKBENCH_REVIEWER, else the login name."""
+    return os.environ.get("WORKBENCH_REVIEWER") or getpass.getuser() or "reviewer"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser for the subcommands (the desktop program is parsed separately)."""
+    parser = argparse.ArgumentParser(prog="workbench", description="Fact-check workbench.")
+    parser.add_argument("--version", action="version", version=f"workbench {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("import", help="import articles (.txt .md .html, URLs) and W3C annotation files")
+    p.add_argument("db", type=Path)
+    p.add_argument("sources", nargs="+", metavar="SOURCE")
+    p.add_argument("--reviewer", default=None, help="name stamped on what is imported")
+
+    p = sub.add_parser("export", help="export claims and verdicts")
+    p.add_argument("db", type=Path)
+    p.add_argument("--format", "-f", required=True, choices=EXPORT_FORMATS)
+    p.add_argument("--article", metavar="ID", help="only this article (an id or its first characters)")
+    p.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+
+    p = sub.add_parser("stats", help="counts by article, verdict and reviewer, and agreement")
+    p.add_argument("db", type=Path)
+    return parser
+
+
+def gui_parser() -> argparse.ArgumentParser:
+    """The parser for `workbench [DB]`."""
+    parser = argparse.ArgumentParser(
+        prog="workbench",
+        description="Fact-check workbench: the desktop program, or one of the commands "
+                    + ", ".join(COMMANDS) + " (see `workbench COMMAND --help`).",
+    )
+    parser.add_argument("--version", action="version", version=f"workbench {__version__}")
+    parser.add_argument("db", nargs="?", type=Path, help=f"database file (default: {paths.default_database()})")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        if argv and argv[0] in COMMANDS:
+            args = build_parser().parse_args(argv)
+            return COMMAND_RUNNERS[args.command](args)
+        args = gui_parser().parse_args(argv)
+        from ui.app import run  # the desktop program is imported only when it is wanted
+
+        return run(args.db or paths.default_database())
+    except WorkbenchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _open(path: Path, *, create: bool, reviewer: str | None = None):
+    from workbench.seeds import open_database
+
+    return open_database(path, reviewer=reviewer or default_reviewer(), create=create)
+
+
+def run_import(args) -> int:
+    """`workbench import DB SOURCE...`: one line per article added, errors on stderr."""
+    from workbench.importers import import_sources
+
+    reviewer = args.reviewer or default_reviewer()
+    with _open(args.db, create=True, reviewer=reviewer) as store:
+        outcomes = import_sources(store, args.sources, reviewer_id=store.reviewer(reviewer))
+    failed = False
+    for outcome in outcomes:
+        if outcome.error:
+            failed = True
+            print(f"error: {outcome.error}", file=sys.stderr)
+            continue
+        for added in outcome.added:
+            if added.new:
+                print(f"{added.article['id']}\t{added.article['title']}")
+            else:
+                print(f"{outcome.source}: {added.note} ({added.article['id']})", file=sys.stderr)
+        for note in outcome.notes:
+            print(f"{outcome.source}: {note}", file=sys.stderr)
+        if outcome.claims:
+            print(f"{outcome.source}: {outcome.claims} claims imported", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def run_export(args) -> int:
+    """`workbench export DB --format F`: write to -o FILE or standard output."""
+    from workbench import annotations
+    from workbench.articles import find_article
+
+    with _open(args.db, create=False) as store:
+        article_id = find_article(store, args.article)["id"] if args.article else None
+        text = annotations.dumps(annotations.export_collection(store, article_id))
+    _write_output(text, args.output)
+    return 0
+
+
+def _write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise WorkbenchError(f"{output}: cannot write ({error.strerror})") from None
+
+
+def run_stats(args) -> int:
+    """`workbench stats DB`: counts and agreement as a plain table."""
+    from workbench import stats
+
+    with _open(args.db, create=False) as store:
+        sys.stdout.write(stats.render(stats.collect(store)))
+    return 0
+
+
+COMMAND_RUNNERS = {"import": run_import, "export": run_export, "stats": run_stats}
