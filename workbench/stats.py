@@ -11,9 +11,8 @@ used one and the same category throughout (chance agreement is then 1 and kappa 
 
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
-from itertools import combinations
 
+from workbench.overlaps import overlapping_pairs
 from workbench.verdicts import JUDGED, LABELS, VERDICTS
 
 TITLE_WIDTH = 40
@@ -57,8 +56,7 @@ def collect(store) -> dict:
 
 
 def agreement(claims: list[dict], names: dict[str, str]) -> list[dict]:
-    """Agreement for each pair of reviewers with overlapping claims (rows need article_id,
-    start, end, verdict, created_by and id)."""
+    """Agreement for each pair of reviewers with overlapping claims (rows as collect reads them)."""
     pairs = matched_pairs(claims)
     result = []
     for (a, b), matched in pairs.items():
@@ -89,7 +87,9 @@ def matched_pairs(claims: list[dict]) -> dict[tuple[str, str], list[tuple[str, s
     result: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for article_claims in by_article.values():
         candidates: dict[tuple[str, str], list] = {}
-        for x, y in _overlapping(article_claims):
+        by_id = {c["id"]: c for c in article_claims}
+        spans = [(c["start"], c["end"], c["id"]) for c in article_claims]
+        for x, y in ((by_id[i], by_id[j]) for i, j in overlapping_pairs(spans)):
             if x["created_by"] == y["created_by"]:
                 continue
             if x["created_by"] > y["created_by"]:
@@ -105,16 +105,6 @@ def matched_pairs(claims: list[dict]) -> dict[tuple[str, str], list[tuple[str, s
                     used.update((x["id"], y["id"]))
                     result.setdefault(pair, []).append((x["verdict"], y["verdict"]))
     return result
-
-
-def _overlapping(claims: list[dict]) -> Iterable[tuple[dict, dict]]:
-    """Every pair of claims whose ranges overlap: sorted by start and swept, not all pairs tried."""
-    active: list[dict] = []
-    for claim in sorted(claims, key=lambda c: (c["start"], c["end"], c["id"])):
-        active = [other for other in active if other["end"] > claim["start"]]
-        for other in active:
-            yield other, claim
-        active.append(claim)
 
 
 def cohen_kappa(pairs: list[tuple[str, str]]) -> float | None:

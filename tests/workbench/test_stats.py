@@ -117,21 +117,6 @@ def test_each_claim_pairs_with_its_best_overlap_and_only_judged_pairs_count(stor
     assert "Ana / Cy" in text and "—" in text
 
 
-def test_overlap_sweep_matches_brute_force():
-    import itertools
-    import random
-
-    rng = random.Random(7)
-    claims = []
-    for n in range(200):
-        start = rng.randrange(0, 500)
-        claims.append({"id": f"c{n}", "start": start, "end": start + rng.randrange(1, 40)})
-    found = {frozenset((a["id"], b["id"])) for a, b in stats._overlapping(claims)}
-    brute = {frozenset((a["id"], b["id"])) for a, b in itertools.combinations(claims, 2)
-             if a["start"] < b["end"] and b["start"] < a["end"]}
-    assert found == brute
-
-
 def test_render_table(store, reviewer_id, article):
     add_article(store, "\x1b[31mRed\x1b[0m\ttitle of a long article that goes on and on and on",
                 reviewer_id=store.reviewer("李雷"))
