@@ -50,23 +50,34 @@ def claims_for(store: Store, article_id: str) -> list[dict]:
         [article_id])
 
 
-def set_verdict(store: Store, claim_id: str, verdict: str, *, reviewer_id: str, note: str | None = None) -> None:
-    """Give a claim a verdict and keep the change in its history."""
+def set_verdict(store: Store, claim_id: str, verdict: str, *, reviewer_id: str,
+                note: str | None = None) -> str | None:
+    """Give a claim a verdict and keep the change in its history; return the history row id."""
     check_verdict(verdict)
     with store.transaction():
         old = get_claim(store, claim_id)["verdict"]
         if old == verdict:
-            return
+            return None
         store.update("claims", claim_id, verdict=verdict, updated_by=reviewer_id)
-        _record_verdict(store, claim_id, old, verdict, reviewer_id, note)
+        return _record_verdict(store, claim_id, old, verdict, reviewer_id, note)
+
+
+def undo_verdict(store: Store, claim_id: str, history_id: str, *, reviewer_id: str) -> None:
+    """Take back the verdict change recorded as history_id, as if it had not been made."""
+    with store.transaction():
+        entry = store.get("verdict_history", history_id)
+        if entry is None or entry["claim_id"] != claim_id:
+            raise WorkbenchError("that verdict change is no longer in the history")
+        store.update("claims", claim_id, verdict=entry["from_verdict"], updated_by=reviewer_id)
+        store.conn.execute("DELETE FROM verdict_history WHERE id = ?", [history_id])
 
 
 def _record_verdict(store: Store, claim_id: str, old: str, new: str, reviewer_id: str,
-                    note: str | None = None) -> None:
-    store.insert("verdict_history", {
+                    note: str | None = None) -> str:
+    return store.insert("verdict_history", {
         "claim_id": claim_id, "from_verdict": old, "to_verdict": new,
         "created_by": reviewer_id, "note": note,
-    })
+    })["id"]
 
 
 def set_rationale(store: Store, claim_id: str, rationale: str, *, reviewer_id: str) -> None:
@@ -88,6 +99,16 @@ def restore_claim(store: Store, claim_id: str, *, reviewer_id: str) -> None:
     with store.transaction():
         get_claim(store, claim_id)
         store.update("claims", claim_id, deleted_at=None, updated_by=reviewer_id)
+
+
+def purge_claim(store: Store, claim_id: str) -> None:
+    """Remove a claim and its history entirely (undo of its creation, before anyone saw it)."""
+    with store.transaction():
+        article_id = get_claim(store, claim_id)["article_id"]
+        store.conn.execute("DELETE FROM verdict_history WHERE claim_id = ?", [claim_id])
+        store.conn.execute("DELETE FROM claims WHERE id = ?", [claim_id])
+        store.changed("claims", claim_id)
+        store.changed("articles", article_id)
 
 
 def verdict_history(store: Store, claim_id: str) -> list[dict]:

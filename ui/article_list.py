@@ -1,0 +1,143 @@
+"""The article list: title, source and a bar of claims by verdict for every article."""
+
+import html
+from urllib.parse import urlparse
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QPalette
+from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate
+
+from ui import theme
+from workbench.verdicts import LABELS, VERDICTS
+
+ArticleIdRole = Qt.ItemDataRole.UserRole + 1
+ArticleRole = Qt.ItemDataRole.UserRole + 2
+
+
+def source_line(article: dict) -> str:
+    """Where an article comes from, for one line of a list: publisher or host, and date."""
+    source = article.get("publisher") or (urlparse(article["url"]).hostname if article.get("url") else None)
+    source = source or {"clipboard": "Pasted text"}.get(article.get("source_kind") or "", "Local file")
+    date = article.get("published")
+    return f"{source} · {date}" if date else source
+
+
+def progress_text(counts: dict[str, int]) -> str:
+    """'3 claims: 1 verified, 2 pending' style summary."""
+    total = sum(counts.values())
+    if not total:
+        return "No claims yet"
+    parts = [f"{counts[v]} {LABELS[v].lower()}" for v in VERDICTS if counts[v]]
+    return f"{total} claim{'s' if total != 1 else ''}: " + ", ".join(parts)
+
+
+class ArticleListModel(QAbstractListModel):
+    """Rows of live articles (without bodies)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[dict] = []
+
+    def set_rows(self, rows: list[dict]) -> None:
+        """Replace the rows; a changed list keeps no stale row."""
+        if [r["id"] for r in rows] == [r["id"] for r in self.rows]:
+            self.rows = rows
+            if rows:
+                self.dataChanged.emit(self.index(0), self.index(len(rows) - 1))
+            return
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def row_of(self, article_id: str) -> int | None:
+        """The row number of an article, or None."""
+        return next((i for i, r in enumerate(self.rows) if r["id"] == article_id), None)
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row["title"]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (f"<qt><b>{html.escape(row['title'])}</b><br>{html.escape(source_line(row))}"
+                    f"<br>{html.escape(progress_text(row['counts']))}</qt>")
+        if role == ArticleIdRole:
+            return row["id"]
+        if role == ArticleRole:
+            return row
+        return None
+
+
+class ArticleDelegate(QStyledItemDelegate):
+    """Paints title, source line and a stacked verdict bar."""
+
+    PAD = 8
+    BAR = 6
+
+    def sizeHint(self, option, index) -> QSize:
+        metrics = QFontMetrics(option.font)
+        return QSize(200, self.PAD * 2 + metrics.height() * 3 + self.BAR + 6)
+
+    def paint(self, painter, option, index) -> None:
+        row = index.data(ArticleRole)
+        palette = option.palette
+        painter.save()
+        selected = option.state & QStyle.StateFlag.State_Selected
+        if selected:
+            painter.fillRect(option.rect, palette.color(QPalette.ColorRole.Highlight))
+        text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        rect = option.rect.adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)
+        metrics = QFontMetrics(option.font)
+        bold = QFont(option.font)
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.setPen(palette.color(text_role))
+        title = QFontMetrics(bold).elidedText(row["title"], Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(QRect(rect.left(), rect.top(), rect.width(), metrics.height()), 0, title)
+        painter.setFont(option.font)
+        dim = palette.color(text_role)
+        dim.setAlpha(170)
+        painter.setPen(dim)
+        y = rect.top() + metrics.height()
+        for line in (source_line(row), progress_text(row["counts"])):
+            painter.drawText(QRect(rect.left(), y, rect.width(), metrics.height()), 0,
+                             metrics.elidedText(line, Qt.TextElideMode.ElideRight, rect.width()))
+            y += metrics.height()
+        self._paint_bar(painter, QRect(rect.left(), y + 3, rect.width(), self.BAR), row["counts"], palette)
+        painter.restore()
+
+    def _paint_bar(self, painter, rect: QRect, counts: dict[str, int], palette) -> None:
+        total = sum(counts.values())
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(palette.color(QPalette.ColorRole.Mid))
+        painter.drawRect(rect)
+        x = rect.left()
+        for verdict in VERDICTS:
+            if not total or not counts[verdict]:
+                continue
+            width = round(rect.width() * counts[verdict] / total)
+            painter.setBrush(theme.line_colour(verdict, palette))
+            painter.drawRect(QRect(x, rect.top(), width, rect.height()))
+            x += width
+
+
+class ArticleList(QListView):
+    """The list widget with its model and delegate."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("articleList")
+        self.model_ = ArticleListModel(self)
+        self.setModel(self.model_)
+        self.setItemDelegate(ArticleDelegate(self))
+        self.setUniformItemSizes(True)
+
+    def select_article(self, article_id: str) -> None:
+        """Make an article the current row."""
+        row = self.model_.row_of(article_id)
+        if row is not None and self.currentIndex().row() != row:
+            self.setCurrentIndex(self.model_.index(row))

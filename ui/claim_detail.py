@@ -1,0 +1,140 @@
+"""The current claim in detail: verdict buttons, a rationale autosaved as you type, its history."""
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton,
+                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from ui import theme
+from workbench.verdicts import LABELS, VERDICTS
+
+AUTOSAVE_MS = 400
+VERDICT_KEYS = {"pending": "0", "verified": "1", "disputed": "2", "unverifiable": "3"}
+
+
+class RationaleEdit(QPlainTextEdit):
+    """A plain-text Markdown editor whose undo and redo belong to the window's undo stack."""
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and (
+                event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo)):
+            event.ignore()  # let the window's Undo/Redo actions take the key
+            return False
+        return super().event(event)
+
+
+class ClaimDetail(QWidget):
+    """Shows one claim; emits what the reviewer asks for, never writes to the store itself."""
+
+    verdictRequested = Signal(str, str)  # claim id, verdict
+    rationaleEdited = Signal(str, str, str)  # claim id, old text, new text
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.claim: dict | None = None
+        self._saved_rationale = ""
+        self.heading = QLabel("No claim selected")
+        self.heading.setObjectName("claimHeading")
+        self.heading.setWordWrap(True)
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.buttons = QButtonGroup(self)
+        self.buttons.setExclusive(True)
+        row = QHBoxLayout()
+        for verdict in VERDICTS:
+            button = QPushButton(f"{LABELS[verdict]}  {VERDICT_KEYS[verdict]}")
+            button.setObjectName(f"verdict_{verdict}")
+            button.setCheckable(True)
+            button.setToolTip(f"Mark the claim {LABELS[verdict].lower()} (key {VERDICT_KEYS[verdict]})")
+            button.clicked.connect(lambda _=False, v=verdict: self._request_verdict(v))
+            self.buttons.addButton(button)
+            row.addWidget(button)
+        self.rationale = RationaleEdit()
+        self.rationale.setObjectName("rationale")
+        self.rationale.setUndoRedoEnabled(False)
+        self.rationale.setPlaceholderText("Why this verdict? Markdown is fine. Saved as you type.")
+        self.rationale.textChanged.connect(self._rationale_typed)
+        self.saved = QLabel()
+        self.saved.setObjectName("savedState")
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(AUTOSAVE_MS)
+        self._timer.timeout.connect(self.flush)
+        self.history = QTreeWidget()
+        self.history.setObjectName("history")
+        self.history.setHeaderLabels(["When (UTC)", "Who", "Change"])
+        self.history.setRootIsDecorated(False)
+        self.history.setMaximumHeight(140)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addLayout(row)
+        rationale_head = QHBoxLayout()
+        rationale_head.addWidget(QLabel("Rationale"))
+        rationale_head.addStretch(1)
+        rationale_head.addWidget(self.saved)
+        layout.addLayout(rationale_head)
+        layout.addWidget(self.rationale, 2)
+        layout.addWidget(QLabel("Verdict history"))
+        layout.addWidget(self.history, 1)
+        self.setEnabled(False)
+
+    def show_claim(self, claim: dict | None, number: int | None = None) -> None:
+        """Show a claim (or none); unsaved typing for the previous claim is saved first."""
+        if self.claim and (claim is None or claim["id"] != self.claim["id"]):
+            self.flush()
+        same = claim is not None and self.claim is not None and claim["id"] == self.claim["id"]
+        self.claim = claim
+        self.setEnabled(claim is not None)
+        if claim is None:
+            self.heading.setText("No claim selected")
+            self._set_rationale_text("")
+            self.history.clear()
+            for button in self.buttons.buttons():
+                button.setChecked(False)
+            return
+        quote = " ".join(claim["quote"].split())
+        self.heading.setText(f"Claim {number}: “{quote}”" if number else f"“{quote}”")
+        for button, verdict in zip(self.buttons.buttons(), VERDICTS):
+            button.setIcon(theme.swatch(verdict, self.palette()))
+            button.setChecked(verdict == claim["verdict"])
+        # Keep what the reviewer is typing when the row changes under them (autosave echo).
+        if not same or (not self._timer.isActive() and claim["rationale"] != self.rationale.toPlainText()):
+            self._set_rationale_text(claim["rationale"] or "")
+
+    def show_history(self, entries: list[dict]) -> None:
+        """List verdict changes, newest first."""
+        self.history.clear()
+        for entry in reversed(entries):
+            when = entry["created_at"][:19].replace("T", " ")
+            change = f"{LABELS[entry['from_verdict']]} → {LABELS[entry['to_verdict']]}"
+            if entry.get("note"):
+                change += f" ({entry['note']})"
+            self.history.addTopLevelItem(QTreeWidgetItem([when, entry["reviewer"] or "?", change]))
+        self.history.resizeColumnToContents(0)
+
+    def _set_rationale_text(self, text: str) -> None:
+        self._timer.stop()
+        self._saved_rationale = text
+        self.rationale.blockSignals(True)
+        self.rationale.setPlainText(text)
+        self.rationale.blockSignals(False)
+        self.saved.setText("")
+
+    def _request_verdict(self, verdict: str) -> None:
+        if self.claim:
+            self.verdictRequested.emit(self.claim["id"], verdict)
+
+    def _rationale_typed(self) -> None:
+        self.saved.setText("Editing…")
+        self._timer.start()
+
+    def flush(self) -> None:
+        """Save typed rationale now (called by the debounce timer, on claim change and on quit)."""
+        self._timer.stop()
+        if not self.claim:
+            return
+        text = self.rationale.toPlainText()
+        if text != self._saved_rationale:
+            old, self._saved_rationale = self._saved_rationale, text
+            self.rationaleEdited.emit(self.claim["id"], old, text)
+        self.saved.setText("Saved")

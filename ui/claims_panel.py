@@ -1,0 +1,165 @@
+"""The claims of the current article: a list model in reading order with a verdict filter."""
+
+import html
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QListView, QVBoxLayout, QWidget
+
+from ui import theme
+from workbench.verdicts import LABELS, VERDICTS
+
+ClaimIdRole = Qt.ItemDataRole.UserRole + 1
+VerdictRole = Qt.ItemDataRole.UserRole + 2
+QUOTE_PREVIEW = 140
+
+
+class ClaimListModel(QAbstractListModel):
+    """Rows of one article's live claims, numbered in reading order."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[dict] = []
+
+    def set_rows(self, rows: list[dict]) -> None:
+        """Replace all rows (a new article)."""
+        self.beginResetModel()
+        self.rows = sorted(rows, key=_reading_order)
+        self.endResetModel()
+
+    def apply(self, changed: dict[str, dict | None]) -> None:
+        """Update, insert or remove the given claims in place."""
+        for claim_id, row in changed.items():
+            index = self.row_of(claim_id)
+            if index is not None and row is not None and _reading_order(row) == _reading_order(self.rows[index]):
+                self.rows[index] = row
+                self.dataChanged.emit(self.index(index), self.index(index))
+                continue
+            if index is not None:
+                self.beginRemoveRows(QModelIndex(), index, index)
+                del self.rows[index]
+                self.endRemoveRows()
+            if row is not None:
+                at = next((i for i, r in enumerate(self.rows) if _reading_order(r) > _reading_order(row)), len(self.rows))
+                self.beginInsertRows(QModelIndex(), at, at)
+                self.rows.insert(at, row)
+                self.endInsertRows()
+        if self.rows:  # numbers shift when claims come and go
+            self.dataChanged.emit(self.index(0), self.index(len(self.rows) - 1))
+
+    def row_of(self, claim_id: str) -> int | None:
+        """The row number of a claim, or None."""
+        return next((i for i, r in enumerate(self.rows) if r["id"] == claim_id), None)
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            quote = " ".join(row["quote"].split())
+            if len(quote) > QUOTE_PREVIEW:
+                quote = quote[:QUOTE_PREVIEW - 1] + "…"
+            return f"{index.row() + 1}. {LABELS[row['verdict']]}\n“{quote}”"
+        if role == Qt.ItemDataRole.DecorationRole:
+            return theme.swatch(row["verdict"], self._palette())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"<qt><b>{html.escape(LABELS[row['verdict']])}</b><br>{html.escape(row['quote'])}</qt>"
+        if role == ClaimIdRole:
+            return row["id"]
+        if role == VerdictRole:
+            return row["verdict"]
+        return None
+
+    def _palette(self):
+        from PySide6.QtWidgets import QApplication
+
+        return QApplication.palette()
+
+
+def _reading_order(row: dict) -> tuple:
+    return (row["start"], row["end"], row["created_at"])
+
+
+class VerdictFilter(QSortFilterProxyModel):
+    """Shows only claims with one verdict (or all)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.verdict: str | None = None
+
+    def set_verdict(self, verdict: str | None) -> None:
+        """Show claims with this verdict; None shows all."""
+        self.beginFilterChange()
+        self.verdict = verdict
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, source_row, source_parent) -> bool:
+        if self.verdict is None:
+            return True
+        return self.sourceModel().index(source_row, 0, source_parent).data(VerdictRole) == self.verdict
+
+
+class ClaimsPanel(QWidget):
+    """The claim list with its filter; emits the claim the reviewer picks."""
+
+    claimSelected = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.model = ClaimListModel(self)
+        self.proxy = VerdictFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.filter = QComboBox()
+        self.filter.setObjectName("verdictFilter")
+        self.filter.addItem("All verdicts", None)
+        for verdict in VERDICTS:
+            self.filter.addItem(LABELS[verdict], verdict)
+        self.filter.currentIndexChanged.connect(lambda _: self.proxy.set_verdict(self.filter.currentData()))
+        self.count = QLabel()
+        self.list = QListView()
+        self.list.setObjectName("claimList")
+        self.list.setModel(self.proxy)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setWordWrap(True)
+        self.list.setUniformItemSizes(False)
+        self.list.setSpacing(2)
+        self.list.selectionModel().currentChanged.connect(self._current_changed)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Claims"))
+        top.addStretch(1)
+        top.addWidget(self.count)
+        top.addWidget(self.filter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.list)
+        for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved):
+            signal.connect(self._update_count)
+
+    def _update_count(self, *args) -> None:
+        self.count.setText(f"{len(self.model.rows)}")
+
+    def _current_changed(self, current, previous) -> None:
+        if current.isValid():
+            self.claimSelected.emit(current.data(ClaimIdRole))
+
+    def select(self, claim_id: str | None) -> None:
+        """Make claim_id the current row without re-emitting if it already is."""
+        row = self.model.row_of(claim_id) if claim_id else None
+        if row is None:
+            self.list.selectionModel().clearCurrentIndex()
+            self.list.clearSelection()
+            return
+        index = self.proxy.mapFromSource(self.model.index(row))
+        if not index.isValid():  # filtered out: show all rather than hide the current claim
+            self.filter.setCurrentIndex(0)
+            index = self.proxy.mapFromSource(self.model.index(row))
+        if self.list.currentIndex() != index:
+            self.list.setCurrentIndex(index)
+        self.list.scrollTo(index)
+
+    def visible_ids(self) -> list[str]:
+        """Claim ids in reading order as filtered."""
+        return [self.proxy.index(i, 0).data(ClaimIdRole) for i in range(self.proxy.rowCount())]

@@ -1,0 +1,136 @@
+"""File work from the window: new/open database, recent files, importing files, URLs and pasted text."""
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
+
+from workbench import importers
+from workbench.errors import WorkbenchError
+from workbench.seeds import open_database
+
+RECENT_MAX = 8
+ARTICLE_FILTER = ("Articles and annotations (*.txt *.md *.markdown *.html *.htm *.json *.jsonld);;"
+                  "All files (*)")
+DB_FILTER = "Workbench databases (*.db *.sqlite *.workbench);;All files (*)"
+
+
+class FileActions:
+    """The File menu's work, kept out of the window's layout code."""
+
+    def __init__(self, window):
+        self.window = window
+
+    # -- databases -------------------------------------------------------------------------
+
+    def new_database(self) -> None:
+        """Create a database (with the sample articles) and switch to it."""
+        path, _ = QFileDialog.getSaveFileName(self.window, "New database", str(Path.home() / "factcheck.db"),
+                                              DB_FILTER)
+        if path:
+            if Path(path).exists():
+                Path(path).unlink()  # the dialog already asked whether to replace it
+            self.switch_to(Path(path))
+
+    def open_database_dialog(self) -> None:
+        """Pick a database file and switch to it."""
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open database", "", DB_FILTER)
+        if path:
+            self.switch_to(Path(path))
+
+    def switch_to(self, path: Path) -> None:
+        """Open path in this window; a refused file leaves the current database open."""
+        from ui.session import Session
+
+        reviewer = self.window.session.reviewer_name
+        try:
+            store = open_database(path, reviewer=reviewer)
+        except WorkbenchError as error:
+            self.window.show_error(str(error))
+            self.forget_recent(path)
+            return
+        self.window.set_session(Session(store, reviewer))
+
+    def remember_recent(self, path: Path) -> None:
+        """Put path first in the recent-files menu."""
+        settings = QSettings()
+        recent = [p for p in (settings.value("recentFiles", [], type=list) or []) if p != str(path)]
+        settings.setValue("recentFiles", [str(path), *recent][:RECENT_MAX])
+        self._fill_recent_menu()
+
+    def forget_recent(self, path: Path) -> None:
+        """Drop a file that could not be opened from the recent-files menu."""
+        settings = QSettings()
+        recent = [p for p in (settings.value("recentFiles", [], type=list) or []) if p != str(path)]
+        settings.setValue("recentFiles", recent)
+        self._fill_recent_menu()
+
+    def _fill_recent_menu(self) -> None:
+        menu = self.window.recent_menu
+        menu.clear()
+        for number, path in enumerate(QSettings().value("recentFiles", [], type=list) or [], start=1):
+            action = menu.addAction(f"&{number} {path}")
+            action.triggered.connect(lambda _=False, p=path: self.switch_to(Path(p)))
+        menu.setEnabled(not menu.isEmpty())
+
+    # -- importing -------------------------------------------------------------------------
+
+    def import_files_dialog(self) -> None:
+        """Pick files to import."""
+        paths, _ = QFileDialog.getOpenFileNames(self.window, "Import articles", "", ARTICLE_FILTER)
+        if paths:
+            self.import_sources(paths)
+
+    def import_url_dialog(self) -> None:
+        """Ask for a web address and import the article there."""
+        url, ok = QInputDialog.getText(self.window, "Import from URL", "Web address of the article:")
+        if ok and url.strip():
+            self.import_sources([url.strip()])
+
+    def import_sources(self, sources: list[str]) -> None:
+        """Import files or URLs, then report what came in and what was refused."""
+        session = self.window.session
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            outcomes = importers.import_sources(session.store, sources, reviewer_id=session.reviewer_id)
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.report(outcomes)
+
+    def import_clipboard(self, mime) -> None:
+        """Make a new article from pasted text or HTML."""
+        text = mime.html() if mime is not None and mime.hasHtml() else (mime.text() if mime is not None else "")
+        if not text.strip():
+            self.window.show_error("The clipboard holds no text to make an article from.")
+            return
+        session = self.window.session
+        try:
+            added = importers.import_text(session.store, text, reviewer_id=session.reviewer_id)
+        except WorkbenchError as error:
+            self.window.show_error(str(error))
+            return
+        self._show_added([added])
+
+    def report(self, outcomes) -> None:
+        """Select the last article that came in; list refusals in one message."""
+        added = [a for o in outcomes if not o.error for a in o.added]
+        errors = [o.error for o in outcomes if o.error]
+        claims = sum(o.claims for o in outcomes if not o.error)
+        self._show_added(added, claims)
+        if errors:
+            self.window.show_error("Some sources were not imported:\n\n" + "\n".join(errors))
+
+    def _show_added(self, added, claims: int = 0) -> None:
+        new = [a for a in added if a.new]
+        parts = []
+        if new:
+            parts.append(f"{len(new)} article{'s' if len(new) != 1 else ''} imported")
+        if len(added) > len(new):
+            parts.append(f"{len(added) - len(new)} already in the database")
+        if claims:
+            parts.append(f"{claims} claims imported")
+        if parts:
+            self.window.statusBar().showMessage("; ".join(parts) + ".", 8000)
+        if added:
+            self.window.refresh_articles()
+            self.window.go_to(added[-1].article["id"], None)

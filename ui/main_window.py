@@ -1,0 +1,353 @@
+"""The main window: article list, reader and claims panel, wired to one Session."""
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (QApplication, QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter,
+                               QVBoxLayout, QWidget)
+
+from ui import commands, menus, palette
+from ui.article_list import ArticleList, source_line
+from ui.article_view import ArticleView
+from ui.claim_detail import ClaimDetail
+from ui.claims_panel import ClaimsPanel
+from ui.files import FileActions
+from ui.search_dialog import SearchDialog
+from ui.session import Session
+from workbench import articles, claims
+
+STATUS_MS = 6000
+
+
+class MainWindow(QMainWindow):
+    """The window a fact-checker spends the day in."""
+
+    def __init__(self, session: Session):
+        super().__init__()
+        self.session: Session | None = None
+        self.article: dict | None = None
+        self.current_claim: str | None = None
+        self.setWindowTitle("Fact-check Workbench")
+        self.setAcceptDrops(True)
+        self._build_layout()
+        self.files = FileActions(self)
+        self.actions_ = menus.build(self)
+        self.search_dialog: SearchDialog | None = None
+        self.db_label = QLabel()
+        self.reviewer_label = QLabel()
+        self.statusBar().addWidget(self.db_label, 1)
+        self.statusBar().addPermanentWidget(self.reviewer_label)
+        self.set_session(session)
+        self._restore_geometry()
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        self.article_list = ArticleList()
+        self.article_list.selectionModel().currentChanged.connect(
+            lambda current, _: self.open_article(current.data(Qt.ItemDataRole.UserRole + 1)) if current.isValid() else None)
+        self.title = QLabel()
+        self.title.setObjectName("articleTitle")
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.45)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.meta = QLabel()
+        self.meta.setObjectName("articleMeta")
+        self.meta.setTextFormat(Qt.TextFormat.PlainText)
+        self.meta.setWordWrap(True)
+        self.reader = ArticleView()
+        self.reader.claimClicked.connect(self.select_claim)
+        reader_box = QWidget()
+        reader_layout = QVBoxLayout(reader_box)
+        reader_layout.setContentsMargins(8, 8, 8, 0)
+        reader_layout.addWidget(self.title)
+        reader_layout.addWidget(self.meta)
+        reader_layout.addWidget(self.reader, 1)
+        self.claims_panel = ClaimsPanel()
+        self.claims_panel.claimSelected.connect(self.select_claim)
+        self.detail = ClaimDetail()
+        self.detail.verdictRequested.connect(
+            lambda cid, v: self.session.push(commands.SetVerdict(self.session, cid, v)))
+        self.detail.rationaleEdited.connect(
+            lambda cid, old, new: self.session.push(commands.SetRationale(self.session, cid, old, new)))
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.claims_panel)
+        right.addWidget(self.detail)
+        right.setSizes([380, 420])
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.article_list)
+        self.splitter.addWidget(reader_box)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([260, 640, 380])
+        self.setCentralWidget(self.splitter)
+
+    def session_undo_action(self, which: str):
+        """The Undo or Redo action, following whichever session is open."""
+        from PySide6.QtGui import QAction, QKeySequence
+
+        action = QAction("&Undo" if which == "undo" else "&Redo", self)
+        action.setObjectName(which)
+        key = QKeySequence.StandardKey.Undo if which == "undo" else QKeySequence.StandardKey.Redo
+        action.setShortcuts([QKeySequence(key)] + ([QKeySequence("Ctrl+Shift+Z")] if which == "redo" else []))
+        action.triggered.connect(lambda: self._undo_redo(which))
+        return action
+
+    def _undo_redo(self, which: str) -> None:
+        self.detail.flush()
+        stack = self.session.undo_stack
+        (stack.undo if which == "undo" else stack.redo)()
+
+    # -- the session ---------------------------------------------------------------------
+
+    def set_session(self, session: Session) -> None:
+        """Show another open database (the previous session is closed)."""
+        if self.session is not None:
+            self.detail.flush()
+            self.session.close()
+        self.session = session
+        session.setParent(self)
+        session.articlesChanged.connect(self.refresh_articles)
+        session.claimsChanged.connect(self._claims_changed)
+        session.historyChanged.connect(self._history_changed)
+        session.failed.connect(self.show_error)
+        stack = session.undo_stack
+        stack.canUndoChanged.connect(self.actions_["undo"].setEnabled)
+        stack.canRedoChanged.connect(self.actions_["redo"].setEnabled)
+        stack.undoTextChanged.connect(lambda t: self.actions_["undo"].setText(f"&Undo {t}".strip()))
+        stack.redoTextChanged.connect(lambda t: self.actions_["redo"].setText(f"&Redo {t}".strip()))
+        self.actions_["undo"].setEnabled(False)
+        self.actions_["redo"].setEnabled(False)
+        self.db_label.setText(str(session.store.path))
+        self.reviewer_label.setText(f"Reviewer: {session.reviewer_name}")
+        self.setWindowTitle(f"{session.store.path.name} — Fact-check Workbench")
+        self.files.remember_recent(session.store.path)
+        self.article = None
+        self.refresh_articles()
+        rows = self.article_list.model_.rows
+        last = QSettings().value(f"lastArticle/{session.store.database_id}")
+        if rows:
+            target = last if any(r["id"] == last for r in rows) else rows[0]["id"]
+            self.article_list.select_article(target)
+        else:
+            self.open_article(None)
+
+    def refresh_articles(self) -> None:
+        """Reload the article list (titles and progress)."""
+        self.article_list.model_.set_rows(articles.list_articles(self.session.store))
+        if self.article:
+            self.article_list.select_article(self.article["id"])
+
+    # -- articles and claims -------------------------------------------------------------
+
+    def open_article(self, article_id: str | None) -> None:
+        """Show an article in the reader with its claims."""
+        self.detail.flush()
+        if article_id is None:
+            self.article = None
+            self.title.setText("No article")
+            self.meta.setText("Import an article with File ▸ Import Articles…, or drop files here.")
+            self.reader.clear_article()
+            self.claims_panel.model.set_rows([])
+            self.select_claim(None)
+            return
+        if self.article and self.article["id"] == article_id:
+            return
+        store = self.session.store
+        self.article = articles.get_article(store, article_id)
+        rows = claims.claims_for(store, article_id)
+        self.title.setText(self.article["title"])
+        meta = [source_line(self.article)]
+        if self.article.get("author"):
+            meta.append(f"by {self.article['author']}")
+        if self.article.get("url"):
+            meta.append(self.article["url"])
+        self.meta.setText(" · ".join(meta))
+        self.current_claim = None
+        self.reader.show_article(self.article["body"], rows)
+        self.claims_panel.model.set_rows(rows)
+        self.select_claim(None)
+        self.article_list.select_article(article_id)
+        QSettings().setValue(f"lastArticle/{store.database_id}", article_id)
+
+    def select_claim(self, claim_id: str | None) -> None:
+        """Make a claim current everywhere: reader frame, list row, detail."""
+        row = self.reader.claims.get(claim_id) if claim_id else None
+        self.current_claim = row["id"] if row else None
+        self.reader.set_current_claim(self.current_claim, scroll=row is not None)
+        self.claims_panel.select(self.current_claim)
+        number = self.claims_panel.model.row_of(self.current_claim) if row else None
+        self.detail.show_claim(row, number + 1 if number is not None else None)
+        if row:
+            self.detail.show_history(claims.verdict_history(self.session.store, row["id"]))
+
+    def _claims_changed(self, article_id: str, claim_ids: list) -> None:
+        if not self.article or article_id != self.article["id"]:
+            return
+        changed = {}
+        for claim_id in claim_ids:
+            row = self.session.store.get("claims", claim_id)
+            changed[claim_id] = row if row and not row["deleted_at"] else None
+        self.reader.update_claims(changed)
+        self.claims_panel.model.apply(changed)
+        if self.current_claim in changed:
+            self.select_claim(self.current_claim if changed[self.current_claim] else None)
+
+    def _history_changed(self, claim_id: str) -> None:
+        if claim_id == self.current_claim:
+            self.detail.show_history(claims.verdict_history(self.session.store, claim_id))
+
+    # -- claim actions (menus, toolbar, keys) ----------------------------------------------
+
+    def mark_claim(self) -> None:
+        """Make the selected text a claim (snapped to whole words) and select it."""
+        selected = self.reader.selected_range() if self.article else None
+        if selected is None:
+            self.statusBar().showMessage("Select some text in the article first.", STATUS_MS)
+            return
+        command = commands.CreateClaim(self.session, self.article["id"], *selected)
+        if self.session.push(command):
+            self.select_claim(command.claim_id)
+            self.reader.setFocus()
+
+    def set_verdict(self, verdict: str) -> None:
+        """Give the current claim a verdict."""
+        if not self.current_claim:
+            self.statusBar().showMessage("Select a claim first (click a highlight or press N).", STATUS_MS)
+            return
+        self.session.push(commands.SetVerdict(self.session, self.current_claim, verdict))
+
+    def delete_claim(self) -> None:
+        """Delete the current claim; the next one becomes current."""
+        if not self.current_claim:
+            return
+        following = self._neighbour(+1)
+        if self.session.push(commands.DeleteClaim(self.session, self.current_claim)):
+            self.select_claim(following)
+            self.statusBar().showMessage("Claim deleted. Undo (Ctrl+Z) brings it back.", STATUS_MS)
+
+    def next_claim(self) -> None:
+        """Move to the next claim in reading order."""
+        self.select_claim(self._neighbour(+1) or self.current_claim)
+
+    def previous_claim(self) -> None:
+        """Move to the previous claim in reading order."""
+        self.select_claim(self._neighbour(-1) or self.current_claim)
+
+    def _neighbour(self, step: int) -> str | None:
+        ids = self.claims_panel.visible_ids()
+        if not ids:
+            return None
+        if self.current_claim in ids:
+            index = ids.index(self.current_claim) + step
+            return ids[index] if 0 <= index < len(ids) else None
+        caret = self.reader.offsets.to_code_point(self.reader.textCursor().position())
+        rows = [self.reader.claims[i] for i in ids]
+        if step > 0:
+            return next((r["id"] for r in rows if r["start"] >= caret), ids[0])
+        return next((r["id"] for r in reversed(rows) if r["start"] < caret), ids[-1])
+
+    # -- other windows and settings --------------------------------------------------------
+
+    def show_search(self) -> None:
+        """Open (or raise) the search window."""
+        if self.search_dialog is None:
+            self.search_dialog = SearchDialog(self)
+            self.search_dialog.hitActivated.connect(self.go_to)
+        self.search_dialog.show_for(self.session.store)
+
+    def go_to(self, article_id: str, claim_id: str | None) -> None:
+        """Open an article and, if given, select one of its claims."""
+        self.open_article(article_id)
+        self.select_claim(claim_id)
+
+    def change_reviewer(self) -> None:
+        """Ask for the reviewer's name; later work is stamped with it."""
+        name, ok = QInputDialog.getText(self, "Reviewer name", "Your name, as it appears on your work:",
+                                        text=self.session.reviewer_name)
+        if ok and name.strip():
+            QSettings().setValue("reviewer", name.strip())
+            self.session.reviewer_name = name.strip()
+            self.session.reviewer_id = self.session.store.reviewer(name)
+            self.reviewer_label.setText(f"Reviewer: {self.session.reviewer_name}")
+
+    def toggle_dark(self) -> None:
+        """Switch between the system palette and the dark one."""
+        dark = self.actions_["dark"].isChecked()
+        QSettings().setValue("darkTheme", dark)
+        palette.apply(QApplication.instance(), dark)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == event.Type.PaletteChange and hasattr(self, "actions_"):
+            self.reader.refresh_colours()
+            menus.refresh_icons(self.actions_, self.palette())
+            self.select_claim(self.current_claim)
+
+    def about(self) -> None:
+        """The About box."""
+        from workbench import __version__
+
+        QMessageBox.about(self, "About Fact-check Workbench",
+                          f"<h3>Fact-check Workbench {__version__}</h3>"
+                          "<p>Mark the claims in news articles, judge them, attach the evidence, "
+                          "and publish a fact-check report.</p>"
+                          "<p>Everything is saved as you work, in one SQLite file you can share.</p>")
+
+    def show_error(self, message: str) -> None:
+        """Tell the reviewer something went wrong, in a sentence."""
+        QMessageBox.warning(self, "Fact-check Workbench", message)
+
+    # -- files, drag and drop ------------------------------------------------------------
+
+    def new_database(self) -> None:
+        self.files.new_database()
+
+    def open_database_dialog(self) -> None:
+        self.files.open_database_dialog()
+
+    def import_files_dialog(self) -> None:
+        self.files.import_files_dialog()
+
+    def import_url_dialog(self) -> None:
+        self.files.import_url_dialog()
+
+    def import_clipboard(self) -> None:
+        self.files.import_clipboard(QGuiApplication.clipboard().mimeData())
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = [url.toLocalFile() or url.toString() for url in event.mimeData().urls()]
+        self.files.import_sources(paths)
+        event.acceptProposedAction()
+
+    # -- window state ------------------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        settings = QSettings()
+        if settings.value("geometry"):
+            self.restoreGeometry(settings.value("geometry"))
+        else:
+            self.resize(1280, 800)
+        if settings.value("splitter"):
+            self.splitter.restoreState(settings.value("splitter"))
+        dark = settings.value("darkTheme", False, type=bool)
+        self.actions_["dark"].setChecked(dark)
+
+    def closeEvent(self, event) -> None:
+        self.detail.flush()
+        settings = QSettings()
+        settings.setValue("geometry", self.saveGeometry())
+        settings.setValue("splitter", self.splitter.saveState())
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+        super().closeEvent(event)

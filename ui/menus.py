@@ -1,0 +1,118 @@
+"""The window's actions, menus and toolbar, with their shortcuts, in one table-like place."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QToolBar
+
+from ui import theme
+from workbench.verdicts import LABELS, VERDICTS
+
+VERDICT_SHORTCUTS = {"pending": "0", "verified": "1", "disputed": "2", "unverifiable": "3"}
+
+
+def _action(window, text: str, slot, shortcut=None, tip: str | None = None, name: str | None = None) -> QAction:
+    action = QAction(text, window)
+    if shortcut is not None:
+        shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
+        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+    if tip:
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+    action.setObjectName(name or text.replace("&", "").replace("…", "").strip().lower().replace(" ", "_"))
+    action.triggered.connect(lambda _=False: slot())
+    return action
+
+
+def build(window) -> dict[str, QAction]:
+    """Create every action of the main window, its menus and toolbar; return actions by name."""
+    a: dict[str, QAction] = {}
+    a["new_db"] = _action(window, "&New Database…", window.new_database, QKeySequence.StandardKey.New)
+    a["open_db"] = _action(window, "&Open Database…", window.open_database_dialog, QKeySequence.StandardKey.Open)
+    a["import"] = _action(window, "&Import Articles…", window.import_files_dialog, "Ctrl+I",
+                          "Import .txt, .md, .html files or W3C annotation files")
+    a["import_url"] = _action(window, "Import from &URL…", window.import_url_dialog, "Ctrl+Shift+I")
+    a["paste_article"] = _action(window, "New Article from &Clipboard", window.import_clipboard, "Ctrl+Shift+V",
+                                 "Paste the text of a web page as a new article")
+    a["reviewer"] = _action(window, "Reviewer &Name…", window.change_reviewer)
+    a["quit"] = _action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit)
+    a["undo"] = window.session_undo_action("undo")
+    a["redo"] = window.session_undo_action("redo")
+    a["find"] = _action(window, "&Find…", window.show_search, QKeySequence.StandardKey.Find,
+                        "Search articles, claims, rationales and evidence")
+    a["mark"] = _action(window, "&Mark as Claim", window.mark_claim,
+                        [Qt.Key.Key_Return, Qt.Key.Key_Enter], "Mark the selected text as a claim (Enter)")
+    for verdict in VERDICTS:
+        a[verdict] = _action(window, LABELS[verdict], lambda v=verdict: window.set_verdict(v),
+                             VERDICT_SHORTCUTS[verdict],
+                             f"Mark the current claim {LABELS[verdict].lower()} ({VERDICT_SHORTCUTS[verdict]})",
+                             name=f"verdict_{verdict}")
+        a[verdict].setIcon(theme.swatch(verdict, window.palette(), 16))
+    a["next"] = _action(window, "&Next Claim", window.next_claim, "N", "Next claim in reading order (N)")
+    a["previous"] = _action(window, "&Previous Claim", window.previous_claim, "P",
+                            "Previous claim in reading order (P)")
+    a["delete"] = _action(window, "&Delete Claim", window.delete_claim, [QKeySequence.StandardKey.Delete],
+                          "Delete the current claim (undo brings it back)")
+    a["dark"] = _action(window, "&Dark Theme", window.toggle_dark)
+    a["dark"].setCheckable(True)
+    a["about"] = _action(window, "&About Fact-check Workbench", window.about)
+    # Single-key shortcuts must not fire while the reviewer types a rationale: they live on
+    # the reader and the claim list only.
+    for name in ("mark", "next", "previous", "delete", *VERDICTS):
+        a[name].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        window.reader.addAction(a[name])
+        window.claims_panel.list.addAction(a[name])
+    _menus(window, a)
+    _toolbar(window, a)
+    return a
+
+
+def _menus(window, a: dict[str, QAction]) -> None:
+    bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    file_menu.addActions([a["new_db"], a["open_db"]])
+    window.recent_menu = QMenu("Open &Recent", window)
+    window.recent_menu.setObjectName("recentMenu")
+    file_menu.addMenu(window.recent_menu)
+    file_menu.addSeparator()
+    file_menu.addActions([a["import"], a["import_url"], a["paste_article"]])
+    file_menu.addSeparator()
+    file_menu.addAction(a["reviewer"])
+    file_menu.addSeparator()
+    file_menu.addAction(a["quit"])
+    edit = bar.addMenu("&Edit")
+    edit.addActions([a["undo"], a["redo"]])
+    edit.addSeparator()
+    edit.addAction(a["find"])
+    claim = bar.addMenu("&Claim")
+    claim.addAction(a["mark"])
+    claim.addSeparator()
+    claim.addActions([a[v] for v in ("verified", "disputed", "unverifiable", "pending")])
+    claim.addSeparator()
+    claim.addActions([a["next"], a["previous"]])
+    claim.addSeparator()
+    claim.addAction(a["delete"])
+    view = bar.addMenu("&View")
+    view.addAction(a["dark"])
+    help_menu = bar.addMenu("&Help")
+    help_menu.addAction(a["about"])
+
+
+def _toolbar(window, a: dict[str, QAction]) -> None:
+    toolbar = QToolBar("Claims", window)
+    toolbar.setObjectName("mainToolbar")
+    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    toolbar.setMovable(False)
+    toolbar.addAction(a["mark"])
+    toolbar.addSeparator()
+    toolbar.addActions([a[v] for v in ("verified", "disputed", "unverifiable", "pending")])
+    toolbar.addSeparator()
+    toolbar.addActions([a["previous"], a["next"], a["delete"]])
+    toolbar.addSeparator()
+    toolbar.addAction(a["find"])
+    window.addToolBar(toolbar)
+
+
+def refresh_icons(actions: dict[str, QAction], palette) -> None:
+    """Redraw the verdict swatches after a palette change."""
+    for verdict in VERDICTS:
+        actions[verdict].setIcon(theme.swatch(verdict, palette, 16))
