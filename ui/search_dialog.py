@@ -50,8 +50,9 @@ class SearchDialog(QDialog):
     def show_for(self, store) -> None:
         """Show the window searching store, with the query selected for retyping."""
         self.store = store
+        if self.isVisible():
+            self.raise_()  # already open behind the main window
         self.show()
-        self.raise_()
         self.activateWindow()
         self.query.setFocus()
         self.query.selectAll()

@@ -36,9 +36,11 @@ def add_article(store: Store, body: str, *, reviewer_id: str, title: str | None 
     with store.transaction():
         existing = store.get("articles", article_id)
         if existing is not None:
+            note = "already in the database"
             if existing["deleted_at"]:
                 store.update("articles", article_id, deleted_at=None)
-            note = "already in the database"
+                existing = store.get("articles", article_id)
+                note = "had been deleted from the database; restored"
             if url and url != existing["url"] and _add_appearance(store, article_id, url, reviewer_id):
                 note += f"; {url} kept as another place it appeared"
             return Added(existing, False, note)

@@ -102,9 +102,14 @@ def restore_claim(store: Store, claim_id: str, *, reviewer_id: str) -> None:
 
 
 def purge_claim(store: Store, claim_id: str) -> None:
-    """Remove a claim and its history entirely (undo of its creation, before anyone saw it)."""
+    """Remove a claim and its history entirely: the undo of its creation.
+
+    A hard delete, not a tombstone: the claim existed only between a keystroke and its undo.
+    """
     with store.transaction():
         article_id = get_claim(store, claim_id)["article_id"]
+        if store.conn.execute("SELECT 1 FROM evidence WHERE claim_id = ?", [claim_id]).fetchone():
+            raise WorkbenchError("this claim has evidence now; delete the claim instead")
         store.conn.execute("DELETE FROM verdict_history WHERE claim_id = ?", [claim_id])
         store.conn.execute("DELETE FROM claims WHERE id = ?", [claim_id])
         store.changed("claims", claim_id)

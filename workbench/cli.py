@@ -94,8 +94,10 @@ def run_import(args) -> int:
                 print(f"{added.article['id']}\t{added.article['title']}")
             else:
                 print(f"{outcome.source}: {added.note} ({added.article['id']})", file=sys.stderr)
+        repeated = {added.note for added in outcome.added if not added.new}
         for note in outcome.notes:
-            print(f"{outcome.source}: {note}", file=sys.stderr)
+            if note not in repeated:
+                print(f"{outcome.source}: {note}", file=sys.stderr)
         if outcome.claims:
             print(f"{outcome.source}: {outcome.claims} claims imported", file=sys.stderr)
     return 1 if failed else 0

@@ -55,3 +55,9 @@ def test_delete_is_a_tombstone_and_restorable(store, reviewer_id, article):
     assert store.get("claims", claim["id"])["deleted_at"]
     restore_claim(store, claim["id"], reviewer_id=reviewer_id)
     assert claims_for(store, article["id"])[0]["rationale"] == "**because** <b>"
+
+
+def test_reimporting_a_deleted_article_restores_it(store, reviewer_id, article):
+    store.update("articles", article["id"], deleted_at="2026-01-01T00:00:00.000000Z")
+    again = add_article(store, BODY, reviewer_id=reviewer_id)
+    assert not again.new and again.article["deleted_at"] is None and "restored" in again.note
