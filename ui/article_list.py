@@ -49,6 +49,13 @@ class ArticleListModel(QAbstractListModel):
         self.rows = rows
         self.endResetModel()
 
+    def set_counts(self, article_id: str, counts: dict[str, int]) -> None:
+        """Update one article's progress."""
+        row = self.row_of(article_id)
+        if row is not None and self.rows[row]["counts"] != counts:
+            self.rows[row] = {**self.rows[row], "counts": counts}
+            self.dataChanged.emit(self.index(row), self.index(row))
+
     def row_of(self, article_id: str) -> int | None:
         """The row number of an article, or None."""
         return next((i for i, r in enumerate(self.rows) if r["id"] == article_id), None)

@@ -91,6 +91,7 @@ class ArticleView(QTextEdit):
         palette = self.palette()
         spans = [(c["start"], c["end"], cid) for cid, c in self.claims.items()
                  if c["start"] < hi and c["end"] > lo]
+        formats: dict[tuple[str, bool], QTextCharFormat] = {}
         cursor = QTextCursor(self.document())
         cursor.beginEditBlock()
         if clear:
@@ -102,7 +103,10 @@ class ArticleView(QTextEdit):
                 continue
             top = self.claims[keys[-1]]  # the claim that started last lies on top
             self._select(cursor, start, end)
-            cursor.setCharFormat(theme.char_format(top["verdict"], palette, overlapped=len(keys) > 1))
+            key = (top["verdict"], len(keys) > 1)
+            if key not in formats:
+                formats[key] = theme.char_format(key[0], palette, overlapped=key[1])
+            cursor.setCharFormat(formats[key])
         cursor.endEditBlock()
 
     def _select(self, cursor: QTextCursor, start: int, end: int) -> None:

@@ -1,6 +1,7 @@
 """The claims of the current article: a list model in reading order with a verdict filter."""
 
 import html
+from bisect import bisect_left
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QListView, QVBoxLayout, QWidget
@@ -14,41 +15,63 @@ QUOTE_PREVIEW = 140
 
 
 class ClaimListModel(QAbstractListModel):
-    """Rows of one article's live claims, numbered in reading order."""
+    """Rows of one article's live claims, numbered in reading order.
+
+    Rows stay sorted by reading order; a parallel list of sort keys makes finding a row a
+    binary search, and verdict counts are kept as rows change, so one change costs O(log n).
+    """
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.rows: list[dict] = []
+        self._keys: list[tuple] = []
+        self._key_of: dict[str, tuple] = {}
+        self._counts = dict.fromkeys(VERDICTS, 0)
 
     def set_rows(self, rows: list[dict]) -> None:
         """Replace all rows (a new article)."""
         self.beginResetModel()
         self.rows = sorted(rows, key=_reading_order)
+        self._keys = [_reading_order(r) for r in self.rows]
+        self._key_of = {r["id"]: k for r, k in zip(self.rows, self._keys)}
+        self._counts = dict.fromkeys(VERDICTS, 0)
+        for row in self.rows:
+            self._counts[row["verdict"]] += 1
         self.endResetModel()
 
     def apply(self, changed: dict[str, dict | None]) -> None:
         """Update, insert or remove the given claims in place."""
         for claim_id, row in changed.items():
             index = self.row_of(claim_id)
-            if index is not None and row is not None and _reading_order(row) == _reading_order(self.rows[index]):
-                self.rows[index] = row
-                self.dataChanged.emit(self.index(index), self.index(index))
-                continue
             if index is not None:
+                self._counts[self.rows[index]["verdict"]] -= 1
+                if row is not None and _reading_order(row) == self._keys[index]:
+                    self.rows[index] = row
+                    self._counts[row["verdict"]] += 1
+                    self.dataChanged.emit(self.index(index), self.index(index))
+                    continue
                 self.beginRemoveRows(QModelIndex(), index, index)
-                del self.rows[index]
+                del self.rows[index], self._keys[index], self._key_of[claim_id]
                 self.endRemoveRows()
             if row is not None:
-                at = next((i for i, r in enumerate(self.rows) if _reading_order(r) > _reading_order(row)), len(self.rows))
+                key = _reading_order(row)
+                at = bisect_left(self._keys, key)
                 self.beginInsertRows(QModelIndex(), at, at)
                 self.rows.insert(at, row)
+                self._keys.insert(at, key)
+                self._key_of[claim_id] = key
+                self._counts[row["verdict"]] += 1
                 self.endInsertRows()
-        if self.rows:  # numbers shift when claims come and go
-            self.dataChanged.emit(self.index(0), self.index(len(self.rows) - 1))
+        # Claim numbers after an insertion shift; the view repaints those rows by itself.
 
-    def row_of(self, claim_id: str) -> int | None:
+    def row_of(self, claim_id: str | None) -> int | None:
         """The row number of a claim, or None."""
-        return next((i for i, r in enumerate(self.rows) if r["id"] == claim_id), None)
+        key = self._key_of.get(claim_id)
+        return None if key is None else bisect_left(self._keys, key)
+
+    def counts(self) -> dict[str, int]:
+        """Claims by verdict."""
+        return dict(self._counts)
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
@@ -58,7 +81,7 @@ class ClaimListModel(QAbstractListModel):
             return None
         row = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            quote = " ".join(row["quote"].split())
+            quote = " ".join(row["quote"][:QUOTE_PREVIEW * 2].split())
             if len(quote) > QUOTE_PREVIEW:
                 quote = quote[:QUOTE_PREVIEW - 1] + "…"
             return f"{index.row() + 1}. {LABELS[row['verdict']]}\n“{quote}”"
@@ -122,8 +145,9 @@ class ClaimsPanel(QWidget):
         self.list.setObjectName("claimList")
         self.list.setModel(self.proxy)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.setWordWrap(True)
-        self.list.setUniformItemSizes(False)
+        # Uniform two-line rows: a list of thousands of claims must not measure every row.
+        self.list.setUniformItemSizes(True)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.setSpacing(2)
         self.list.selectionModel().currentChanged.connect(self._current_changed)
         top = QHBoxLayout()

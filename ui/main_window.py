@@ -16,6 +16,7 @@ from ui.files import FileActions
 from ui.search_dialog import SearchDialog
 from ui.session import Session
 from workbench import articles, claims
+from workbench.verdicts import VERDICTS
 
 STATUS_MS = 6000
 
@@ -98,6 +99,12 @@ class MainWindow(QMainWindow):
         action.triggered.connect(lambda: self._undo_redo(which))
         return action
 
+    def _undo_text(self, text: str) -> None:
+        self.actions_["undo"].setText(f"&Undo {text}".strip())
+
+    def _redo_text(self, text: str) -> None:
+        self.actions_["redo"].setText(f"&Redo {text}".strip())
+
     def _undo_redo(self, which: str) -> None:
         self.detail.flush()
         stack = self.session.undo_stack
@@ -119,8 +126,8 @@ class MainWindow(QMainWindow):
         stack = session.undo_stack
         stack.canUndoChanged.connect(self.actions_["undo"].setEnabled)
         stack.canRedoChanged.connect(self.actions_["redo"].setEnabled)
-        stack.undoTextChanged.connect(lambda t: self.actions_["undo"].setText(f"&Undo {t}".strip()))
-        stack.redoTextChanged.connect(lambda t: self.actions_["redo"].setText(f"&Redo {t}".strip()))
+        stack.undoTextChanged.connect(self._undo_text)
+        stack.redoTextChanged.connect(self._redo_text)
         self.actions_["undo"].setEnabled(False)
         self.actions_["redo"].setEnabled(False)
         self.db_label.setText(str(session.store.path))
@@ -187,16 +194,25 @@ class MainWindow(QMainWindow):
             self.detail.show_history(claims.verdict_history(self.session.store, row["id"]))
 
     def _claims_changed(self, article_id: str, claim_ids: list) -> None:
+        store = self.session.store
         if not self.article or article_id != self.article["id"]:
+            counts = articles.verdict_counts(store, article_id).get(article_id)
+            self.article_list.model_.set_counts(article_id, counts or dict.fromkeys(VERDICTS, 0))
             return
         changed = {}
         for claim_id in claim_ids:
-            row = self.session.store.get("claims", claim_id)
+            row = store.get("claims", claim_id)
             changed[claim_id] = row if row and not row["deleted_at"] else None
         self.reader.update_claims(changed)
         self.claims_panel.model.apply(changed)
+        self.article_list.model_.set_counts(article_id, self.claims_panel.model.counts())
         if self.current_claim in changed:
-            self.select_claim(self.current_claim if changed[self.current_claim] else None)
+            row = changed[self.current_claim]
+            if row is None:
+                self.select_claim(None)
+            else:
+                number = self.claims_panel.model.row_of(row["id"])
+                self.detail.show_claim(row, number + 1 if number is not None else None)
 
     def _history_changed(self, claim_id: str) -> None:
         if claim_id == self.current_claim:

@@ -62,7 +62,7 @@ class Session(QObject):
                 self.historyChanged.emit(row["claim_id"])
         for claim_id in self._evidence_claims(by_table):
             self.evidenceChanged.emit(claim_id)
-        if claim_ids or "articles" in by_table or "appearances" in by_table:
+        if "articles" in by_table or "appearances" in by_table:
             self.articlesChanged.emit()
 
     def _emit_claims(self, claim_ids: set[str], article_ids: set[str]) -> None:
@@ -76,8 +76,6 @@ class Session(QObject):
             per_article.setdefault(article_id, []).extend(gone)
         for article_id, ids in per_article.items():
             self.claimsChanged.emit(article_id, sorted(ids))
-            for claim_id in ids:
-                self.historyChanged.emit(claim_id)
 
     def _evidence_claims(self, by_table: dict[str, set[str]]) -> set[str]:
         claims = set()

@@ -1,6 +1,7 @@
 """Verdict colours and cues for light and dark palettes: colour plus a second, colour-free cue."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap, QTextCharFormat
 from PySide6.QtCore import Qt
@@ -63,14 +64,21 @@ def char_format(verdict: str, palette: QPalette, *, overlapped: bool = False) ->
 
 def swatch(verdict: str, palette: QPalette, size: int = 14) -> QIcon:
     """A small icon: the verdict's colour with its glyph, for lists and buttons."""
+    return _swatch(verdict, palette.color(QPalette.ColorRole.Base).name(),
+                   palette.color(QPalette.ColorRole.Text).name(), size, is_dark(palette))
+
+
+@lru_cache(maxsize=64)
+def _swatch(verdict: str, base: str, text: str, size: int, dark: bool) -> QIcon:
+    style = STYLES[verdict]
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(line_colour(verdict, palette))
-    painter.setBrush(background(verdict, palette))
+    painter.setPen(QColor(style.line_dark if dark else style.line_light))
+    painter.setBrush(QColor(style.dark if dark else style.light))
     painter.drawRoundedRect(0, 0, size - 1, size - 1, 3, 3)
-    painter.setPen(palette.color(QPalette.ColorRole.Text))
+    painter.setPen(QColor(text))
     painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, STYLES[verdict].glyph)
     painter.end()
     return QIcon(pixmap)

@@ -1,6 +1,9 @@
 """The one place that converts between code points (the stored offsets) and Qt's UTF-16 positions."""
 
+import re
 from bisect import bisect_left, bisect_right
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 class OffsetMap:
@@ -8,7 +11,7 @@ class OffsetMap:
 
     def __init__(self, text: str):
         # Code-point indices of characters outside the BMP: each takes two UTF-16 units.
-        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if not text.isascii() else []
+        self._astral = [m.start() for m in _ASTRAL.finditer(text)] if not text.isascii() else []
         # Their UTF-16 positions: the i-th astral character is shifted right by i units.
         self._astral_u16 = [cp + i for i, cp in enumerate(self._astral)]
         self.length = len(text)

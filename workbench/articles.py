@@ -78,6 +78,16 @@ def get_article(store: Store, article_id: str) -> dict:
     return row
 
 
+def article_body(store: Store, article_id: str) -> str:
+    """The body of a live article; bodies never change, so each is read from disk once."""
+    cache = store.__dict__.setdefault("_bodies", {})
+    if article_id not in cache:
+        cache[article_id] = get_article(store, article_id)["body"]
+    elif store.get_value("SELECT deleted_at FROM articles WHERE id = ?", [article_id]):
+        raise WorkbenchError(f"no article with id {article_id}")
+    return cache[article_id]
+
+
 def find_article(store: Store, id_or_prefix: str) -> dict:
     """The live article whose id is or starts with id_or_prefix (as typed on the command line)."""
     rows = store.query(

@@ -1,7 +1,7 @@
 """Claims: ranges of an article's text with a verdict, a rationale and a verdict history."""
 
 from workbench import ids
-from workbench.articles import get_article
+from workbench.articles import article_body
 from workbench.errors import WorkbenchError
 from workbench.store import Store
 from workbench.text import quote_at
@@ -12,7 +12,7 @@ def add_claim(store: Store, article_id: str, start: int, end: int, *, reviewer_i
               verdict: str = PENDING, rationale: str = "", claim_id: str | None = None) -> dict:
     """Mark [start, end) of the article (code points) as a claim; return the new row."""
     check_verdict(verdict)
-    body = get_article(store, article_id)["body"]
+    body = article_body(store, article_id)
     if not 0 <= start < end <= len(body):
         raise WorkbenchError(f"a claim must cover some text inside the article (got {start}–{end})")
     quote = quote_at(body, start, end)

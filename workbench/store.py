@@ -149,6 +149,11 @@ class Store:
         row = self.conn.execute(f'SELECT * FROM "{table}" WHERE id = ?', [row_id]).fetchone()
         return dict(row) if row else None
 
+    def get_value(self, sql: str, params: list | tuple = ()):
+        """The first column of the first row of a SELECT, or None."""
+        row = self.conn.execute(sql, params).fetchone()
+        return row[0] if row else None
+
     def query(self, sql: str, params: list | tuple | dict = ()) -> list[dict]:
         """Rows of a SELECT as dicts."""
         return [dict(r) for r in self.conn.execute(sql, params)]
