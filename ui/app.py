@@ -5,6 +5,7 @@ import os
 import sys
 from pathlib import Path
 
+from workbench import paths
 from workbench.errors import WorkbenchError
 
 ORGANISATION = "FactCheckWorkbench"
@@ -51,6 +52,9 @@ def create_application(argv: list[str] | None = None):
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APPLICATION)
+    style_sheet = paths.RESOURCES_DIR / "workbench.qss"
+    if style_sheet.exists():
+        app.setStyleSheet(style_sheet.read_text(encoding="utf-8"))
     return app
 
 
