@@ -9,7 +9,7 @@ from pathlib import Path
 from workbench import __version__, paths
 from workbench.errors import WorkbenchError
 
-COMMANDS = ("import", "export", "stats")
+COMMANDS = ("import", "export", "merge", "stats")
 EXPORT_FORMATS = ("annotations",)
 
 
@@ -34,6 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", "-f", required=True, choices=EXPORT_FORMATS)
     p.add_argument("--article", metavar="ID", help="only this article (an id or its first characters)")
     p.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+
+    p = sub.add_parser("merge", help="bring other reviewers' databases into DB")
+    p.add_argument("db", type=Path)
+    p.add_argument("others", nargs="+", type=Path, metavar="OTHER")
+    p.add_argument("--reviewer", default=None, help="name recorded as the one who merged")
 
     p = sub.add_parser("stats", help="counts by article, verdict and reviewer, and agreement")
     p.add_argument("db", type=Path)
@@ -134,4 +139,25 @@ def run_stats(args) -> int:
     return 0
 
 
-COMMAND_RUNNERS = {"import": run_import, "export": run_export, "stats": run_stats}
+def run_merge(args) -> int:
+    """`workbench merge DB OTHER...`: each OTHER in its own transaction; a summary line each."""
+    from workbench.merge import merge_database
+
+    reviewer = args.reviewer or default_reviewer()
+    failed = False
+    with _open(args.db, create=False, reviewer=reviewer) as store:
+        reviewer_id = store.reviewer(reviewer)
+        for other in args.others:
+            try:
+                summary = merge_database(store, other, reviewer_id=reviewer_id)
+            except WorkbenchError as error:
+                failed = True
+                message = str(error)
+                prefix = f"{other}: "
+                print(f"error: {message if message.startswith(prefix) else prefix + message}", file=sys.stderr)
+                continue
+            print(f"{other}: {summary}")
+    return 1 if failed else 0
+
+
+COMMAND_RUNNERS = {"import": run_import, "export": run_export, "merge": run_merge, "stats": run_stats}
