@@ -217,6 +217,12 @@ def evidence_counts(store: Store, article_id: str) -> dict[str, int]:
     return {claim_id: count for claim_id, count in rows}
 
 
+def evidence_count(store: Store, claim_id: str) -> int:
+    """Live evidence count of one claim (an indexed count, for updating one row of a list)."""
+    return store.get_value("SELECT COUNT(*) FROM evidence WHERE claim_id = ? AND deleted_at IS NULL",
+                           [claim_id]) or 0
+
+
 def unsupported_claims(store: Store, article_id: str) -> set[str]:
     """Live claims of an article judged verified or disputed that have no live evidence."""
     rows = store.conn.execute(

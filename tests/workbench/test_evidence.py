@@ -190,6 +190,7 @@ def test_counts_and_unsupported_claims(store, reviewer_id, article, claim, other
     delete_claim(store, other_claim["id"], reviewer_id=reviewer_id)
     assert ev.evidence_counts(store, article["id"]) == {claim["id"]: 1, third["id"]: 0}
     assert ev.unsupported_claims(store, article["id"]) == set()
+    assert [ev.evidence_count(store, c["id"]) for c in (claim, other_claim, third)] == [1, 0, 0]
 
 
 def test_evidence_is_searchable(store, reviewer_id, claim):
