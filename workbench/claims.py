@@ -69,7 +69,8 @@ def undo_verdict(store: Store, claim_id: str, history_id: str, *, reviewer_id: s
         if entry is None or entry["claim_id"] != claim_id:
             raise WorkbenchError("that verdict change is no longer in the history")
         store.update("claims", claim_id, verdict=entry["from_verdict"], updated_by=reviewer_id)
-        store.conn.execute("DELETE FROM verdict_history WHERE id = ?", [history_id])
+        # A tombstone, not a delete: a merge would otherwise bring the undone change back.
+        store.update("verdict_history", history_id, deleted_at=ids.now())
 
 
 def _record_verdict(store: Store, claim_id: str, old: str, new: str, reviewer_id: str,

@@ -123,8 +123,3 @@ def schema_version() -> int:
 def known_migration_names() -> list[str]:
     """The names of the migrations this program knows, in order."""
     return [m.name for m in migrations._migrations]
-
-
-def expected_triggers() -> set[str]:
-    """Names of the triggers this program creates; any other trigger marks a foreign file."""
-    return {f"{t}_{suffix}" for t in FTS_COLUMNS for suffix in ("ai", "ad", "au")}

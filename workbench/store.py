@@ -230,8 +230,9 @@ def _check_schema(path: Path, conn: sqlite3.Connection) -> None:
     unknown = applied - set(schema.known_migration_names())
     if unknown:
         raise DatabaseRefused(f"{path}: has schema changes this program does not know ({', '.join(sorted(unknown))})")
-    foreign = [name for kind, name in objects
-               if kind == "view" or (kind == "trigger" and name not in schema.expected_triggers())]
+    from workbench.untrusted import foreign_code  # it builds the expected schema from ours
+
+    foreign = foreign_code(conn)
     if foreign:
         raise DatabaseRefused(f"{path}: contains triggers or views the workbench did not create ({', '.join(sorted(foreign))})")
     result = conn.execute("PRAGMA quick_check").fetchone()[0]

@@ -166,6 +166,14 @@ def database_id(conn: sqlite3.Connection) -> str:
     return conn.execute("SELECT value FROM meta WHERE key = 'database_id'").fetchone()[0]
 
 
+def foreign_code(conn: sqlite3.Connection) -> list[str]:
+    """Names of triggers and views that are not exactly the ones the workbench creates."""
+    expected = expected_schema()
+    return sorted(name for (kind, name), (_, sql) in _objects(conn).items()
+                  if kind in ("trigger", "view")
+                  and ((kind, name) not in expected or _tokens(sql) != _tokens(expected[(kind, name)][1])))
+
+
 # -- the expected schema ------------------------------------------------------------------------
 
 @functools.cache

@@ -129,7 +129,7 @@ def test_undo_of_each_change_restores_the_database(qtbot, window):
 
     def snapshot():
         return store.query('SELECT id, verdict, rationale, deleted_at, quote FROM claims ORDER BY id'), \
-            store.query("SELECT id, from_verdict, to_verdict FROM verdict_history ORDER BY id")
+            store.query("SELECT id, from_verdict, to_verdict FROM verdict_history WHERE deleted_at IS NULL ORDER BY id")
 
     empty = snapshot()
     [claim] = _make_claims(qtbot, window, ["minister said"])

@@ -157,14 +157,23 @@ def test_tombstones_travel_when_they_are_the_later_change(tmp_path, deleted_last
         assert row["rationale"] == ("" if deleted_last else "still here")
 
 
-def test_merging_into_itself_or_a_plain_copy_is_refused(pair, tmp_path):
+def test_itself_is_refused_but_work_in_a_plain_copy_merges_back(pair, tmp_path):
     store, ana, _, _ = pair
     with pytest.raises(DatabaseRefused, match="being merged into"):
         merge_database(store, store.path, reviewer_id=ana)
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    shutil.copy(store.path, tmp_path / "plain-copy.db")
-    with pytest.raises(DatabaseRefused, match="itself or a copy of it"):
-        merge_database(store, tmp_path / "plain-copy.db", reviewer_id=ana)
+    copy_path = tmp_path / "plain-copy.db"
+    shutil.copy(store.path, copy_path)
+    from workbench.claims import add_claim
+    from workbench.store import Store
+    with Store.open(copy_path) as copy:
+        article_id = copy.query("SELECT id FROM articles WHERE deleted_at IS NULL LIMIT 1")[0]["id"]
+        new = add_claim(copy, article_id, 0, 3, reviewer_id=copy.reviewer("Colleague"), verdict="verified")
+    summary = merge_database(store, copy_path, reviewer_id=ana)
+    assert store.get("claims", new["id"])["verdict"] == "verified"
+    assert summary.changed
+    again = merge_database(store, copy_path, reviewer_id=ana)
+    assert not again.changed
 
 
 # -- untrusted files ----------------------------------------------------------------------------

@@ -68,6 +68,14 @@ def test_foreign_trigger_is_refused(db_path):
         Store.open(db_path)
 
 
+def test_trigger_with_our_name_but_another_body_is_refused(db_path):
+    with Store.open(db_path) as store:
+        store.conn.execute("DROP TRIGGER claims_ai")
+        store.conn.execute("CREATE TRIGGER claims_ai AFTER INSERT ON claims BEGIN DELETE FROM articles; END")
+    with pytest.raises(DatabaseRefused, match="claims_ai"):
+        Store.open(db_path)
+
+
 def test_corrupted_page_is_refused(db_path):
     with Store.open(db_path) as store:
         with store.transaction():
