@@ -1,0 +1,452 @@
+"""The current claim's evidence: a list to add, edit, remove, reorder and copy items, and their attachments."""
+
+import datetime
+import html
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QIODevice, QSettings, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidgetItem, QMainWindow, QMenu, QToolButton,
+                               QVBoxLayout, QWidget)
+
+from ui import evidence_commands as cmd
+from ui.evidence_dialog import ClaimChooser, EvidenceDialog
+from ui.evidence_views import (AttachmentRole, AttachmentStrip, EvidenceList, EvidenceRole, evidence_heading,
+                               file_icon, first_line, human_size, local_paths, meta_line, thumbnail)
+from workbench import claims, evidence
+from workbench.errors import WorkbenchError
+
+STATUS_MS = 6000
+EVIDENCE_FIELDS = evidence.EDITABLE_FIELDS
+LIST_HINT = "No evidence yet.\nAdd a source (Ctrl+E), paste a link or a screenshot (Ctrl+V), or drop files here."
+STRIP_HINT = "No attachments. Paste a screenshot or drop files here."
+
+
+def _button(text: str, tip: str, slot, name: str) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    button.setToolTip(tip)
+    button.setObjectName(name)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    button.clicked.connect(lambda _=False: slot())
+    return button
+
+
+class EvidencePanel(QWidget):
+    """Shows one claim's evidence and turns the reviewer's actions into undoable commands."""
+
+    countChanged = Signal(int)
+
+    def __init__(self, session=None, parent=None):
+        super().__init__(parent)
+        self.session = None
+        self.claim_id: str | None = None
+        self.rows: list[dict] = []
+        self.dialog = None  # the open add/edit dialog or claim chooser, if any
+        self._temp: tempfile.TemporaryDirectory | None = None
+        self.list = EvidenceList()
+        self.list.hint = LIST_HINT
+        self.list.currentRowChanged.connect(lambda _: self._selection_changed())
+        self.list.itemDoubleClicked.connect(lambda _: self.edit_evidence())
+        self.list.removeRequested.connect(self.remove_evidence)
+        self.list.editRequested.connect(self.edit_evidence)
+        self.list.moveRequested.connect(self.move_evidence)
+        self.list.pasteRequested.connect(self.paste)
+        self.list.filesDropped.connect(lambda paths, row: self.attach_paths(paths, self._id_at(row)))
+        self.list.linkDropped.connect(lambda url: self.add_evidence({"url": url}))
+        self.list.itemDelegate().linkClicked.connect(self.open_link)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._context_menu)
+        self.add_button = _button("Add…", "Add evidence to this claim (Ctrl+E)", self.add_evidence, "addEvidence")
+        self.edit_button = _button("Edit…", "Edit the selected evidence (Enter or double-click)",
+                                   self.edit_evidence, "editEvidence")
+        self.remove_button = _button("Remove", "Remove the selected evidence (Delete; undo brings it back)",
+                                     self.remove_evidence, "removeEvidence")
+        self.up_button = _button("↑", "Move the selected evidence up (Alt+Up)", lambda: self.move_evidence(-1),
+                                 "moveEvidenceUp")
+        self.down_button = _button("↓", "Move the selected evidence down (Alt+Down)", lambda: self.move_evidence(1),
+                                   "moveEvidenceDown")
+        self.copy_button = _button("Copy to…", "Copy the selected evidence to another claim of this article",
+                                   self.copy_to_claim, "copyEvidence")
+        self.strip = AttachmentStrip()
+        self.strip.hint = STRIP_HINT
+        self.strip.currentRowChanged.connect(lambda _: self._update_buttons())
+        self.strip.itemDoubleClicked.connect(lambda _: self.open_attachment())
+        self.strip.openRequested.connect(self.open_attachment)
+        self.strip.removeRequested.connect(self.remove_attachment)
+        self.strip.filesDropped.connect(lambda paths, _row: self.attach_paths(paths, self.current_id()))
+        self.attach_button = _button("Attach…", "Attach files to the selected evidence (or to a new item)",
+                                     self.attach_files_dialog, "attachFiles")
+        self.open_button = _button("Open", "Open the attachment with the system's viewer (Enter)",
+                                   self.open_attachment, "openAttachment")
+        self.save_button = _button("Save…", "Save the attachment into a folder", self.save_attachment_dialog,
+                                   "saveAttachment")
+        self.remove_attachment_button = _button("Remove", "Remove the attachment (Delete; undo brings it back)",
+                                                self.remove_attachment, "removeAttachment")
+        self.attachments_label = QLabel("Attachments")
+        top = QHBoxLayout()
+        top.setSpacing(2)
+        for button in (self.add_button, self.edit_button, self.remove_button, self.up_button, self.down_button,
+                       self.copy_button):
+            top.addWidget(button)
+        top.addStretch(1)
+        files_row = QHBoxLayout()
+        files_row.setSpacing(2)
+        files_row.addWidget(self.attachments_label)
+        files_row.addStretch(1)
+        for button in (self.attach_button, self.open_button, self.save_button, self.remove_attachment_button):
+            files_row.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(files_row)
+        layout.addWidget(self.strip)
+        self.set_session(session)
+
+    # -- what is shown ------------------------------------------------------------------------
+
+    def set_session(self, session) -> None:
+        """Follow another open database (or none)."""
+        if self.session is not None:
+            self.session.evidenceChanged.disconnect(self._evidence_changed)
+        self.session = session
+        if session is not None:
+            session.evidenceChanged.connect(self._evidence_changed)
+        self.claim_id = None
+        self._reload()
+
+    def show_claim(self, claim_id: str | None) -> None:
+        """Show the evidence of a claim (or none); showing the same claim again does nothing."""
+        if claim_id == self.claim_id:
+            return
+        self.claim_id = claim_id
+        self._reload()
+
+    def _evidence_changed(self, claim_id: str) -> None:
+        if claim_id == self.claim_id:
+            self._reload(self.current_id())
+
+    def _reload(self, select: str | None = None) -> None:
+        self.rows = (evidence.evidence_for(self.session.store, self.claim_id)
+                     if self.session is not None and self.claim_id else [])
+        attachment = self.current_attachment()
+        keep_attachment = attachment["id"] if attachment else None
+        self.list.blockSignals(True)
+        self.list.clear()
+        for row in self.rows:
+            item = QListWidgetItem()
+            item.setData(EvidenceRole, row)
+            item.setToolTip(_tooltip(row))
+            self.list.addItem(item)
+        ids = [row["id"] for row in self.rows]
+        self.list.setCurrentRow(ids.index(select) if select in ids else -1)
+        self.list.blockSignals(False)
+        self._show_attachments(keep_attachment)
+        self.setEnabled(self.claim_id is not None)
+        self.countChanged.emit(len(self.rows))
+
+    def _selection_changed(self) -> None:
+        self._show_attachments(None)
+
+    def _show_attachments(self, select: str | None) -> None:
+        row = self.current()
+        self.strip.clear()
+        self.strip.hint = STRIP_HINT if row else "Select evidence to see its attachments."
+        for attachment in row["attachments"] if row else ():
+            self.strip.addItem(self._attachment_item(attachment))
+            if attachment["id"] == select:
+                self.strip.setCurrentRow(self.strip.count() - 1)
+        self.attachments_label.setText(f"Attachments ({len(row['attachments'])})" if row else "Attachments")
+        self.strip.viewport().update()
+        self._update_buttons()
+
+    def _attachment_item(self, attachment: dict) -> QListWidgetItem:
+        pixmap = None
+        if (attachment["media_type"] or "").startswith("image/"):
+            pixmap = thumbnail(attachment["sha256"],
+                               lambda: evidence.attachment_bytes(self.session.store, attachment["id"]))
+        name = self.strip.fontMetrics().elidedText(attachment["filename"], Qt.TextElideMode.ElideMiddle,
+                                                   self.strip.gridSize().width() - 8)
+        item = QListWidgetItem(f"{name}\n{human_size(attachment['size'])}")
+        item.setIcon(pixmap if pixmap is not None else file_icon(attachment["media_type"], self.style()))
+        item.setData(AttachmentRole, attachment)
+        item.setToolTip(f"{attachment['filename']}\n{attachment['media_type']}, {human_size(attachment['size'])}"
+                        f"\nSHA-256 {attachment['sha256'][:16]}…")
+        return item
+
+    def _update_buttons(self) -> None:
+        index = self.list.currentRow()
+        has = index >= 0
+        for button in (self.edit_button, self.remove_button, self.copy_button):
+            button.setEnabled(has)
+        self.up_button.setEnabled(has and index > 0)
+        self.down_button.setEnabled(has and index < len(self.rows) - 1)
+        chosen = self.strip.currentItem() is not None
+        for button in (self.open_button, self.save_button, self.remove_attachment_button):
+            button.setEnabled(chosen)
+
+    def current(self) -> dict | None:
+        """The selected evidence row, or None."""
+        item = self.list.currentItem()
+        return item.data(EvidenceRole) if item else None
+
+    def current_id(self) -> str | None:
+        """The id of the selected evidence, or None."""
+        row = self.current()
+        return row["id"] if row else None
+
+    def current_attachment(self) -> dict | None:
+        """The selected attachment row, or None."""
+        item = self.strip.currentItem()
+        return item.data(AttachmentRole) if item else None
+
+    def select_evidence(self, evidence_id: str | None) -> None:
+        """Make an evidence item the selected one."""
+        ids = [row["id"] for row in self.rows]
+        if evidence_id in ids:
+            self.list.setCurrentRow(ids.index(evidence_id))
+
+    def _id_at(self, row: int) -> str | None:
+        return self.rows[row]["id"] if 0 <= row < len(self.rows) else None
+
+    # -- evidence items ----------------------------------------------------------------------
+
+    def add_evidence(self, prefill: dict | None = None) -> EvidenceDialog | None:
+        """Open the Add Evidence dialog (non-blocking); OK adds the item to the claim."""
+        if not self.claim_id or self.session is None:
+            self._status("Select a claim first (click a highlight or press N).")
+            return None
+        claim_id = self.claim_id
+        dialog = EvidenceDialog(self.session.store, self, values=prefill)
+        dialog.accepted.connect(lambda: self._added(claim_id, dialog.values()))
+        return self._open(dialog)
+
+    def _added(self, claim_id: str, values: dict) -> None:
+        command = cmd.AddEvidence(self.session, claim_id, values)
+        if self.session.push(command):
+            self.select_evidence(command.evidence_id)
+
+    def edit_evidence(self) -> EvidenceDialog | None:
+        """Open the selected item in the Edit Evidence dialog (non-blocking)."""
+        row = self.current()
+        if row is None:
+            return None
+        dialog = EvidenceDialog(self.session.store, self, values=row, editing=True)
+        old = {k: row[k] for k in EVIDENCE_FIELDS}
+        dialog.accepted.connect(lambda: self._edited(row["id"], old, dialog.values()))
+        return self._open(dialog)
+
+    def _edited(self, evidence_id: str, old: dict, new: dict) -> None:
+        command = cmd.EditEvidence(self.session, evidence_id, old, new)
+        if command.new:
+            self.session.push(command)
+
+    def remove_evidence(self) -> None:
+        """Remove the selected item; the next one becomes selected. Undo brings it back."""
+        index = self.list.currentRow()
+        if index < 0:
+            return
+        following = self._id_at(index + 1) or self._id_at(index - 1)
+        if self.session.push(cmd.RemoveEvidence(self.session, self.rows[index]["id"])):
+            self.select_evidence(following)
+            self._status("Evidence removed. Undo (Ctrl+Z) brings it back.")
+
+    def move_evidence(self, step: int) -> None:
+        """Move the selected item up (-1) or down (+1)."""
+        index = self.list.currentRow()
+        target = index + step
+        if index < 0 or not 0 <= target < len(self.rows):
+            return
+        self.session.push(cmd.MoveEvidence(self.session, self.rows[index]["id"], index, target))
+
+    def copy_to_claim(self) -> ClaimChooser | None:
+        """Choose another claim of this article and copy the selected item (with attachments) to it."""
+        row = self.current()
+        if row is None:
+            return None
+        article_id = claims.get_claim(self.session.store, self.claim_id)["article_id"]
+        choices = [(number, claim) for number, claim in enumerate(claims.claims_for(self.session.store, article_id), 1)
+                   if claim["id"] != self.claim_id]
+        if not choices:
+            self._status("This article has no other claim to copy the evidence to.")
+            return None
+        dialog = ClaimChooser(choices, self)
+        numbers = {claim["id"]: number for number, claim in choices}
+        dialog.accepted.connect(lambda: self._copied(row["id"], dialog.chosen(), numbers))
+        return self._open(dialog)
+
+    def _copied(self, evidence_id: str, target: str | None, numbers: dict) -> None:
+        if target and self.session.push(cmd.CopyEvidence(self.session, evidence_id, target)):
+            self._status(f"Evidence copied to claim {numbers[target]}.")
+
+    def open_link(self, url: str) -> None:
+        """Open an evidence item's address in the browser."""
+        QDesktopServices.openUrl(QUrl(url))
+
+    # -- attachments -------------------------------------------------------------------------
+
+    def attach_paths(self, paths: list[str], evidence_id: str | None) -> bool:
+        """Attach files to an item, or to a new item titled by the file names; refusals are reported."""
+        if not paths or not self.claim_id or self.session is None:
+            return False
+        if evidence_id:
+            command = cmd.AttachFiles(self.session, evidence_id, paths)
+        else:
+            names = ", ".join(Path(p).name for p in paths)
+            command = cmd.AddEvidence(self.session, self.claim_id, {"title": names[:200]}, files=paths,
+                                      text="Add evidence from files")
+            evidence_id = command.evidence_id
+        if not self.session.push(command):
+            return False
+        self.select_evidence(evidence_id)
+        return True
+
+    def attach_files_dialog(self) -> None:
+        """Pick files to attach to the selected item (or a new one)."""
+        paths, _ = QFileDialog.getOpenFileNames(self, "Attach files", QSettings().value("attachFolder", ""))
+        if paths:
+            QSettings().setValue("attachFolder", str(Path(paths[0]).parent))
+            self.attach_paths(paths, self.current_id())
+
+    def paste(self) -> None:
+        """Ctrl+V on the list: files or an image are attached; a link or text opens the Add dialog."""
+        if not self.claim_id or self.session is None:
+            return
+        mime = QGuiApplication.clipboard().mimeData()
+        paths = local_paths(mime)
+        if paths:
+            self.attach_paths(paths, self.current_id())
+        elif mime.hasImage():
+            self.paste_image(QGuiApplication.clipboard().image())
+        elif mime.hasText() and mime.text().strip():
+            text = mime.text().strip()
+            self.add_evidence({"url": text} if _looks_like_url(text) else {"excerpt": text})
+
+    def paste_image(self, image) -> bool:
+        """Attach an image as PNG to the selected item, or to a new "Screenshot <date time>" item."""
+        if image.isNull():
+            return False
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        image.save(buffer, "PNG")
+        data = bytes(buffer.data())
+        now = datetime.datetime.now()
+        name = f"Screenshot {now:%Y-%m-%d %H.%M.%S}.png"
+        target = self.current_id()
+        if target:
+            command = cmd.AttachImage(self.session, target, data, name)
+        else:
+            command = cmd.AddEvidence(self.session, self.claim_id, {"title": f"Screenshot {now:%Y-%m-%d %H:%M}"},
+                                      blobs=[(data, name)], text="Paste screenshot")
+            target = command.evidence_id
+        if not self.session.push(command):
+            return False
+        self.select_evidence(target)
+        return True
+
+    def open_attachment(self) -> Path | None:
+        """Write the selected attachment to a private temporary folder and open it with the system viewer."""
+        attachment = self.current_attachment()
+        if attachment is None:
+            return None
+        if self._temp is None:
+            self._temp = tempfile.TemporaryDirectory(prefix="workbench-attachments-")
+        folder = Path(self._temp.name) / attachment["id"]
+        existing = sorted(folder.iterdir()) if folder.is_dir() else []
+        if existing:
+            path = existing[0]
+        else:
+            folder.mkdir(exist_ok=True)
+            path = self.session.run(evidence.save_attachment, self.session.store, attachment["id"], folder)
+            if path is None:
+                return None
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self.session.failed.emit(f"{attachment['filename']}: no program here opens {attachment['media_type']} "
+                                     "files; use Save… and open it yourself")
+        return path
+
+    def save_attachment_dialog(self) -> Path | None:
+        """Ask for a folder and save the selected attachment in it, under a name that cannot leave it."""
+        attachment = self.current_attachment()
+        if attachment is None:
+            return None
+        folder = QFileDialog.getExistingDirectory(self, "Save attachment into folder",
+                                                  QSettings().value("saveFolder", str(Path.home())))
+        if not folder:
+            return None
+        QSettings().setValue("saveFolder", folder)
+        path = self.session.run(evidence.save_attachment, self.session.store, attachment["id"], folder)
+        if path is not None:
+            self._status(f"Saved {path}")
+        return path
+
+    def remove_attachment(self) -> None:
+        """Remove the selected attachment; undo brings it back."""
+        attachment = self.current_attachment()
+        if attachment and self.session.push(cmd.RemoveAttachment(self.session, attachment["id"])):
+            self._status(f"Removed {attachment['filename']}. Undo (Ctrl+Z) brings it back.")
+
+    # -- small helpers ---------------------------------------------------------------------
+
+    def _open(self, dialog):
+        self.dialog = dialog
+        dialog.finished.connect(lambda _: self._closed(dialog))
+        dialog.open()
+        return dialog
+
+    def _closed(self, dialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
+
+    def _context_menu(self, pos) -> None:
+        row = self.current()
+        menu = QMenu(self)
+        menu.addAction("Add Evidence…", self.add_evidence)
+        if row:
+            menu.addAction("Edit…", self.edit_evidence)
+            if row["url"]:
+                menu.addAction("Open Link", lambda: self.open_link(row["url"]))
+                menu.addAction("Copy Link", lambda: QGuiApplication.clipboard().setText(row["url"]))
+            menu.addAction("Copy to Claim…", self.copy_to_claim)
+            menu.addSeparator()
+            menu.addAction("Move Up", lambda: self.move_evidence(-1)).setEnabled(self.up_button.isEnabled())
+            menu.addAction("Move Down", lambda: self.move_evidence(1)).setEnabled(self.down_button.isEnabled())
+            menu.addSeparator()
+            menu.addAction("Remove", self.remove_evidence)
+        menu.addSeparator()
+        menu.addAction("Paste", QKeySequence(QKeySequence.StandardKey.Paste), self.paste)
+        menu.exec(self.list.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
+    def _status(self, message: str) -> None:
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(message, STATUS_MS)
+
+
+def _looks_like_url(text: str) -> bool:
+    if any(ch.isspace() for ch in text):
+        return False
+    try:
+        return evidence.check_url(text).startswith(("http://", "https://"))
+    except WorkbenchError:
+        return False
+
+
+def _tooltip(row: dict) -> str:
+    parts = [f"<b>{html.escape(evidence_heading(row))}</b>"]
+    if row["url"]:
+        parts.append(html.escape(row["url"]))
+    parts.append(html.escape(meta_line({**row, "accessed_on": ""})))
+    if row["accessed_on"]:
+        parts.append(f"Accessed on {html.escape(row['accessed_on'])}")
+    if row["excerpt"]:
+        excerpt = row["excerpt"] if len(row["excerpt"]) <= 400 else row["excerpt"][:399] + "…"
+        parts.append(f"<i>“{html.escape(excerpt)}”</i>")
+    if row["note"]:
+        parts.append(html.escape(first_line(row["note"])))
+    return "<qt>" + "<br>".join(parts) + "</qt>"
