@@ -1,11 +1,12 @@
-"""The current claim in detail: verdict buttons, a rationale autosaved as you type, its history."""
+"""The current claim in detail: verdict buttons, a rationale autosaved as you type, its evidence and history."""
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton,
+from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QTabWidget,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ui import theme
+from ui.evidence_panel import EvidencePanel
 from workbench.verdicts import LABELS, VERDICTS
 
 AUTOSAVE_MS = 400
@@ -24,7 +25,7 @@ class RationaleEdit(QPlainTextEdit):
 
 
 class ClaimDetail(QWidget):
-    """Shows one claim; emits what the reviewer asks for, never writes to the store itself."""
+    """Shows one claim; emits verdict and rationale changes (its evidence panel pushes its own commands)."""
 
     verdictRequested = Signal(str, str)  # claim id, verdict
     rationaleEdited = Signal(str, str, str)  # claim id, old text, new text
@@ -53,6 +54,7 @@ class ClaimDetail(QWidget):
         self.rationale.setUndoRedoEnabled(False)
         self.rationale.setPlaceholderText("Why this verdict? Markdown is fine. Saved as you type.")
         self.rationale.textChanged.connect(self._rationale_typed)
+        self.rationale.setMinimumHeight(self.rationale.fontMetrics().lineSpacing() * 3 + 10)
         self.saved = QLabel()
         self.saved.setObjectName("savedState")
         self._timer = QTimer(self)
@@ -63,7 +65,13 @@ class ClaimDetail(QWidget):
         self.history.setObjectName("history")
         self.history.setHeaderLabels(["When (UTC)", "Who", "Change"])
         self.history.setRootIsDecorated(False)
-        self.history.setMaximumHeight(140)
+        self.evidence = EvidencePanel()
+        self.evidence.countChanged.connect(self._evidence_count)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("detailTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.evidence, "Evidence")
+        self.tabs.addTab(self.history, "Verdict History")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.heading)
@@ -73,9 +81,8 @@ class ClaimDetail(QWidget):
         rationale_head.addStretch(1)
         rationale_head.addWidget(self.saved)
         layout.addLayout(rationale_head)
-        layout.addWidget(self.rationale, 2)
-        layout.addWidget(QLabel("Verdict history"))
-        layout.addWidget(self.history, 1)
+        layout.addWidget(self.rationale, 1)
+        layout.addWidget(self.tabs, 3)
         self.setEnabled(False)
 
     def show_claim(self, claim: dict | None, number: int | None = None) -> None:
@@ -85,6 +92,7 @@ class ClaimDetail(QWidget):
         same = claim is not None and self.claim is not None and claim["id"] == self.claim["id"]
         self.claim = claim
         self.setEnabled(claim is not None)
+        self.evidence.show_claim(claim["id"] if claim else None)
         if claim is None:
             self.heading.setText("No claim selected")
             self._set_rationale_text("")
@@ -111,6 +119,9 @@ class ClaimDetail(QWidget):
                 change += f" ({entry['note']})"
             self.history.addTopLevelItem(QTreeWidgetItem([when, entry["reviewer"] or "?", change]))
         self.history.resizeColumnToContents(0)
+
+    def _evidence_count(self, count: int) -> None:
+        self.tabs.setTabText(0, f"Evidence ({count})" if self.claim else "Evidence")
 
     def _set_rationale_text(self, text: str) -> None:
         self._timer.stop()

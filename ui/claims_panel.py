@@ -1,17 +1,22 @@
-"""The claims of the current article: a list model in reading order with a verdict filter."""
+"""The claims of the current article: a list model in reading order with a verdict filter and evidence counts."""
 
 import html
 from bisect import bisect_left
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QListView, QVBoxLayout, QWidget
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHBoxLayout, QLabel, QListView, QVBoxLayout,
+                               QWidget)
 
 from ui import theme
-from workbench.verdicts import LABELS, VERDICTS
+from workbench.verdicts import DISPUTED, LABELS, VERDICTS, VERIFIED
 
 ClaimIdRole = Qt.ItemDataRole.UserRole + 1
 VerdictRole = Qt.ItemDataRole.UserRole + 2
+EvidenceCountRole = Qt.ItemDataRole.UserRole + 3
+UnsupportedRole = Qt.ItemDataRole.UserRole + 4
 QUOTE_PREVIEW = 140
+NEEDS_EVIDENCE = (VERIFIED, DISPUTED)
+ICON_SIZE = QSize(32, 14)  # the verdict swatch, then room for the "no evidence" warning
 
 
 class ClaimListModel(QAbstractListModel):
@@ -19,6 +24,7 @@ class ClaimListModel(QAbstractListModel):
 
     Rows stay sorted by reading order; a parallel list of sort keys makes finding a row a
     binary search, and verdict counts are kept as rows change, so one change costs O(log n).
+    Evidence counts come whole with the article and then one claim at a time.
     """
 
     def __init__(self, parent=None):
@@ -27,10 +33,12 @@ class ClaimListModel(QAbstractListModel):
         self._keys: list[tuple] = []
         self._key_of: dict[str, tuple] = {}
         self._counts = dict.fromkeys(VERDICTS, 0)
+        self._evidence: dict[str, int] = {}
 
-    def set_rows(self, rows: list[dict]) -> None:
-        """Replace all rows (a new article)."""
+    def set_rows(self, rows: list[dict], evidence_counts: dict[str, int] | None = None) -> None:
+        """Replace all rows (a new article), with each claim's evidence count."""
         self.beginResetModel()
+        self._evidence = dict(evidence_counts or {})
         self.rows = sorted(rows, key=_reading_order)
         self._keys = [_reading_order(r) for r in self.rows]
         self._key_of = {r["id"]: k for r, k in zip(self.rows, self._keys)}
@@ -73,6 +81,27 @@ class ClaimListModel(QAbstractListModel):
         """Claims by verdict."""
         return dict(self._counts)
 
+    def has_evidence_count(self, claim_id: str) -> bool:
+        """Whether the model knows how much evidence a claim has."""
+        return claim_id in self._evidence
+
+    def set_evidence_count(self, claim_id: str, count: int) -> None:
+        """Record how much live evidence a claim has and repaint its row."""
+        if self._evidence.get(claim_id) == count:
+            return
+        self._evidence[claim_id] = count
+        row = self.row_of(claim_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row), self.index(row))
+
+    def evidence_count(self, claim_id: str) -> int:
+        """Live evidence items of a claim, as last told."""
+        return self._evidence.get(claim_id, 0)
+
+    def unsupported(self, row: dict) -> bool:
+        """Whether a claim is judged verified or disputed without any evidence."""
+        return row["verdict"] in NEEDS_EVIDENCE and not self._evidence.get(row["id"], 0)
+
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
@@ -84,20 +113,31 @@ class ClaimListModel(QAbstractListModel):
             quote = " ".join(row["quote"][:QUOTE_PREVIEW * 2].split())
             if len(quote) > QUOTE_PREVIEW:
                 quote = quote[:QUOTE_PREVIEW - 1] + "…"
-            return f"{index.row() + 1}. {LABELS[row['verdict']]}\n“{quote}”"
+            return f"{index.row() + 1}. {LABELS[row['verdict']]}{self._evidence_text(row)}\n“{quote}”"
         if role == Qt.ItemDataRole.DecorationRole:
-            return theme.swatch(row["verdict"], self._palette())
+            return theme.flagged_swatch(row["verdict"], self._palette(), self.unsupported(row))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"<qt><b>{html.escape(LABELS[row['verdict']])}</b><br>{html.escape(row['quote'])}</qt>"
+            warning = ("<br>⚠ No evidence yet: add the sources behind this verdict (Ctrl+E)."
+                       if self.unsupported(row) else "")
+            return (f"<qt><b>{html.escape(LABELS[row['verdict']])}</b>{html.escape(self._evidence_text(row))}"
+                    f"{warning}<br>{html.escape(row['quote'])}</qt>")
         if role == ClaimIdRole:
             return row["id"]
         if role == VerdictRole:
             return row["verdict"]
+        if role == EvidenceCountRole:
+            return self._evidence.get(row["id"], 0)
+        if role == UnsupportedRole:
+            return self.unsupported(row)
         return None
 
-    def _palette(self):
-        from PySide6.QtWidgets import QApplication
+    def _evidence_text(self, row: dict) -> str:
+        count = self._evidence.get(row["id"], 0)
+        if count:
+            return f" · {count} source{'s' if count != 1 else ''}"
+        return " · no evidence" if row["verdict"] in NEEDS_EVIDENCE else ""
 
+    def _palette(self):
         return QApplication.palette()
 
 
@@ -148,6 +188,7 @@ class ClaimsPanel(QWidget):
         # Uniform two-line rows: a list of thousands of claims must not measure every row.
         self.list.setUniformItemSizes(True)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setIconSize(ICON_SIZE)
         self.list.setSpacing(2)
         self.list.selectionModel().currentChanged.connect(self._current_changed)
         top = QHBoxLayout()

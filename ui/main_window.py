@@ -15,7 +15,7 @@ from ui.claims_panel import ClaimsPanel
 from ui.files import FileActions
 from ui.search_dialog import SearchDialog
 from ui.session import Session
-from workbench import articles, claims
+from workbench import articles, claims, evidence
 from workbench.verdicts import VERDICTS
 
 STATUS_MS = 6000
@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.claims_panel)
         right.addWidget(self.detail)
-        right.setSizes([380, 420])
+        right.setSizes([230, 570])  # the detail holds the rationale, evidence and history
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.article_list)
@@ -123,6 +123,8 @@ class MainWindow(QMainWindow):
         session.claimsChanged.connect(self._claims_changed)
         session.historyChanged.connect(self._history_changed)
         session.failed.connect(self.show_error)
+        session.evidenceChanged.connect(self._evidence_changed)
+        self.detail.evidence.set_session(session)
         stack = session.undo_stack
         stack.canUndoChanged.connect(self.actions_["undo"].setEnabled)
         stack.canRedoChanged.connect(self.actions_["redo"].setEnabled)
@@ -177,7 +179,7 @@ class MainWindow(QMainWindow):
         self.meta.setText(" · ".join(meta))
         self.current_claim = None
         self.reader.show_article(self.article["body"], rows)
-        self.claims_panel.model.set_rows(rows)
+        self.claims_panel.model.set_rows(rows, evidence.evidence_counts(store, article_id))
         self.select_claim(None)
         self.article_list.select_article(article_id)
         QSettings().setValue(f"lastArticle/{store.database_id}", article_id)
@@ -205,6 +207,9 @@ class MainWindow(QMainWindow):
             changed[claim_id] = row if row and not row["deleted_at"] else None
         self.reader.update_claims(changed)
         self.claims_panel.model.apply(changed)
+        for claim_id, row in changed.items():  # a new or restored claim: how much evidence it has
+            if row is not None and not self.claims_panel.model.has_evidence_count(claim_id):
+                self.claims_panel.model.set_evidence_count(claim_id, evidence.evidence_count(store, claim_id))
         self.article_list.model_.set_counts(article_id, self.claims_panel.model.counts())
         if self.current_claim in changed:
             row = changed[self.current_claim]
@@ -213,6 +218,11 @@ class MainWindow(QMainWindow):
             else:
                 number = self.claims_panel.model.row_of(row["id"])
                 self.detail.show_claim(row, number + 1 if number is not None else None)
+
+    def _evidence_changed(self, claim_id: str) -> None:
+        if self.article:  # kept for deleted claims too, so that a restored claim shows the right count
+            count = evidence.evidence_count(self.session.store, claim_id)
+            self.claims_panel.model.set_evidence_count(claim_id, count)
 
     def _history_changed(self, claim_id: str) -> None:
         if claim_id == self.current_claim:
@@ -230,6 +240,15 @@ class MainWindow(QMainWindow):
         if self.session.push(command):
             self.select_claim(command.claim_id)
             self.reader.setFocus()
+
+    def add_evidence(self) -> None:
+        """Open the Add Evidence dialog for the current claim (Ctrl+E)."""
+        if not self.current_claim:
+            self.statusBar().showMessage("Select a claim first (click a highlight or press N).", STATUS_MS)
+            return
+        self.detail.flush()
+        self.detail.tabs.setCurrentWidget(self.detail.evidence)
+        self.detail.evidence.add_evidence()
 
     def set_verdict(self, verdict: str) -> None:
         """Give the current claim a verdict."""

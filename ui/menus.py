@@ -52,6 +52,9 @@ def build(window) -> dict[str, QAction]:
                             "Previous claim in reading order (P)")
     a["delete"] = _action(window, "&Delete Claim", window.delete_claim, [QKeySequence.StandardKey.Delete],
                           "Delete the current claim (undo brings it back)")
+    a["add_evidence"] = _action(window, "Add &Evidence…", window.add_evidence, "Ctrl+E",
+                                "Add a source, excerpt or attachment to the current claim (Ctrl+E)")
+    a["add_evidence"].setShortcutContext(Qt.ShortcutContext.WindowShortcut)
     a["dark"] = _action(window, "&Dark Theme", window.toggle_dark)
     a["dark"].setCheckable(True)
     a["about"] = _action(window, "&About Fact-check Workbench", window.about)
@@ -89,6 +92,8 @@ def _menus(window, a: dict[str, QAction]) -> None:
     claim.addActions([a[v] for v in ("verified", "disputed", "unverifiable", "pending")])
     claim.addSeparator()
     claim.addActions([a["next"], a["previous"]])
+    claim.addSeparator()
+    claim.addAction(a["add_evidence"])
     claim.addSeparator()
     claim.addAction(a["delete"])
     view = bar.addMenu("&View")

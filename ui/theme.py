@@ -5,6 +5,7 @@ from functools import lru_cache
 
 from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap, QTextCharFormat
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QStyle
 
 from workbench.verdicts import DISPUTED, PENDING, UNVERIFIABLE, VERIFIED
 
@@ -80,5 +81,24 @@ def _swatch(verdict: str, base: str, text: str, size: int, dark: bool) -> QIcon:
     painter.drawRoundedRect(0, 0, size - 1, size - 1, 3, 3)
     painter.setPen(QColor(text))
     painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, STYLES[verdict].glyph)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def flagged_swatch(verdict: str, palette: QPalette, warning: bool, size: int = 14) -> QIcon:
+    """A list icon two swatches wide: the verdict's swatch, then the style's warning sign if warning."""
+    return _flagged(verdict, palette.color(QPalette.ColorRole.Base).name(),
+                    palette.color(QPalette.ColorRole.Text).name(), size, is_dark(palette), warning)
+
+
+@lru_cache(maxsize=64)
+def _flagged(verdict: str, base: str, text: str, size: int, dark: bool, warning: bool) -> QIcon:
+    pixmap = QPixmap(size * 2 + 4, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.drawPixmap(0, 0, _swatch(verdict, base, text, size, dark).pixmap(size, size))
+    if warning:
+        sign = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        painter.drawPixmap(size + 4, 0, sign.pixmap(size, size))
     painter.end()
     return QIcon(pixmap)
