@@ -10,7 +10,7 @@ from workbench import __version__, paths
 from workbench.errors import WorkbenchError
 
 COMMANDS = ("import", "export", "merge", "stats")
-EXPORT_FORMATS = ("annotations",)
+EXPORT_FORMATS = ("markdown", "html", "pdf", "claimreview", "annotations")
 
 
 def default_reviewer() -> str:
@@ -33,7 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("db", type=Path)
     p.add_argument("--format", "-f", required=True, choices=EXPORT_FORMATS)
     p.add_argument("--article", metavar="ID", help="only this article (an id or its first characters)")
-    p.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    p.add_argument("-o", "--output", type=Path, help="file to write (default: standard output; pdf needs a file)")
+    p.add_argument("--include-pending", action="store_true", help="put pending claims in the report too")
+    p.add_argument("--date", type=_report_date, metavar="DATE",
+                   help="date printed in the report, ISO (YYYY-MM-DD or a date and time); "
+                        "default: $SOURCE_DATE_EPOCH, else now")
+    p.add_argument("--reviewer", default=None, help="name the report is made by (default: $WORKBENCH_REVIEWER or login)")
 
     p = sub.add_parser("merge", help="bring other reviewers' databases into DB")
     p.add_argument("db", type=Path)
@@ -108,14 +113,37 @@ def run_import(args) -> int:
     return 1 if failed else 0
 
 
+def _report_date(text: str):
+    from workbench.report import report_date
+
+    try:
+        return report_date(text)
+    except WorkbenchError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def run_export(args) -> int:
-    """`workbench export DB --format F`: write to -o FILE or standard output."""
-    from workbench import annotations
+    """`workbench export DB --format F`: write to -o FILE or standard output (pdf: -o only)."""
+    from workbench import annotations, claimreview, report
     from workbench.articles import find_article
 
+    if args.format == "pdf" and args.output is None:
+        raise WorkbenchError("--format pdf writes a binary file: give one with -o FILE")
     with _open(args.db, create=False) as store:
         article_id = find_article(store, args.article)["id"] if args.article else None
-        text = annotations.dumps(annotations.export_collection(store, article_id))
+        if args.format == "annotations":
+            text = annotations.dumps(annotations.export_collection(store, article_id))
+        else:
+            options = report.ReportOptions(article_id=article_id, include_pending=args.include_pending,
+                                           generated=args.date or report.report_date(),
+                                           reviewer=args.reviewer or default_reviewer())
+            build = {"claimreview": claimreview.build_claimreview, "markdown": report.build_markdown}
+            text = build.get(args.format, report.build_html)(store, options)
+    if args.format == "pdf":
+        from ui.pdf import write_pdf  # Qt is loaded only for a PDF
+
+        write_pdf(text, args.output)
+        return 0
     _write_output(text, args.output)
     return 0
 
