@@ -77,6 +77,13 @@ def human_date(value: datetime.date) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
+def _stored_date(stamp: str) -> str:
+    try:
+        return human_date(datetime.date.fromisoformat(stamp[:10]))
+    except ValueError:
+        return stamp
+
+
 # -- what the report holds -----------------------------------------------------------------------
 
 def collect(store, options: ReportOptions) -> dict:
@@ -104,7 +111,7 @@ def collect(store, options: ReportOptions) -> dict:
             entry = judged.get(claim["id"])
             if entry and entry["to_verdict"] == claim["verdict"] and claim["verdict"] != PENDING:
                 claim["judge"] = names.get(entry["created_by"], "")
-                claim["judged_on"] = entry["created_at"][:10]
+                claim["judged_on"] = _stored_date(entry["created_at"])
             else:
                 claim["judge"], claim["judged_on"] = "", ""
             claim["evidence"] = store.query(

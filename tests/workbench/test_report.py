@@ -281,6 +281,8 @@ def test_report_layout_and_evidence(store, sample):
            "URL: [https://news.example.org/jets?id=1&x=2](https://news.example.org/jets?id=1&x=2)" in text
     assert "### Claim 1 · Disputed" in text and "### Claim 3 · Unverifiable" in text
     assert "> The mayor is \\*42\\* years old" in text
+    today = report.human_date(datetime.datetime.now(datetime.timezone.utc).date())
+    assert f"Verdict given by Ana on {today}." in text
     # evidence by position, deleted evidence left out, unsafe URL shown as text, never a link
     assert text.index("[Statement](https://mod.example.gov/s), Ministry") < text.index("Second (javascript")
     assert "*Refutes* · reliability: Reliable · accessed 2024-05-01" in text
