@@ -73,6 +73,55 @@ class FileActions:
             action.triggered.connect(lambda _=False, p=path: self.switch_to(Path(p)))
         menu.setEnabled(not menu.isEmpty())
 
+    # -- sharing -----------------------------------------------------------------------------
+
+    def merge_dialog(self) -> None:
+        """Pick colleagues' databases and bring their work into this one."""
+        paths, _ = QFileDialog.getOpenFileNames(self.window, "Merge databases", "", DB_FILTER)
+        if paths:
+            self.merge(paths)
+
+    def merge(self, paths: list[str]) -> None:
+        """Merge each file in turn (each all or nothing) and say what came in."""
+        from workbench.merge import merge_database
+
+        session = self.window.session
+        lines, errors = [], []
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            for path in paths:
+                try:
+                    summary = merge_database(session.store, path, reviewer_id=session.reviewer_id)
+                except WorkbenchError as error:
+                    errors.append(str(error))
+                    continue
+                lines.append(f"{Path(path).name}: {summary}")
+        finally:
+            QApplication.restoreOverrideCursor()
+        if lines:
+            session.undo_stack.clear()  # a merge is not undoable; older steps may no longer apply
+        self.window.reload()
+        if lines:
+            QMessageBox.information(self.window, "Merge", "\n".join(lines))
+        if errors:
+            self.window.show_error("Not merged:\n\n" + "\n".join(errors))
+
+    def save_copy_dialog(self) -> None:
+        """Write a consistent copy of this database that a colleague can open or merge."""
+        from workbench.merge import save_copy
+
+        store = self.window.session.store
+        suggestion = store.path.with_name(store.path.stem + " copy" + store.path.suffix)
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save a copy", str(suggestion), DB_FILTER)
+        if not path:
+            return
+        try:
+            written = save_copy(store, path, overwrite=True)  # the dialog asked before replacing
+        except WorkbenchError as error:
+            self.window.show_error(str(error))
+            return
+        self.window.statusBar().showMessage(f"Copy saved to {written}", 8000)
+
     # -- importing -------------------------------------------------------------------------
 
     def import_files_dialog(self) -> None:

@@ -169,7 +169,7 @@ class MainWindow(QMainWindow):
             return
         store = self.session.store
         self.article = articles.get_article(store, article_id)
-        rows = claims.claims_for(store, article_id)
+        rows = [r for r in claims.claims_for(store, article_id) if self._shown(r)]
         self.title.setText(self.article["title"])
         meta = [source_line(self.article)]
         if self.article.get("author"):
@@ -204,7 +204,7 @@ class MainWindow(QMainWindow):
         changed = {}
         for claim_id in claim_ids:
             row = store.get("claims", claim_id)
-            changed[claim_id] = row if row and not row["deleted_at"] else None
+            changed[claim_id] = row if row and not row["deleted_at"] and self._shown(row) else None
         self.reader.update_claims(changed)
         self.claims_panel.model.apply(changed)
         for claim_id, row in changed.items():  # a new or restored claim: how much evidence it has
@@ -288,6 +288,37 @@ class MainWindow(QMainWindow):
         return next((r["id"] for r in reversed(rows) if r["start"] < caret), ids[-1])
 
     # -- other windows and settings --------------------------------------------------------
+
+    def _shown(self, claim: dict) -> bool:
+        """Whether a claim is on screen: everyone's, or only mine when the view says so."""
+        return not self.actions_["only_mine"].isChecked() or claim["created_by"] == self.session.reviewer_id
+
+    def toggle_only_mine(self) -> None:
+        """Show only my claims, or everyone's."""
+        self.reload()
+
+    def reload(self) -> None:
+        """Show the database afresh after a change from outside the undo stack (a merge)."""
+        article_id, claim_id = (self.article["id"] if self.article else None), self.current_claim
+        self.article = None
+        self.refresh_articles()
+        if article_id:
+            self.go_to(article_id, claim_id)
+
+    def export_report(self) -> None:
+        """Open the export dialog with its live preview."""
+        from ui.export_dialog import ExportDialog
+
+        self.detail.flush()
+        self.export_dialog = ExportDialog(self)
+        self.export_dialog.open()
+
+    def show_agreement(self) -> None:
+        """Open the agreement panel."""
+        from ui.agreement_dialog import AgreementDialog
+
+        self.agreement_dialog = AgreementDialog(self)
+        self.agreement_dialog.open()
 
     def show_search(self) -> None:
         """Open (or raise) the search window."""

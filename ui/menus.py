@@ -33,6 +33,16 @@ def build(window) -> dict[str, QAction]:
     a["import_url"] = _action(window, "Import from &URL…", window.import_url_dialog, "Ctrl+Shift+I")
     a["paste_article"] = _action(window, "New Article from &Clipboard", window.import_clipboard, "Ctrl+Shift+V",
                                  "Paste the text of a web page as a new article")
+    a["export"] = _action(window, "&Export Report…", window.export_report, "Ctrl+Shift+E",
+                          "Markdown, HTML, PDF, ClaimReview or W3C annotations, with a preview")
+    a["merge"] = _action(window, "&Merge Database…", window.files.merge_dialog, "Ctrl+Shift+M",
+                         "Bring colleagues' databases into this one")
+    a["save_copy"] = _action(window, "Save a &Copy…", window.files.save_copy_dialog,
+                             QKeySequence.StandardKey.SaveAs, "Write a copy of this database to send to a colleague")
+    a["agreement"] = _action(window, "&Agreement Between Reviewers…", window.show_agreement)
+    a["only_mine"] = _action(window, "Only &My Claims", window.toggle_only_mine, "Ctrl+Shift+O",
+                             "Show only the claims you marked, or everyone's")
+    a["only_mine"].setCheckable(True)
     a["reviewer"] = _action(window, "Reviewer &Name…", window.change_reviewer)
     a["quit"] = _action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit)
     a["undo"] = window.session_undo_action("undo")
@@ -79,6 +89,8 @@ def _menus(window, a: dict[str, QAction]) -> None:
     file_menu.addSeparator()
     file_menu.addActions([a["import"], a["import_url"], a["paste_article"]])
     file_menu.addSeparator()
+    file_menu.addActions([a["export"], a["merge"], a["save_copy"]])
+    file_menu.addSeparator()
     file_menu.addAction(a["reviewer"])
     file_menu.addSeparator()
     file_menu.addAction(a["quit"])
@@ -97,6 +109,9 @@ def _menus(window, a: dict[str, QAction]) -> None:
     claim.addSeparator()
     claim.addAction(a["delete"])
     view = bar.addMenu("&View")
+    view.addAction(a["only_mine"])
+    view.addAction(a["agreement"])
+    view.addSeparator()
     view.addAction(a["dark"])
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(a["about"])

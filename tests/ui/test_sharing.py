@@ -1,0 +1,106 @@
+"""Sharing from the window: merge a colleague's database, see it, compare, save a copy, export."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QTableWidget
+
+from tests.ui.conftest import open_titled
+from workbench.articles import list_articles
+from workbench.claims import add_claim
+from workbench.seeds import open_database
+from workbench.store import Store
+
+PHRASE = "Four Russian fighter jets were spotted"
+
+
+def colleague_database(path, verdict="disputed"):
+    """A database of reviewer Bo with one claim on the first seed article."""
+    with open_database(path, reviewer="Bo") as other:
+        bo = other.reviewer("Bo")
+        article = next(a for a in list_articles(other) if a["title"].startswith("Nato considers"))
+        body = other.get("articles", article["id"])["body"]
+        start = body.index(PHRASE)
+        claim = add_claim(other, article["id"], start, start + len(PHRASE), reviewer_id=bo, verdict=verdict)
+    return article["id"], claim
+
+
+def mark(window, qtbot, phrase, key):
+    from tests.ui.conftest import select_with_mouse
+
+    body = window.article["body"]
+    start = body.index(phrase)
+    select_with_mouse(qtbot, window.reader, start, start + len(phrase))
+    qtbot.keyClick(window.reader, Qt.Key.Key_Return)
+    qtbot.keyClick(window.reader, key)
+
+
+def test_merge_from_the_menu_shows_colleagues_claims(qtbot, window, tmp_path, monkeypatch):
+    article_id, theirs = colleague_database(tmp_path / "bo.db")
+    open_titled(window, window.article_list.model_.rows[0]["title"])
+    assert window.article["id"] == article_id
+    mark(window, qtbot, "Four Russian fighter jets", Qt.Key.Key_1)  # Ana: verified, overlapping
+    before = (tmp_path / "bo.db").read_bytes()
+    shown = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(tmp_path / "bo.db")], ""))
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: shown.append(text))
+    window.actions_["merge"].trigger()
+    assert shown and "1 claim" in shown[0]
+    assert theirs["id"] in window.reader.claims
+    assert (tmp_path / "bo.db").read_bytes() == before
+    assert not window.session.undo_stack.canUndo()
+
+    window.actions_["only_mine"].trigger()
+    assert theirs["id"] not in window.reader.claims and len(window.reader.claims) == 1
+    window.actions_["only_mine"].trigger()
+    assert theirs["id"] in window.reader.claims
+
+    window.actions_["agreement"].trigger()
+    dialog = window.agreement_dialog
+    table = dialog.findChild(QTableWidget, "agreementTable")
+    row = [table.item(0, c).text() for c in range(table.columnCount())]
+    assert row[0] == "Ana & Bo" and row[1:5] == ["1", "1", "0", "0%"]
+    dialog.close()
+
+
+def test_refused_merge_changes_nothing(qtbot, window, tmp_path, monkeypatch):
+    crafted = tmp_path / "crafted.db"
+    colleague_database(crafted)
+    with Store.open(crafted) as other:
+        other.conn.execute("CREATE VIEW sneaky AS SELECT * FROM claims")
+    errors = []
+    monkeypatch.setattr(window, "show_error", errors.append)
+    count = window.session.store.get_value("SELECT count(*) FROM claims")
+    window.files.merge([str(crafted)])
+    assert errors and "sneaky" in errors[0]
+    assert window.session.store.get_value("SELECT count(*) FROM claims") == count
+
+
+def test_save_a_copy_opens_as_a_database(qtbot, window, tmp_path, monkeypatch):
+    target = tmp_path / "copy.db"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.actions_["save_copy"].trigger()
+    with Store.open(target) as copy:
+        assert copy.get_value("SELECT count(*) FROM articles") == 3
+        assert copy.database_id != window.session.store.database_id
+
+
+def test_export_dialog_previews_and_saves_each_format(qtbot, window, tmp_path, monkeypatch):
+    open_titled(window, "Emoji article")
+    mark(window, qtbot, "minister said", Qt.Key.Key_2)
+    window.actions_["export"].trigger()
+    dialog = window.export_dialog
+    qtbot.waitExposed(dialog)
+    assert "minister said" in dialog.preview.toPlainText()
+    assert dialog.this_article.isChecked()
+    for fmt, check in [("markdown", lambda p: "minister said" in p.read_text(encoding="utf-8")),
+                       ("pdf", lambda p: p.read_bytes().startswith(b"%PDF")),
+                       ("claimreview", lambda p: "ClaimReview" in p.read_text(encoding="utf-8"))]:
+        dialog.format.setCurrentIndex(dialog.format.findData(fmt))
+        dialog.refresh()
+        target = tmp_path / f"out.{fmt}"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, t=target, **k: (str(t), ""))
+        dialog.setVisible(True)
+        qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Save), Qt.MouseButton.LeftButton)
+        assert check(target), fmt
+    dialog.format.setCurrentIndex(dialog.format.findData("claimreview"))
+    dialog.refresh()
+    assert '"@type": "ClaimReview"' in dialog.preview.toPlainText()
