@@ -82,7 +82,7 @@ class ClaimDetail(QWidget):
         rationale_head.addWidget(self.saved)
         layout.addLayout(rationale_head)
         layout.addWidget(self.rationale, 1)
-        layout.addWidget(self.tabs, 3)
+        layout.addWidget(self.tabs, 4)
         self.setEnabled(False)
 
     def show_claim(self, claim: dict | None, number: int | None = None) -> None:

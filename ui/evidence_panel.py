@@ -160,6 +160,7 @@ class EvidencePanel(QWidget):
             if attachment["id"] == select:
                 self.strip.setCurrentRow(self.strip.count() - 1)
         self.attachments_label.setText(f"Attachments ({len(row['attachments'])})" if row else "Attachments")
+        self.strip.fit_height()
         self.strip.viewport().update()
         self._update_buttons()
 

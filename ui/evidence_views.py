@@ -327,10 +327,22 @@ class AttachmentStrip(DropList):
         line = self.fontMetrics().lineSpacing()
         self.setGridSize(QSize(THUMB + 64, THUMB + 2 * line + 8))
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scrollbar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-        self.setMaximumHeight(self.gridSize().height() + scrollbar + 2 * self.frameWidth() + 4)
-        self.setMinimumHeight(THUMB // 2 + scrollbar)  # a small window scrolls the strip instead
+        self.setMinimumHeight(THUMB // 2 + self._scrollbar())  # a small window scrolls the strip instead
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        self.fit_height()
+
+    def _scrollbar(self) -> int:
+        return self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+
+    def fit_height(self) -> None:
+        """As tall as one row of attachments, plus a scroll bar only when they do not fit across."""
+        wide = self.count() * (self.gridSize().width() + 2 * self.spacing()) > self.viewport().width()
+        self.setMaximumHeight(self.gridSize().height() + 2 * self.frameWidth() + 4
+                              + (self._scrollbar() if wide else 0))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_height()
 
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not event.modifiers():
