@@ -129,7 +129,7 @@ def add_evidence(store: Store, claim_id: str, *, reviewer_id: str, url: str = ""
         row = store.insert("evidence", {
             "id": evidence_id or ids.new_id(), "claim_id": claim_id,
             "position": float(position) if position is not None else _next_position(store, claim_id),
-            **values, "created_by": reviewer_id,
+            **values, "created_by": reviewer_id, "updated_by": reviewer_id,
         })
         store.changed("claims", claim_id)  # its evidence count changed
     return get_evidence(store, row["id"])
@@ -142,7 +142,7 @@ def update_evidence(store: Store, evidence_id: str, *, reviewer_id: str, **field
         row = get_evidence(store, evidence_id)
         changes = {k: v for k, v in values.items() if row[k] != v}
         if changes:
-            store.update("evidence", evidence_id, **changes)
+            store.update("evidence", evidence_id, **changes, updated_by=reviewer_id)
     return get_evidence(store, evidence_id)
 
 
@@ -151,7 +151,7 @@ def delete_evidence(store: Store, evidence_id: str, *, reviewer_id: str) -> None
     with store.transaction():
         row = get_evidence(store, evidence_id)
         if row["deleted_at"] is None:
-            store.update("evidence", evidence_id, deleted_at=ids.now())
+            store.update("evidence", evidence_id, deleted_at=ids.now(), updated_by=reviewer_id)
             store.changed("claims", row["claim_id"])
 
 
@@ -160,7 +160,7 @@ def restore_evidence(store: Store, evidence_id: str, *, reviewer_id: str) -> Non
     with store.transaction():
         row = get_evidence(store, evidence_id)
         if row["deleted_at"] is not None:
-            store.update("evidence", evidence_id, deleted_at=None)
+            store.update("evidence", evidence_id, deleted_at=None, updated_by=reviewer_id)
             store.changed("claims", row["claim_id"])
 
 
@@ -199,7 +199,7 @@ def move_evidence(store: Store, evidence_id: str, new_index: int, *, reviewer_id
         else:
             position = lo + 1.0 if has_lo else hi - 1.0
         if position is not None and (not has_lo or lo < position) and (not has_hi or position < hi):
-            store.update("evidence", evidence_id, position=position)
+            store.update("evidence", evidence_id, position=position, updated_by=reviewer_id)
             return
         # No room between the neighbours (float precision, ties or missing positions): renumber.
         items.insert(new_index, moved)
@@ -241,11 +241,11 @@ def copy_evidence(store: Store, evidence_id: str, target_claim_id: str, *, revie
         _live_claim(store, target_claim_id)
         row = store.insert("evidence", {
             "claim_id": target_claim_id, "position": _next_position(store, target_claim_id),
-            **{k: source[k] for k in EDITABLE_FIELDS}, "created_by": reviewer_id,
+            **{k: source[k] for k in EDITABLE_FIELDS}, "created_by": reviewer_id, "updated_by": reviewer_id,
         })
         for a in attachments_for(store, evidence_id):
             store.insert("attachments", {
-                "evidence_id": row["id"], "created_by": reviewer_id,
+                "evidence_id": row["id"], "created_by": reviewer_id, "updated_by": reviewer_id,
                 **{k: a[k] for k in ("blob_id", "filename", "media_type", "size", "sha256")},
             })
         store.changed("claims", target_claim_id)
@@ -341,7 +341,7 @@ def attach_bytes(store: Store, evidence_id: str, data: bytes, filename: str, *, 
                 store.update("blobs", blob_id, deleted_at=None)
         attachment = store.insert("attachments", {
             "evidence_id": evidence_id, "blob_id": blob_id, "filename": name,
-            "media_type": media_type, "size": len(data), "sha256": digest, "created_by": reviewer_id,
+            "media_type": media_type, "size": len(data), "sha256": digest, "created_by": reviewer_id, "updated_by": reviewer_id, "updated_by": reviewer_id,
         })
         store.changed("evidence", row["id"])  # its attachment list changed
     return attachment
@@ -397,22 +397,22 @@ def attachment_bytes(store: Store, attachment_id: str) -> bytes:
     return bytes(row[0] or b"")
 
 
-def _set_attachment_deleted(store: Store, attachment_id: str, deleted_at: str | None) -> None:
+def _set_attachment_deleted(store: Store, attachment_id: str, deleted_at: str | None, reviewer_id: str) -> None:
     with store.transaction():
         row = get_attachment(store, attachment_id)
         if (row["deleted_at"] is None) != (deleted_at is None):
-            store.update("attachments", attachment_id, deleted_at=deleted_at)
+            store.update("attachments", attachment_id, deleted_at=deleted_at, updated_by=reviewer_id)
             store.changed("evidence", row["evidence_id"])
 
 
 def delete_attachment(store: Store, attachment_id: str, *, reviewer_id: str) -> None:
     """Tombstone an attachment (its bytes stay, for a restore or other evidence sharing them)."""
-    _set_attachment_deleted(store, attachment_id, ids.now())
+    _set_attachment_deleted(store, attachment_id, ids.now(), reviewer_id)
 
 
 def restore_attachment(store: Store, attachment_id: str, *, reviewer_id: str) -> None:
     """Bring back a tombstoned attachment (undo of a delete)."""
-    _set_attachment_deleted(store, attachment_id, None)
+    _set_attachment_deleted(store, attachment_id, None, reviewer_id)
 
 
 # -- saving attachments to disk -----------------------------------------------------------------

@@ -115,6 +115,14 @@ def m001_initial(db: Database) -> None:
         db[name].enable_fts(cols, create_triggers=True, tokenize="unicode61 remove_diacritics 2")
 
 
+@migrations()
+def m002_evidence_updated_by(db: Database) -> None:
+    """Record who last changed an evidence item or attachment, as claims already do."""
+    # Plain ALTER TABLE: sqlite-utils' add_column(fk=...) rebuilds the table and drops its triggers.
+    for table in ("evidence", "attachments"):
+        db.execute(f'ALTER TABLE "{table}" ADD COLUMN "updated_by" TEXT REFERENCES "reviewers"("id")')
+
+
 def schema_version() -> int:
     """The schema version this program writes: the number of migrations it knows."""
     return len(migrations._migrations)

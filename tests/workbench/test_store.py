@@ -138,3 +138,26 @@ def test_reviewer_ids_follow_names(store):
     assert store.reviewer("Ana  Lopez") == store.reviewer("ana lopez")
     with pytest.raises(WorkbenchError):
         store.reviewer("   ")
+
+
+def test_older_schema_is_migrated_on_open(db_path):
+    import sqlite3 as sqlite
+
+    from sqlite_utils import Database
+
+    conn = sqlite.connect(db_path, isolation_level=None)
+    db = Database(conn, execute_plugins=False)
+    schema.migrations.apply(db, stop_before="m002_evidence_updated_by")
+    conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO meta(key, value) VALUES ('database_id', 'old-db')")
+    conn.close()
+    with Store.open(db_path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == schema.schema_version() == 2
+        columns = {r[1] for r in store.conn.execute("PRAGMA table_info(evidence)")}
+        assert "updated_by" in columns and store.database_id == "old-db"
+
+
+def test_full_text_triggers_survive_every_migration(store):
+    triggers = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert triggers == {f"{t}_{s}" for t in schema.FTS_COLUMNS for s in ("ai", "ad", "au")}
