@@ -354,7 +354,7 @@ class EvidencePanel(QWidget):
         if attachment is None:
             return None
         if self._temp is None:
-            self._temp = tempfile.TemporaryDirectory(prefix="workbench-attachments-")
+            self._temp = tempfile.TemporaryDirectory(prefix="workbench-attachments-", ignore_cleanup_errors=True)
         folder = Path(self._temp.name) / attachment["id"]
         existing = sorted(folder.iterdir()) if folder.is_dir() else []
         if existing:
