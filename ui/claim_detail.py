@@ -2,12 +2,12 @@
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QTabWidget,
-                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QFrame, QHBoxLayout, QLabel, QMenu, QPlainTextEdit, QPushButton,
+                               QTabWidget, QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ui import theme
 from ui.evidence_panel import EvidencePanel
-from workbench.verdicts import LABELS, VERDICTS
+from workbench.verdicts import JUDGED, LABELS, VERDICTS
 
 AUTOSAVE_MS = 400
 VERDICT_KEYS = {"pending": "0", "verified": "1", "disputed": "2", "unverifiable": "3"}
@@ -28,6 +28,7 @@ class ClaimDetail(QWidget):
     """Shows one claim; emits verdict and rationale changes (its evidence panel pushes its own commands)."""
 
     verdictRequested = Signal(str, str)  # claim id, verdict
+    settleRequested = Signal(list, str)  # claim ids of a disagreement, the settled verdict
     rationaleEdited = Signal(str, str, str)  # claim id, old text, new text
 
     def __init__(self, parent=None):
@@ -61,6 +62,26 @@ class ClaimDetail(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
         self._timer.timeout.connect(self.flush)
+        self.disagreement = QFrame()
+        self.disagreement.setObjectName("disagreement")
+        self.disagreement.setFrameShape(QFrame.Shape.StyledPanel)
+        self.disagreement_text = QLabel()
+        self.disagreement_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.disagreement_text.setWordWrap(True)
+        self.settle = QToolButton()
+        self.settle.setObjectName("settle")
+        self.settle.setText("Settle as…")
+        self.settle.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        settle_menu = QMenu(self.settle)
+        for verdict in JUDGED:
+            settle_menu.addAction(LABELS[verdict], lambda v=verdict: self._request_settle(v))
+        self.settle.setMenu(settle_menu)
+        banner = QHBoxLayout(self.disagreement)
+        banner.setContentsMargins(6, 4, 6, 4)
+        banner.addWidget(self.disagreement_text, 1)
+        banner.addWidget(self.settle)
+        self.disagreement.hide()
+        self._disagreeing: list[str] = []
         self.history = QTreeWidget()
         self.history.setObjectName("history")
         self.history.setHeaderLabels(["When (UTC)", "Who", "Change"])
@@ -76,6 +97,7 @@ class ClaimDetail(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.heading)
         layout.addLayout(row)
+        layout.addWidget(self.disagreement)
         rationale_head = QHBoxLayout()
         rationale_head.addWidget(QLabel("Rationale"))
         rationale_head.addStretch(1)
@@ -119,6 +141,16 @@ class ClaimDetail(QWidget):
                 change += f" ({entry['note']})"
             self.history.addTopLevelItem(QTreeWidgetItem([when, entry["reviewer"] or "?", change]))
         self.history.resizeColumnToContents(0)
+
+    def show_disagreement(self, claim_ids: list[str], summary: str) -> None:
+        """Show who said what when reviewers disagree on this claim's text (none: hide)."""
+        self._disagreeing = list(claim_ids)
+        self.disagreement.setVisible(bool(claim_ids))
+        self.disagreement_text.setText(f"⚑ Reviewers disagree — {summary}" if claim_ids else "")
+
+    def _request_settle(self, verdict: str) -> None:
+        if self._disagreeing:
+            self.settleRequested.emit(self._disagreeing, verdict)
 
     def _evidence_count(self, count: int) -> None:
         self.tabs.setTabText(0, f"Evidence ({count})" if self.claim else "Evidence")

@@ -34,6 +34,16 @@ class ClaimListModel(QAbstractListModel):
         self._key_of: dict[str, tuple] = {}
         self._counts = dict.fromkeys(VERDICTS, 0)
         self._evidence: dict[str, int] = {}
+        self._disagree: dict[str, str] = {}
+
+    def set_disagreements(self, summaries: dict[str, str]) -> None:
+        """Mark the claims in a disagreement (claim id -> each reviewer's verdict, as text)."""
+        touched = set(summaries) ^ set(self._disagree) | {k for k in summaries if self._disagree.get(k) != summaries[k]}
+        self._disagree = dict(summaries)
+        for claim_id in touched:
+            index = self.row_of(claim_id)
+            if index is not None:
+                self.dataChanged.emit(self.index(index), self.index(index))
 
     def set_rows(self, rows: list[dict], evidence_counts: dict[str, int] | None = None) -> None:
         """Replace all rows (a new article), with each claim's evidence count."""
@@ -113,12 +123,15 @@ class ClaimListModel(QAbstractListModel):
             quote = " ".join(row["quote"][:QUOTE_PREVIEW * 2].split())
             if len(quote) > QUOTE_PREVIEW:
                 quote = quote[:QUOTE_PREVIEW - 1] + "…"
-            return f"{index.row() + 1}. {LABELS[row['verdict']]}{self._evidence_text(row)}\n“{quote}”"
+            flag = " · ⚑ reviewers disagree" if row["id"] in self._disagree else ""
+            return f"{index.row() + 1}. {LABELS[row['verdict']]}{self._evidence_text(row)}{flag}\n“{quote}”"
         if role == Qt.ItemDataRole.DecorationRole:
             return theme.flagged_swatch(row["verdict"], self._palette(), self.unsupported(row))
         if role == Qt.ItemDataRole.ToolTipRole:
             warning = ("<br>⚠ No evidence yet: add the sources behind this verdict (Ctrl+E)."
                        if self.unsupported(row) else "")
+            if row["id"] in self._disagree:
+                warning += f"<br>⚑ Reviewers disagree: {html.escape(self._disagree[row['id']])}"
             return (f"<qt><b>{html.escape(LABELS[row['verdict']])}</b>{html.escape(self._evidence_text(row))}"
                     f"{warning}<br>{html.escape(row['quote'])}</qt>")
         if role == ClaimIdRole:

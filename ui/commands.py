@@ -113,3 +113,22 @@ class SetRationale(StoreCommand):
 
     def revert(self) -> None:
         claims.set_rationale(self.session.store, self.claim_id, self.old, reviewer_id=self.session.reviewer_id)
+
+
+class SettleDisagreement(StoreCommand):
+    """Give every claim of a disagreement one verdict; undo takes each change back."""
+
+    def __init__(self, session, claim_ids, verdict: str):
+        super().__init__(session, f"Settle as {LABELS[verdict].lower()}")
+        self.claim_ids, self.verdict = tuple(claim_ids), verdict
+        self.history: dict[str, str] = {}
+
+    def apply(self) -> None:
+        from workbench.disagreements import settle
+
+        self.history = settle(self.session.store, self.claim_ids, self.verdict, reviewer_id=self.session.reviewer_id)
+
+    def revert(self) -> None:
+        with self.session.store.transaction():
+            for claim_id, history_id in self.history.items():
+                claims.undo_verdict(self.session.store, claim_id, history_id, reviewer_id=self.session.reviewer_id)

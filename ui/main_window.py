@@ -16,9 +16,18 @@ from ui.files import FileActions
 from ui.search_dialog import SearchDialog
 from ui.session import Session
 from workbench import articles, claims, evidence
+from workbench.disagreements import Disagreement, find_disagreements
 from workbench.verdicts import VERDICTS
 
 STATUS_MS = 6000
+
+
+def display_path(path: Path) -> str:
+    """A path as people read it: under the home folder it starts with ~."""
+    try:
+        return "~/" + str(path.resolve().relative_to(Path.home().resolve()))
+    except ValueError:
+        return str(path)
 
 
 class MainWindow(QMainWindow):
@@ -29,6 +38,7 @@ class MainWindow(QMainWindow):
         self.session: Session | None = None
         self.article: dict | None = None
         self.current_claim: str | None = None
+        self.disagreements: dict[str, Disagreement] = {}  # claim id -> its disagreement, on screen
         self.setWindowTitle("Fact-check Workbench")
         self.setAcceptDrops(True)
         self._build_layout()
@@ -73,6 +83,8 @@ class MainWindow(QMainWindow):
         self.detail = ClaimDetail()
         self.detail.verdictRequested.connect(
             lambda cid, v: self.session.push(commands.SetVerdict(self.session, cid, v)))
+        self.detail.settleRequested.connect(
+            lambda ids, v: self.session.push(commands.SettleDisagreement(self.session, ids, v)))
         self.detail.rationaleEdited.connect(
             lambda cid, old, new: self.session.push(commands.SetRationale(self.session, cid, old, new)))
         right = QSplitter(Qt.Orientation.Vertical)
@@ -132,7 +144,8 @@ class MainWindow(QMainWindow):
         stack.redoTextChanged.connect(self._redo_text)
         self.actions_["undo"].setEnabled(False)
         self.actions_["redo"].setEnabled(False)
-        self.db_label.setText(str(session.store.path))
+        self.db_label.setText(display_path(session.store.path))
+        self.db_label.setToolTip(str(session.store.path))
         self.reviewer_label.setText(f"Reviewer: {session.reviewer_name}")
         self.setWindowTitle(f"{session.store.path.name} — Fact-check Workbench")
         self.files.remember_recent(session.store.path)
@@ -163,6 +176,7 @@ class MainWindow(QMainWindow):
             self.meta.setText("Import an article with File ▸ Import Articles…, or drop files here.")
             self.reader.clear_article()
             self.claims_panel.model.set_rows([])
+            self.disagreements = {}
             self.select_claim(None)
             return
         if self.article and self.article["id"] == article_id:
@@ -180,9 +194,21 @@ class MainWindow(QMainWindow):
         self.current_claim = None
         self.reader.show_article(self.article["body"], rows)
         self.claims_panel.model.set_rows(rows, evidence.evidence_counts(store, article_id))
+        self._refresh_disagreements()
         self.select_claim(None)
         self.article_list.select_article(article_id)
         QSettings().setValue(f"lastArticle/{store.database_id}", article_id)
+
+    def _refresh_disagreements(self) -> None:
+        """Find disagreements among the claims on screen; flag them in the list and the detail."""
+        found = find_disagreements(list(self.reader.claims.values()), self.session.store.reviewer_names())
+        self.disagreements = {claim_id: d for d in found for claim_id in d.claim_ids}
+        self.claims_panel.model.set_disagreements({cid: d.summary() for cid, d in self.disagreements.items()})
+        self._show_disagreement()
+
+    def _show_disagreement(self) -> None:
+        found = self.disagreements.get(self.current_claim) if self.current_claim else None
+        self.detail.show_disagreement(list(found.claim_ids) if found else [], found.summary() if found else "")
 
     def select_claim(self, claim_id: str | None) -> None:
         """Make a claim current everywhere: reader frame, list row, detail."""
@@ -194,6 +220,7 @@ class MainWindow(QMainWindow):
         self.detail.show_claim(row, number + 1 if number is not None else None)
         if row:
             self.detail.show_history(claims.verdict_history(self.session.store, row["id"]))
+        self._show_disagreement()
 
     def _claims_changed(self, article_id: str, claim_ids: list) -> None:
         store = self.session.store
@@ -211,6 +238,7 @@ class MainWindow(QMainWindow):
             if row is not None and not self.claims_panel.model.has_evidence_count(claim_id):
                 self.claims_panel.model.set_evidence_count(claim_id, evidence.evidence_count(store, claim_id))
         self.article_list.model_.set_counts(article_id, self.claims_panel.model.counts())
+        self._refresh_disagreements()
         if self.current_claim in changed:
             row = changed[self.current_claim]
             if row is None:

@@ -22,8 +22,14 @@ class Disagreement:
 
 
 def disagreements(store: Store, article_id: str) -> list[Disagreement]:
-    """The disagreements on one article, in reading order (found with a sweep, not pairwise)."""
-    rows = claims_for(store, article_id)
+    """The disagreements on one article, in reading order."""
+    return find_disagreements(claims_for(store, article_id), store.reviewer_names())
+
+
+def find_disagreements(rows: list[dict], names: dict[str, str]) -> list[Disagreement]:
+    """Disagreements among one article's claim rows (found with a sweep, not pairwise)."""
+    if len({row["created_by"] for row in rows}) < 2:
+        return []
     by_id = {row["id"]: row for row in rows}
     parent = {row["id"]: row["id"] for row in rows}
 
@@ -39,7 +45,6 @@ def disagreements(store: Store, article_id: str) -> list[Disagreement]:
     groups: dict[str, list[dict]] = {}
     for row in rows:
         groups.setdefault(root(row["id"]), []).append(row)
-    names = store.reviewer_names()
     result = []
     for members in groups.values():
         judged = [m for m in members if m["verdict"] in JUDGED]
@@ -52,12 +57,20 @@ def disagreements(store: Store, article_id: str) -> list[Disagreement]:
     return sorted(result, key=lambda d: (by_id[d.claim_ids[0]]["start"], d.claim_ids))
 
 
-def settle(store: Store, claim_ids: list[str] | tuple[str, ...], verdict: str, *, reviewer_id: str) -> None:
-    """Give every claim of a disagreement the settled verdict; each original stays in its history."""
+def settle(store: Store, claim_ids: list[str] | tuple[str, ...], verdict: str, *,
+           reviewer_id: str) -> dict[str, str]:
+    """Give every claim of a disagreement the settled verdict; each original stays in its history.
+
+    Returns claim id -> the history row recording its change (claims already so are left alone).
+    """
     check_verdict(verdict)
     if not claim_ids:
         raise WorkbenchError("nothing to settle")
     reviewer = store.reviewer_names().get(reviewer_id, "a reviewer")
+    changed = {}
     with store.transaction():
         for claim_id in claim_ids:
-            set_verdict(store, claim_id, verdict, reviewer_id=reviewer_id, note=f"settled by {reviewer}")
+            history_id = set_verdict(store, claim_id, verdict, reviewer_id=reviewer_id, note=f"settled by {reviewer}")
+            if history_id:
+                changed[claim_id] = history_id
+    return changed

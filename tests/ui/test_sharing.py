@@ -1,6 +1,7 @@
 """Sharing from the window: merge a colleague's database, see it, compare, save a copy, export."""
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QTableWidget
 
 from tests.ui.conftest import open_titled
@@ -104,3 +105,28 @@ def test_export_dialog_previews_and_saves_each_format(qtbot, window, tmp_path, m
     dialog.format.setCurrentIndex(dialog.format.findData("claimreview"))
     dialog.refresh()
     assert '"@type": "ClaimReview"' in dialog.preview.toPlainText()
+
+
+def test_disagreement_is_marked_and_can_be_settled(qtbot, window, tmp_path, monkeypatch):
+    article_id, theirs = colleague_database(tmp_path / "bo.db", verdict="disputed")
+    open_titled(window, window.article_list.model_.rows[0]["title"])
+    mark(window, qtbot, "Four Russian fighter jets", Qt.Key.Key_1)  # Ana says verified
+    mine = window.current_claim
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
+    window.files.merge([str(tmp_path / "bo.db")])
+    model = window.claims_panel.model
+    assert "reviewers disagree" in model.data(model.index(model.row_of(mine)))
+    window.select_claim(theirs["id"])
+    assert window.detail.disagreement.isVisible()
+    assert window.detail.disagreement_text.text().endswith("Ana: Verified · Bo: Disputed")
+    settle_disputed = next(a for a in window.detail.settle.menu().actions() if a.text() == "Disputed")
+    settle_disputed.trigger()
+    store = window.session.store
+    assert store.get("claims", mine)["verdict"] == "disputed"
+    assert not window.detail.disagreement.isVisible()
+    assert "reviewers disagree" not in model.data(model.index(model.row_of(mine)))
+    notes = [h["note"] for h in store.query("SELECT note FROM verdict_history WHERE claim_id = ? AND deleted_at IS NULL", [mine])]
+    assert "settled by Ana" in notes
+    qtbot.keySequence(window, QKeySequence("Ctrl+Z"))
+    assert store.get("claims", mine)["verdict"] == "verified"
+    assert window.detail.disagreement.isVisible()

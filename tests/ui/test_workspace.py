@@ -242,5 +242,5 @@ def test_tooltip_text_is_escaped():
 
 
 def test_status_bar_shows_database_and_reviewer(window, db_path):
-    assert str(db_path) in window.db_label.text()
+    assert window.db_label.toolTip() == str(db_path) and db_path.name in window.db_label.text()
     assert "Ana" in window.reviewer_label.text()
