@@ -1,6 +1,6 @@
 """Merge speed: two databases of 20,000 claims and 20,000 evidence items each, merged into one.
 
-Run: python bench/bench_merge.py [--claims N] [--runs R]
+Run: python bench/bench_merge.py [--quick] [--claims N] [--runs R]
 
 Both databases start from one shared ancestor (300 articles, 10% of the claims with their
 evidence), made with Save a copy; then each reviewer adds their own claims and evidence and
@@ -23,6 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import Result, print_table  # noqa: E402
+from bench.corpus import article_text, sentence  # noqa: E402
 from workbench.articles import add_article  # noqa: E402
 from workbench.claims import set_verdict  # noqa: E402
 from workbench.merge import COLUMNS, KEYS, TABLES, merge_database, save_copy  # noqa: E402
@@ -31,15 +33,8 @@ from workbench.text import quote_at  # noqa: E402
 from workbench.verdicts import VERDICTS  # noqa: E402
 
 ARTICLES = 300
-WORDS = ("minister said drones crossed border Tuesday spending rose percent plan Baltic cables "
-         "damaged January talks resume November jets scrambled budget million turnout reached "
-         "agreement covers countries figure grossly exaggerated Gdańsk São Paulo Müller 📊 🇪🇺").split()
-
-
-def article_text(rng: random.Random, n: int) -> str:
-    sentences = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 20))).capitalize() + "."
-                 for _ in range(n)]
-    return "\n".join(" ".join(sentences[i:i + 5]) for i in range(0, n, 5))
+CLAIMS, QUICK_CLAIMS = 20_000, 2_000
+TARGET_S = 5.0  # issue 6: 20,000 claims with 20,000 evidence items into a database of the same size
 
 
 def add_work(store: Store, rng: random.Random, reviewer: str, articles: list[dict], claims: int) -> list[str]:
@@ -57,15 +52,15 @@ def add_work(store: Store, rng: random.Random, reviewer: str, articles: list[dic
             row = store.insert("claims", {
                 "article_id": article["id"], "start": start, "end": end, "quote": quote.exact,
                 "prefix": quote.prefix, "suffix": quote.suffix, "verdict": verdict,
-                "rationale": " ".join(rng.choice(WORDS) for _ in range(12)),
+                "rationale": sentence(rng),
                 "created_by": rid, "updated_by": rid})
             if verdict != "pending":
                 store.insert("verdict_history", {"claim_id": row["id"], "from_verdict": "pending",
                                                  "to_verdict": verdict, "created_by": rid})
             store.insert("evidence", {
                 "claim_id": row["id"], "position": 1.0, "url": f"https://example.org/{rng.random()}",
-                "title": " ".join(rng.choice(WORDS) for _ in range(6)), "publisher": "Example",
-                "excerpt": " ".join(rng.choice(WORDS) for _ in range(25)), "stance": "supports",
+                "title": sentence(rng)[:60], "publisher": "Example",
+                "excerpt": sentence(rng) + " " + sentence(rng), "stance": "supports",
                 "reliability": "reliable", "accessed_on": "2024-05-31", "created_by": rid})
             made.append(row["id"])
     return made
@@ -73,7 +68,7 @@ def add_work(store: Store, rng: random.Random, reviewer: str, articles: list[dic
 
 def build(folder: Path, claims: int, seed: int = 6) -> tuple[Path, Path]:
     rng = random.Random(seed)
-    texts = [article_text(rng, rng.randint(20, 60)) for _ in range(ARTICLES)]
+    texts = [article_text(rng, rng.randint(1_600, 4_800)) for _ in range(ARTICLES)]
     shared_claims = claims // 10
     with Store.open(folder / "ana.db") as ana:
         rid = ana.reviewer("Ana")
@@ -125,29 +120,39 @@ def median_time(fn, ana: Path, bo: Path, folder: Path, runs: int) -> float:
     return statistics.median(times)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--claims", type=int, default=20_000)
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
+def run(quick: bool = False, claims: int | None = None, runs: int | None = None,
+        verbose: bool = False) -> list[Result]:
+    """The merge against its raw baseline; 2,000 claims a side and fewer runs if quick."""
+    claims = claims or (QUICK_CLAIMS if quick else CLAIMS)
+    runs = runs or (2 if quick else 3)
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         start = time.perf_counter()
-        ana, bo = build(folder, args.claims)
+        ana, bo = build(folder, claims)
         built = time.perf_counter() - start
-        size = f"{args.claims:,} claims + {args.claims:,} evidence each"
-        print(f"# built in {built:.1f} s; files {ana.stat().st_size / 1e6:.1f} MB and "
-              f"{bo.stat().st_size / 1e6:.1f} MB")
-        raw = median_time(merge_raw, ana, bo, folder, args.runs)
-        ours = median_time(merge_with_workbench, ana, bo, folder, args.runs)
+        if verbose:
+            print(f"# built in {built:.1f} s; files {ana.stat().st_size / 1e6:.1f} MB and "
+                  f"{bo.stat().st_size / 1e6:.1f} MB")
+        raw = median_time(merge_raw, ana, bo, folder, runs)
+        ours = median_time(merge_with_workbench, ana, bo, folder, runs)
         check = folder / "check.db"
         shutil.copy(ana, check)
         with Store.open(check) as store:
             summary = merge_database(store, bo, reviewer_id=store.reviewer("Ana"))
-        print(f"# {summary}")
-        print("operation, size, median, ratio")
-        print(f"raw sqlite3 ATTACH + INSERT ... SELECT, {size}, {raw:.2f} s, 1.00x")
-        print(f"merge_database, {size}, {ours:.2f} s, {ours / raw:.2f}x")
+        if verbose:
+            print(f"# {summary}")
+    size = f"{claims:,} claims + {claims:,} evidence a side"
+    return [Result("merge two databases (merge_database)", size, ours, raw,
+                   target=TARGET_S if claims == CLAIMS else None, runs=runs)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK_CLAIMS:,} claims a side")
+    parser.add_argument("--claims", type=int)
+    parser.add_argument("--runs", type=int)
+    args = parser.parse_args()
+    print_table(run(args.quick, args.claims, args.runs, verbose=True))
 
 
 if __name__ == "__main__":

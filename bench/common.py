@@ -7,28 +7,43 @@ from dataclasses import dataclass
 
 @dataclass
 class Result:
-    """One benchmark line: operation, size, median seconds, and the raw baseline's median."""
+    """One benchmark line: operation, size, median seconds, the raw baseline's median, a target.
+
+    `target` is the most the operation may take (in the same unit) to meet the figure set in the
+    issues; None when no issue sets one. A baseline is the raw operation timed in the same process.
+    """
 
     operation: str
     size: str
     median_s: float
     baseline_s: float | None = None
     unit: str = "s"
+    target: float | None = None
+    runs: int | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        return self.median_s / self.baseline_s if self.baseline_s else None
 
     def row(self) -> str:
-        ratio = f"{self.median_s / self.baseline_s:.2f}x" if self.baseline_s else "—"
+        ratio = f"{self.ratio:.2f}x" if self.ratio is not None else "—"
         base = _fmt(self.baseline_s, self.unit) if self.baseline_s else "—"
-        return f"| {self.operation} | {self.size} | {_fmt(self.median_s, self.unit)} | {base} | {ratio} |"
+        target = f"< {_fmt(self.target, self.unit)}" if self.target is not None else "—"
+        runs = str(self.runs) if self.runs else "—"
+        return (f"| {self.operation} | {self.size} | {_fmt(self.median_s, self.unit)} | {runs} | {base} | "
+                f"{ratio} | {target} |")
 
 
 def _fmt(value: float, unit: str) -> str:
     if unit == "MB":
         return f"{value:.0f} MB"
+    if value < 0.01:
+        return f"{value * 1000:.2f} ms"
     return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
 
 
-def median_time(fn, runs: int = 5, setup=None) -> float:
-    """Median wall time of fn() over runs (setup() before each run, not timed)."""
+def median_time(fn, runs: int = 5, setup=None, teardown=None) -> float:
+    """Median wall time of fn() over runs (setup() before and teardown() after each run, not timed)."""
     times = []
     for _ in range(runs):
         if setup:
@@ -36,12 +51,29 @@ def median_time(fn, runs: int = 5, setup=None) -> float:
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
+        if teardown:
+            teardown()
     return statistics.median(times)
 
 
 def print_table(results: list[Result]) -> None:
     """Print results as a Markdown table."""
-    print("| operation | size | median | raw baseline | ratio |")
-    print("|---|---|---|---|---|")
+    print("| operation | size | median | runs | raw baseline | ratio | target |")
+    print("|---|---|---|---|---|---|---|")
     for result in results:
         print(result.row())
+
+
+def verdicts(results: list[Result], max_ratio: float = 3.0) -> list[str]:
+    """One line per target: the issue's figure and, where there is a baseline, the 3x ratio."""
+    lines = []
+    for r in results:
+        if r.target is not None:
+            met = r.median_s < r.target
+            lines.append(f"- {r.operation}: {_fmt(r.median_s, r.unit)} against < {_fmt(r.target, r.unit)}: "
+                         f"{'met' if met else 'NOT met'}")
+        if r.ratio is not None:
+            met = r.ratio <= max_ratio
+            lines.append(f"- {r.operation}: {r.ratio:.2f}x the raw baseline against within {max_ratio:g}x: "
+                         f"{'met' if met else 'NOT met'}")
+    return lines
