@@ -72,8 +72,8 @@ def _add_appearance(store: Store, article_id: str, url: str, reviewer_id: str) -
 
 def get_article(store: Store, article_id: str) -> dict:
     """One live article with its body; WorkbenchError if there is none."""
-    row = store.get("articles", article_id)
-    if row is None or row["deleted_at"]:
+    row = store.require("articles", article_id, "article")
+    if row["deleted_at"]:
         raise WorkbenchError(f"no article with id {article_id}")
     return row
 

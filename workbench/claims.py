@@ -37,10 +37,7 @@ def add_claim(store: Store, article_id: str, start: int, end: int, *, reviewer_i
 
 def get_claim(store: Store, claim_id: str) -> dict:
     """One claim row (tombstoned or not); WorkbenchError if unknown."""
-    row = store.get("claims", claim_id)
-    if row is None:
-        raise WorkbenchError(f"no claim with id {claim_id}")
-    return row
+    return store.require("claims", claim_id, "claim")
 
 
 def claims_for(store: Store, article_id: str) -> list[dict]:

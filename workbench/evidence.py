@@ -90,10 +90,7 @@ def _clean(fields: dict) -> dict:
 
 def get_evidence(store: Store, evidence_id: str) -> dict:
     """One evidence row (tombstoned or not); WorkbenchError if unknown."""
-    row = store.get("evidence", evidence_id)
-    if row is None:
-        raise WorkbenchError(f"no evidence with id {evidence_id}")
-    return row
+    return store.require("evidence", evidence_id, "evidence")
 
 
 def _live_claim(store: Store, claim_id: str) -> None:
@@ -375,10 +372,7 @@ def attach_file(store: Store, evidence_id: str, path: str | Path, *, reviewer_id
 
 def get_attachment(store: Store, attachment_id: str) -> dict:
     """One attachment row (tombstoned or not); WorkbenchError if unknown."""
-    row = store.get("attachments", attachment_id)
-    if row is None:
-        raise WorkbenchError(f"no attachment with id {attachment_id}")
-    return row
+    return store.require("attachments", attachment_id, "attachment")
 
 
 def attachments_for(store: Store, evidence_id: str) -> list[dict]:

@@ -149,6 +149,13 @@ class Store:
         row = self.conn.execute(f'SELECT * FROM "{table}" WHERE id = ?', [row_id]).fetchone()
         return dict(row) if row else None
 
+    def require(self, table: str, row_id: str, noun: str) -> dict:
+        """One row by id (tombstoned or not); WorkbenchError 'no <noun> with id …' if unknown."""
+        row = self.get(table, row_id)
+        if row is None:
+            raise WorkbenchError(f"no {noun} with id {row_id}")
+        return row
+
     def get_value(self, sql: str, params: list | tuple = ()):
         """The first column of the first row of a SELECT, or None."""
         row = self.conn.execute(sql, params).fetchone()

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pypdf
-import pytest
 
 from ui.pdf import render_pdf, write_pdf
 from workbench.articles import add_article
@@ -70,7 +69,7 @@ def test_long_report_has_several_pages_and_every_quote(store, reviewer_id):
     assert all(f"{n} / {pages}" in texts[n - 1] for n in range(1, pages + 1))
     # no page starts a claim's heading without its quote under it
     for text in texts:
-        assert not text.rstrip(f"0123456789/ ").endswith(("VERIFIED", "DISPUTED", "UNVERIFIABLE"))
+        assert not text.rstrip("0123456789/ ").endswith(("VERIFIED", "DISPUTED", "UNVERIFIABLE"))
 
 
 def test_cli_writes_pdf(store, reviewer_id, tmp_path, capsys):
