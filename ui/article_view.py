@@ -45,6 +45,7 @@ class ArticleView(QTextEdit):
         self.claims: dict[str, dict] = {}
         self.current_claim: str | None = None
         self._press_had_selection = False
+        self.context_actions: list = []  # the window's claim actions, offered first in the context menu
 
     # -- content ---------------------------------------------------------------------------
 
@@ -187,6 +188,21 @@ class ArticleView(QTextEdit):
         # A second click on overlapping claims moves to the next one under the pointer.
         index = (hits.index(self.current_claim) + 1) % len(hits) if self.current_claim in hits else 0
         self.claimClicked.emit(hits[index])
+
+    def context_menu(self):
+        """The right-click menu: the claim actions, then Qt's own (Copy, Select All)."""
+        menu = self.createStandardContextMenu()
+        first = menu.actions()[0] if menu.actions() else None
+        for action in self.context_actions:
+            menu.insertAction(first, action)
+        if self.context_actions:
+            menu.insertSeparator(first)
+        return menu
+
+    def contextMenuEvent(self, event) -> None:
+        menu = self.context_menu()
+        menu.exec(event.globalPos())
+        menu.deleteLater()
 
     def event(self, event) -> bool:
         if event.type() == QEvent.Type.ToolTip:

@@ -74,6 +74,8 @@ def build(window) -> dict[str, QAction]:
         a[name].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         window.reader.addAction(a[name])
         window.claims_panel.list.addAction(a[name])
+    window.reader.context_actions = [a["mark"], a["verified"], a["disputed"], a["unverifiable"], a["pending"],
+                                     a["delete"]]
     _menus(window, a)
     _toolbar(window, a)
     return a

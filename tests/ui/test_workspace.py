@@ -244,3 +244,15 @@ def test_tooltip_text_is_escaped():
 def test_status_bar_shows_database_and_reviewer(window, db_path):
     assert window.db_label.toolTip() == str(db_path) and db_path.name in window.db_label.text()
     assert "Ana" in window.reviewer_label.text()
+
+
+def test_context_menu_marks_the_selection(qtbot, window):
+    open_titled(window, "Emoji article")
+    start = EMOJI_BODY.index("ordinary words")
+    select_with_mouse(qtbot, window.reader, start, start + len("ordinary words"))
+    menu = window.reader.context_menu()
+    texts = [a.text().replace("&", "") for a in menu.actions()]
+    assert texts[0] == "Mark as Claim" and "Copy" in " ".join(texts)
+    menu.actions()[0].trigger()
+    assert [c["quote"] for c in live_claims(window)] == ["ordinary words"]
+    menu.deleteLater()
