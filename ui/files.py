@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QObject, QSettings, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
 from workbench import importers
@@ -15,11 +15,33 @@ ARTICLE_FILTER = ("Articles and annotations (*.txt *.md *.markdown *.html *.htm 
 DB_FILTER = "Workbench databases (*.db *.sqlite *.workbench);;All files (*)"
 
 
+class PageFetch(QObject):
+    """One web page downloaded on a worker thread; its signals arrive on the window's thread."""
+
+    done = Signal(object)  # importers.Page
+    failed = Signal(str)
+    finished = Signal()
+
+    def __init__(self, url: str, parent=None):
+        super().__init__(parent)
+        self.url = url
+
+    def run(self) -> None:
+        """Download (in the worker thread); report through the signals."""
+        try:
+            self.done.emit(importers.fetch_page(self.url))
+        except WorkbenchError as error:
+            self.failed.emit(str(error))
+        finally:
+            self.finished.emit()
+
+
 class FileActions:
     """The File menu's work, kept out of the window's layout code."""
 
     def __init__(self, window):
         self.window = window
+        self._fetches: set[PageFetch] = set()  # downloads under way, kept alive until they finish
 
     # -- databases -------------------------------------------------------------------------
 
@@ -131,10 +153,25 @@ class FileActions:
             self.import_sources(paths)
 
     def import_url_dialog(self) -> None:
-        """Ask for a web address and import the article there."""
+        """Ask for a web address and import the article there, fetching it in the background."""
         url, ok = QInputDialog.getText(self.window, "Import from URL", "Web address of the article:")
         if ok and url.strip():
-            self.import_sources([url.strip()])
+            self.fetch_url(url.strip())
+
+    def fetch_url(self, url: str) -> None:
+        """Download url on a worker thread (the window stays usable), then store it here."""
+        fetch = PageFetch(url, self.window)
+        fetch.done.connect(self._page_fetched)
+        fetch.failed.connect(lambda message: (self.window.statusBar().clearMessage(), self.window.show_error(message)))
+        self.window.statusBar().showMessage(f"Fetching {url}…")
+        QThreadPool.globalInstance().start(fetch.run)
+        self._fetches.add(fetch)
+        fetch.finished.connect(lambda: self._fetches.discard(fetch))
+
+    def _page_fetched(self, page) -> None:
+        session = self.window.session
+        self.window.statusBar().clearMessage()
+        self.report([importers.import_page(session.store, page, reviewer_id=session.reviewer_id)])
 
     def import_sources(self, sources: list[str]) -> None:
         """Import files or URLs, then report what came in and what was refused."""

@@ -79,12 +79,16 @@ def import_html(store, html: str, *, reviewer_id: str, url: str | None = None, s
 # -- one source ---------------------------------------------------------------------------------
 
 def _import_one(store, source: str, reviewer_id: str) -> Outcome:
+    if _URL.match(source):
+        return _guarded(source, lambda outcome: _store_page(store, fetch_page(source), reviewer_id, outcome))
+    return _guarded(source, lambda outcome: _import_file(store, source, reviewer_id, outcome))
+
+
+def _guarded(source: str, work) -> Outcome:
+    """Run work(outcome) for one source; any failure becomes the outcome's one-line error."""
     outcome = Outcome(source)
     try:
-        if _URL.match(source):
-            _import_url(store, source, reviewer_id, outcome)
-        else:
-            _import_file(store, source, reviewer_id, outcome)
+        work(outcome)
     except Exception as error:  # noqa: BLE001 - one bad source must not stop the others
         message = str(error) if isinstance(error, WorkbenchError) else _describe(error)
         named = message.startswith((source, str(Path(source))))
@@ -331,10 +335,32 @@ class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def _import_url(store, url: str, reviewer_id: str, outcome: Outcome) -> None:
+@dataclass(frozen=True)
+class Page:
+    """A downloaded web page, before its text is extracted and stored."""
+
+    url: str
+    data: bytes
+    content_type: str | None
+    charset: str | None
+    final_url: str
+
+
+def fetch_page(url: str) -> Page:
+    """Download a web page within the time and size limits; touches no database (thread-safe)."""
     if not url.lower().startswith(("http://", "https://")):
         raise ImportRefused(f"{url}: only http:// and https:// URLs can be imported")
-    data, content_type, charset, final_url = _fetch(url)
+    return Page(url, *_fetch(url))
+
+
+def import_page(store, page: Page, *, reviewer_id: str) -> Outcome:
+    """Store a page fetched with fetch_page (all or nothing), as import_sources would."""
+    return _guarded(page.url, lambda outcome: _store_page(store, page, reviewer_id, outcome))
+
+
+def _store_page(store, page: Page, reviewer_id: str, outcome: Outcome) -> None:
+    url, data, content_type, charset, final_url = (page.url, page.data, page.content_type, page.charset,
+                                                   page.final_url)
     if final_url != url:
         outcome.notes.append(f"redirected to {final_url}")
     if not data.strip():

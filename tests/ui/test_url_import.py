@@ -1,0 +1,65 @@
+"""Importing a web page from the window: fetched in the background, stored when it arrives."""
+
+import http.server
+import threading
+import time
+
+import pytest
+from PySide6.QtWidgets import QInputDialog
+
+PAGE = (b"<html><head><title>Bridge costs</title></head><body><article><h1>Bridge costs</h1>"
+        b"<p>The mayor said the bridge cost three million euros, twice the first estimate.</p>"
+        b"<p>The council disputed the figure on Monday and asked for the invoices.</p>"
+        b"</article></body></html>")
+
+
+class SlowPage(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        time.sleep(0.6)  # long enough to see the window working meanwhile
+        if self.path == "/missing":
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(PAGE)))
+        self.end_headers()
+        self.wfile.write(PAGE)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), SlowPage)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(autouse=True)
+def no_proxy(monkeypatch):
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_url_import_runs_in_the_background(qtbot, window, server, monkeypatch):
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (f"{server}/bridge", True))
+    window.actions_["import_url"].trigger()
+    assert "Fetching" in window.statusBar().currentMessage()  # returned at once: the window is free
+    assert window.article["title"] != "Bridge costs"
+    qtbot.waitUntil(lambda: window.article["title"] == "Bridge costs", timeout=10_000)
+    assert window.article["source_kind"] == "url" and window.article["url"] == f"{server}/bridge"
+
+
+def test_url_import_failure_is_reported(qtbot, window, server, monkeypatch):
+    errors = []
+    monkeypatch.setattr(window, "show_error", errors.append)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (f"{server}/missing", True))
+    count = window.session.store.get_value("SELECT count(*) FROM articles")
+    window.actions_["import_url"].trigger()
+    qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
+    assert "404" in errors[0] and errors[0].startswith(f"{server}/missing")
+    assert window.session.store.get_value("SELECT count(*) FROM articles") == count
