@@ -174,7 +174,13 @@ class FileActions:
         self.report([importers.import_page(session.store, page, reviewer_id=session.reviewer_id)])
 
     def import_sources(self, sources: list[str]) -> None:
-        """Import files or URLs, then report what came in and what was refused."""
+        """Import files now and web pages in the background, then report what came in."""
+        urls = [s for s in sources if s.lower().startswith(("http://", "https://"))]
+        for url in urls:
+            self.fetch_url(url)
+        sources = [s for s in sources if s not in urls]
+        if not sources:
+            return
         session = self.window.session
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
