@@ -161,7 +161,7 @@ def _decode(data: bytes, source: str, declared: str | None, notes: list[str]) ->
             name = codecs.lookup(declared).name
             name = "cp1252" if name in ("iso8859-1", "ascii") else name  # as browsers read them
             return data.decode(name), _noted(name, notes)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeError):  # punycode, idna: UnicodeError
             notes.append(f"declared encoding {declared} does not fit; detected instead")
     if b"\x00" in data:  # UTF-16 and UTF-32 text is recognised by its byte-order mark
         raise ImportRefused(f"{source}: contains NUL bytes; it looks like a binary file, not text")
