@@ -38,6 +38,7 @@ _LOOKS_HTML = re.compile(
     r"<(p|div|article|section|main|span|a|b|i|em|strong|h[1-6]|ul|ol|li|table|blockquote|br)\b)", re.I)
 _BLOCK_TAGS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
                "article", "section", "header", "footer", "pre", "table", "ul", "ol", "dd", "dt")
+_NOT_XML = dict.fromkeys([*range(9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF])  # characters XML forbids
 _MARKDOWN = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 # Left out before extraction: trafilatura's fallbacks would otherwise offer menus as the text
 # of a page that has none (a script-built page, say).
@@ -267,6 +268,7 @@ def _inline_text(children) -> str:
 
 def _html_text(html: str) -> str:
     """All visible text of an HTML fragment or page, a line per block element."""
+    html = html.translate(_NOT_XML)  # lxml refuses to set text holding them (ValueError)
     try:
         root = lxml.html.document_fromstring(html)
     except (ValueError, etree.ParserError):
