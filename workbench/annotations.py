@@ -212,6 +212,9 @@ def import_collection_report(store, data, *, source: str, reviewer_id: str) -> I
                     report.present += 1
     except sqlite3.IntegrityError as error:
         raise ImportRefused(f"{source}: could not be stored ({error}); nothing was imported") from None
+    except UnicodeEncodeError:  # JSON can spell a lone surrogate (\ud800); UTF-8 cannot store it
+        raise ImportRefused(f"{source}: has text that is not valid Unicode (a lone surrogate); "
+                            "nothing was imported") from None
     return report
 
 
