@@ -2,6 +2,7 @@
 
 import contextlib
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -52,7 +53,7 @@ class Store:
             conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             store = cls(path, conn)
             store._initialise()
@@ -199,6 +200,20 @@ class Store:
     def reviewer_names(self) -> dict[str, str]:
         """Reviewer id -> name, for every reviewer in the database."""
         return {r["id"]: r["name"] for r in self.conn.execute("SELECT id, name FROM reviewers")}
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL, waiting like any write: SQLite's busy handler does not cover this switch,
+    so two processes creating one new database at once would otherwise fail at once."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def check_database(path: Path) -> None:

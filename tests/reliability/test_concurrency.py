@@ -103,8 +103,6 @@ def test_two_processes_creating_one_new_database_at_once(tmp_path):
     assert 0 in [status for status, *_ in results], [r[2] or r[3] for r in results]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: Store.open gives up at once on PRAGMA journal_mode = WAL "
-                   "while another process creates the same new database; it should wait like any write")
 def test_two_processes_opening_one_new_database_at_once_both_wait_their_turn(tmp_path):
     """DESIGN: "a busy timeout, so a second window or process waits instead of crashing"."""
     for attempt in range(3):  # refused in about 9 races of 10 on a 2-core machine
