@@ -7,7 +7,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
 from workbench.articles import add_article
 from workbench.store import Store
