@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from workbench.articles import add_article
 from workbench.store import Store
 
@@ -148,3 +150,27 @@ def test_a_reader_does_not_block_a_writer(tmp_path):
     assert result[0] == 0, result
     check_outcome(db, [result])
     assert time.monotonic() - started < 30
+
+
+@pytest.mark.xfail(strict=True, raises=sqlite3.IntegrityError,
+                   reason="bug: Store.reviewer looks the reviewer up outside its write transaction, so two "
+                          "processes adding the same new name at once both insert it (UNIQUE constraint failed)")
+def test_two_connections_adding_the_same_new_reviewer_at_once(tmp_path):
+    """The same person's first action in two windows (or a window and `workbench import`) at once.
+
+    Seen with two writer processes both named Kim: about 1 race in 15 ended in a traceback. Here the
+    interleaving is made certain: the other connection adds Kim between our look-up and our insert.
+    """
+    db = tmp_path / "reviewers.db"
+    with Store.open(db) as ours, Store.open(db) as theirs:
+        look_up = ours.get
+
+        def get_while_the_other_window_adds_kim(table, row_id):
+            row = look_up(table, row_id)
+            if table == "reviewers" and row is None:
+                theirs.reviewer("Kim")
+            return row
+
+        ours.get = get_while_the_other_window_adds_kim
+        assert ours.reviewer("Kim") == theirs.reviewer("Kim")
+        assert ours.get_value("SELECT count(*) FROM reviewers WHERE name = 'Kim'") == 1
