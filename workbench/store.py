@@ -193,8 +193,13 @@ class Store:
             raise WorkbenchError("a reviewer needs a name")
         rid = ids.reviewer_id(name)
         if self.get("reviewers", rid) is None:
-            with self.transaction():
-                self.insert("reviewers", {"id": rid, "name": name})
+            with self.transaction():  # another process may add the same name meanwhile
+                stamp = ids.now()
+                added = self.conn.execute(
+                    "INSERT INTO reviewers (id, name, created_at, updated_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(id) DO NOTHING", [rid, name, stamp, stamp]).rowcount
+                if added:
+                    self.changed("reviewers", rid)
         return rid
 
     def reviewer_names(self) -> dict[str, str]:

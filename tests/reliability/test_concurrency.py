@@ -7,7 +7,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
 from workbench.articles import add_article
 from workbench.store import Store
@@ -152,9 +151,6 @@ def test_a_reader_does_not_block_a_writer(tmp_path):
     assert time.monotonic() - started < 30
 
 
-@pytest.mark.xfail(strict=True, raises=sqlite3.IntegrityError,
-                   reason="bug: Store.reviewer looks the reviewer up outside its write transaction, so two "
-                          "processes adding the same new name at once both insert it (UNIQUE constraint failed)")
 def test_two_connections_adding_the_same_new_reviewer_at_once(tmp_path):
     """The same person's first action in two windows (or a window and `workbench import`) at once.
 
