@@ -1,6 +1,7 @@
 """The article reader: the body as plain text with claims highlighted by verdict."""
 
 import html
+from bisect import bisect_left, insort
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QPalette, QTextBlockFormat, QTextCharFormat, QTextCursor, QTextOption
@@ -43,6 +44,9 @@ class ArticleView(QTextEdit):
         self.body = ""
         self.offsets = OffsetMap("")
         self.claims: dict[str, dict] = {}
+        # (start, end, id) sorted, and the longest claim: a range query looks only at nearby claims.
+        self._spans: list[tuple[int, int, str]] = []
+        self._longest = 0
         self.current_claim: str | None = None
         self._press_had_selection = False
         self.context_actions: list = []  # the window's claim actions, offered first in the context menu
@@ -56,6 +60,8 @@ class ArticleView(QTextEdit):
         self.body = body
         self.offsets = OffsetMap(body)
         self.claims = {c["id"]: c for c in claims}
+        self._spans = sorted((c["start"], c["end"], c["id"]) for c in claims)
+        self._longest = max((c["end"] - c["start"] for c in claims), default=0)
         self.setPlainText(body)
         cursor = QTextCursor(self.document())
         cursor.beginEditBlock()
@@ -78,10 +84,13 @@ class ArticleView(QTextEdit):
             for version in (self.claims.get(claim_id), row):
                 if version:
                     lo, hi = min(lo, version["start"]), max(hi, version["end"])
-            if row is None:
-                self.claims.pop(claim_id, None)
-            else:
+            old = self.claims.pop(claim_id, None)
+            if old is not None:
+                del self._spans[bisect_left(self._spans, (old["start"], old["end"], claim_id))]
+            if row is not None:
                 self.claims[claim_id] = row
+                insort(self._spans, (row["start"], row["end"], claim_id))
+                self._longest = max(self._longest, row["end"] - row["start"])
         if lo < hi:
             self._format_range(lo, hi, clear=True)
         if self.current_claim not in self.claims:
@@ -90,8 +99,7 @@ class ArticleView(QTextEdit):
 
     def _format_range(self, lo: int, hi: int, *, clear: bool) -> None:
         palette = self.palette()
-        spans = [(c["start"], c["end"], cid) for cid, c in self.claims.items()
-                 if c["start"] < hi and c["end"] > lo]
+        spans = self.spans_touching(lo, hi)
         formats: dict[tuple[str, bool], QTextCharFormat] = {}
         cursor = QTextCursor(self.document())
         cursor.beginEditBlock()
@@ -137,9 +145,15 @@ class ArticleView(QTextEdit):
         self._select(cursor, start, end)
         self.setTextCursor(cursor)
 
+    def spans_touching(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """(start, end, id) of the claims that overlap [lo, hi), found by binary search."""
+        first = bisect_left(self._spans, (lo - self._longest,))
+        last = bisect_left(self._spans, (hi,))
+        return [span for span in self._spans[first:last] if span[1] > lo]
+
     def claims_at(self, position: int) -> list[str]:
         """Ids of the claims covering a code-point position, innermost (shortest) first."""
-        hits = [c for c in self.claims.values() if c["start"] <= position < c["end"]]
+        hits = [self.claims[cid] for _, _, cid in self.spans_touching(position, position + 1)]
         return [c["id"] for c in sorted(hits, key=lambda c: (c["end"] - c["start"], c["start"]))]
 
     def set_current_claim(self, claim_id: str | None, *, scroll: bool = True) -> None:

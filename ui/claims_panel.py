@@ -48,6 +48,7 @@ class ClaimListModel(QAbstractListModel):
     def set_rows(self, rows: list[dict], evidence_counts: dict[str, int] | None = None) -> None:
         """Replace all rows (a new article), with each claim's evidence count."""
         self.beginResetModel()
+        self._disagree = {}
         self._evidence = dict(evidence_counts or {})
         self.rows = sorted(rows, key=_reading_order)
         self._keys = [_reading_order(r) for r in self.rows]

@@ -1,5 +1,6 @@
 """The main window: article list, reader and claims panel, wired to one Session."""
 
+from collections import Counter
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
@@ -39,6 +40,7 @@ class MainWindow(QMainWindow):
         self.article: dict | None = None
         self.current_claim: str | None = None
         self.disagreements: dict[str, Disagreement] = {}  # claim id -> its disagreement, on screen
+        self.reviewers_on_screen: Counter = Counter()  # reviewer id -> claims of theirs on screen
         self.setWindowTitle("Fact-check Workbench")
         self.setAcceptDrops(True)
         self._build_layout()
@@ -192,6 +194,8 @@ class MainWindow(QMainWindow):
             meta.append(self.article["url"])
         self.meta.setText(" · ".join(meta))
         self.current_claim = None
+        self.disagreements = {}
+        self.reviewers_on_screen = Counter(r["created_by"] for r in rows)
         self.reader.show_article(self.article["body"], rows)
         self.claims_panel.model.set_rows(rows, evidence.evidence_counts(store, article_id))
         self._refresh_disagreements()
@@ -201,6 +205,8 @@ class MainWindow(QMainWindow):
 
     def _refresh_disagreements(self) -> None:
         """Find disagreements among the claims on screen; flag them in the list and the detail."""
+        if len(+self.reviewers_on_screen) < 2 and not self.disagreements:
+            return  # one reviewer cannot disagree with themselves: skip the sweep
         found = find_disagreements(list(self.reader.claims.values()), self.session.store.reviewer_names())
         self.disagreements = {claim_id: d for d in found for claim_id in d.claim_ids}
         self.claims_panel.model.set_disagreements({cid: d.summary() for cid, d in self.disagreements.items()})
@@ -232,6 +238,11 @@ class MainWindow(QMainWindow):
         for claim_id in claim_ids:
             row = store.get("claims", claim_id)
             changed[claim_id] = row if row and not row["deleted_at"] and self._shown(row) else None
+        for claim_id, row in changed.items():
+            if claim_id in self.reader.claims:
+                self.reviewers_on_screen[self.reader.claims[claim_id]["created_by"]] -= 1
+            if row is not None:
+                self.reviewers_on_screen[row["created_by"]] += 1
         self.reader.update_claims(changed)
         self.claims_panel.model.apply(changed)
         for claim_id, row in changed.items():  # a new or restored claim: how much evidence it has

@@ -4,23 +4,28 @@ from collections.abc import Iterable, Sequence
 
 
 def segments(spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, tuple[str, ...]]]:
-    """Cut spans (start, end, key) into disjoint pieces, each with the keys covering it, in order."""
-    events: dict[int, list[tuple[int, str]]] = {}
-    for start, end, key in spans:
-        if start < end:
-            events.setdefault(start, []).append((1, key))
-            events.setdefault(end, []).append((-1, key))
+    """Cut spans (start, end, key) into disjoint pieces, each with the keys covering it, in order.
+
+    Keys are listed in the order their spans started (ties by key), so the last one is on top.
+    """
+    # At one point, ends (-1) come before starts (+1); one tuple sort does all the ordering.
+    events = sorted([e for start, end, key in spans if start < end
+                     for e in ((start, 1, key), (end, -1, key))])
     result: list[tuple[int, int, tuple[str, ...]]] = []
-    active: dict[str, None] = {}  # insertion-ordered set: earlier-starting claims first
-    points = sorted(events)
-    for here, following in zip(points, points[1:] + [None]):
-        for delta, key in sorted(events[here]):
+    active: dict[str, None] = {}  # an insertion-ordered set
+    count = len(events)
+    i = 0
+    while i < count:
+        here = events[i][0]
+        while i < count and events[i][0] == here:
+            _, delta, key = events[i]
             if delta < 0:
                 active.pop(key, None)
             else:
                 active[key] = None
-        if following is not None and active:
-            result.append((here, following, tuple(active)))
+            i += 1
+        if i < count and active:
+            result.append((here, events[i][0], tuple(active)))
     return result
 
 
