@@ -100,6 +100,7 @@ def collect(store, options: ReportOptions) -> dict:
     for row in store.query("SELECT claim_id, to_verdict, created_by, created_at FROM verdict_history "
                            "WHERE deleted_at IS NULL ORDER BY claim_id, created_at, id"):
         judged[row["claim_id"]] = row
+    evidence = _evidence_by_claim(store)
     sections, left_out = [], 0
     for article in articles:
         claims = []
@@ -114,18 +115,26 @@ def collect(store, options: ReportOptions) -> dict:
                 claim["judged_on"] = _stored_date(entry["created_at"])
             else:
                 claim["judge"], claim["judged_on"] = "", ""
-            claim["evidence"] = store.query(
-                "SELECT * FROM evidence WHERE claim_id = ? AND deleted_at IS NULL "
-                "ORDER BY position, created_at, id", [claim["id"]])
-            for item in claim["evidence"]:
-                item["attachments"] = [r["filename"] or "attachment" for r in store.query(
-                    "SELECT filename FROM attachments WHERE evidence_id = ? AND deleted_at IS NULL "
-                    "ORDER BY filename, id", [item["id"]])]
+            claim["evidence"] = evidence.get(claim["id"], [])
             claims.append(claim)
         if claims or options.article_id is not None:
             sections.append({"article": article, "claims": claims,
                              "urls": [u for u in appearances(store, article["id"]) if u != article["url"]]})
     return {"sections": sections, "verdicts": verdicts, "left_out": left_out}
+
+
+def _evidence_by_claim(store) -> dict[str, list[dict]]:
+    """Every live evidence item, in order, with its attachments' names, grouped by claim."""
+    files: dict[str, list[str]] = {}
+    for row in store.query("SELECT evidence_id, filename FROM attachments WHERE deleted_at IS NULL "
+                           "ORDER BY evidence_id, filename, id"):
+        files.setdefault(row["evidence_id"], []).append(row["filename"] or "attachment")
+    grouped: dict[str, list[dict]] = {}
+    for item in store.query("SELECT * FROM evidence WHERE deleted_at IS NULL "
+                            "ORDER BY claim_id, position, created_at, id"):
+        item["attachments"] = files.get(item["id"], [])
+        grouped.setdefault(item["claim_id"], []).append(item)
+    return grouped
 
 
 # -- escaping ------------------------------------------------------------------------------------
@@ -212,9 +221,30 @@ _PARSER = MarkdownIt("commonmark", {"html": False})
 _PARSER.validateLink = lambda url: True  # every link is parsed; safe_url then decides
 
 
+# Text with none of these, and no line that starts or ends with white space or starts like a
+# list item, parses to plain paragraphs: it is written back without running the parser.
+_MARKUP = re.compile(r"[\\`*_\[\]<>#!|~&=+:\t\x00-\x08\x0b-\x1f\x7f]")
+_LIST_START = re.compile(r"-|\d+[.)]")
+
+
+def is_plain(text: str) -> bool:
+    """Whether text holds no Markdown at all, so that safe_markdown may skip the parser."""
+    if _MARKUP.search(text):
+        return False
+    return all(line == line.strip() and not _LIST_START.match(line) for line in text.split("\n"))
+
+
 def safe_markdown(text: str) -> str:
     """The reviewer's Markdown reduced to safe constructs, every piece of text escaped."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROLS)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if is_plain(text):
+        return re.sub(r"\n\n+", "\n\n", text.strip("\n"))
+    return parsed_markdown(text)
+
+
+def parsed_markdown(text: str) -> str:
+    """safe_markdown through the CommonMark parser (any text)."""
+    text = text.translate(_CONTROLS)
     root: list = []
     stack = [root]
     for token in _PARSER.parse(text):

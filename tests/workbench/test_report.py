@@ -498,3 +498,15 @@ def test_cli_export_errors(db, tmp_path, capsys, monkeypatch):
     with pytest.raises(SystemExit) as exit_info:
         main(["export", str(db), "-f", "docx"])
     assert exit_info.value.code == 2
+
+
+PROSE = list("ab é😀 .,;'\"?()-–—/%$@1\n\u00a0\u2028\u3000") + ["2.", "3)", "  ", "\n\n", "Claim", "\n-"]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(PROSE)).map("".join))
+def test_plain_fast_path_matches_the_parser(text):
+    from workbench.report import is_plain, parsed_markdown, safe_markdown
+
+    if is_plain(text):
+        assert safe_markdown(text) == parsed_markdown(text)
