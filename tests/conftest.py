@@ -26,3 +26,10 @@ def store(db_path):
 def reviewer_id(store):
     """The id of a reviewer named Ana in the fresh database."""
     return store.reviewer("Ana")
+
+
+@pytest.fixture
+def no_proxy(monkeypatch):
+    """Requests to the local test server never go through a proxy set in the environment."""
+    monkeypatch.setenv("no_proxy", "*")
+    monkeypatch.setenv("NO_PROXY", "*")

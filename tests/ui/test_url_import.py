@@ -1,11 +1,12 @@
 """Importing a web page from the window: fetched in the background, stored when it arrives."""
 
 import http.server
-import threading
 import time
 
 import pytest
 from PySide6.QtWidgets import QInputDialog
+
+from tests.local_server import serving
 
 PAGE = (b"<html><head><title>Bridge costs</title></head><body><article><h1>Bridge costs</h1>"
         b"<p>The mayor said the bridge cost three million euros, twice the first estimate.</p>"
@@ -30,19 +31,9 @@ class SlowPage(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def server():
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), SlowPage)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(autouse=True)
-def no_proxy(monkeypatch):
-    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
+def server(no_proxy):
+    with serving(SlowPage) as url:
+        yield url
 
 
 def test_url_import_runs_in_the_background(qtbot, window, server, monkeypatch):

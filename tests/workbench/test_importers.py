@@ -4,10 +4,9 @@ import codecs
 import os
 import socket
 import sys
-import threading
 import time
 import types
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -15,6 +14,7 @@ from hypothesis import strategies as st
 
 import workbench
 from workbench import importers
+from tests.local_server import serving
 from workbench.articles import add_article, appearances
 from workbench.errors import ImportRefused
 from workbench.importers import Outcome, import_html, import_sources, import_text
@@ -455,29 +455,15 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
-class QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-
-    def handle_error(self, request, client_address):
-        pass  # the client gave up on a slow answer; nothing to report
-
-
 @pytest.fixture(scope="module")
 def server():
-    httpd = QuietServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(Handler) as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)
-def no_proxy(monkeypatch):
-    """Requests to the local server never go through a proxy set in the environment."""
-    monkeypatch.setenv("no_proxy", "*")
-    monkeypatch.setenv("NO_PROXY", "*")
+def _local_only(no_proxy):
+    """Every request in this module goes straight to the local server."""
 
 
 def test_url_import_keeps_text_metadata_and_url(store, reviewer_id, server):
