@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import Result, median_time, print_table  # noqa: E402
+from bench.common import Result, median_time, print_table, store_claim  # noqa: E402
 from bench.corpus import article_text, sentence  # noqa: E402
 from workbench import ids  # noqa: E402
 from workbench.articles import first_line_title  # noqa: E402
@@ -35,8 +35,8 @@ from workbench.importers import import_sources  # noqa: E402
 from workbench.report import ReportOptions, build_markdown  # noqa: E402
 from workbench.search import fts_query, search  # noqa: E402
 from workbench.store import Store  # noqa: E402
-from workbench.text import normalise_body, quote_at  # noqa: E402
-from workbench.verdicts import PENDING, VERDICTS  # noqa: E402
+from workbench.text import normalise_body  # noqa: E402
+from workbench.verdicts import VERDICTS  # noqa: E402
 
 ARTICLES, CLAIMS = 1_000, 20_000
 QUICK_ARTICLES, QUICK_CLAIMS = 100, 2_000
@@ -138,17 +138,10 @@ def add_claims(path: Path, rng: random.Random, count: int) -> None:
                 body = article["body"]
                 start = rng.randrange(0, len(body) - 130)
                 end = start + rng.randint(10, 120)
-                quote = quote_at(body, start, end)
                 verdict = rng.choice(VERDICTS)
                 rationale = rng.choice(["", "**Checked.** ", "See [the statement](https://example.org/s) — ",
                                         "- one source\n- another source\n\n"]) + sentence(rng)
-                row = store.insert("claims", {
-                    "article_id": article["id"], "start": start, "end": end, "quote": quote.exact,
-                    "prefix": quote.prefix, "suffix": quote.suffix, "verdict": verdict,
-                    "rationale": rationale, "created_by": reviewer, "updated_by": reviewer})
-                if verdict != PENDING:
-                    store.insert("verdict_history", {"claim_id": row["id"], "from_verdict": PENDING,
-                                                     "to_verdict": verdict, "created_by": reviewer})
+                store_claim(store, article, start, end, verdict=verdict, rationale=rationale, reviewer_id=reviewer)
 
 
 # -- search -------------------------------------------------------------------------------------

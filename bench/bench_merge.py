@@ -23,13 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import Result, print_table  # noqa: E402
+from bench.common import Result, print_table, store_claim  # noqa: E402
 from bench.corpus import article_text, sentence  # noqa: E402
 from workbench.articles import add_article  # noqa: E402
 from workbench.claims import set_verdict  # noqa: E402
 from workbench.merge import COLUMNS, KEYS, TABLES, merge_database, save_copy  # noqa: E402
 from workbench.store import Store  # noqa: E402
-from workbench.text import quote_at  # noqa: E402
 from workbench.verdicts import VERDICTS  # noqa: E402
 
 ARTICLES = 300
@@ -47,16 +46,8 @@ def add_work(store: Store, rng: random.Random, reviewer: str, articles: list[dic
             body = article["body"]
             start = rng.randrange(0, len(body) - 60)
             end = start + rng.randint(10, 60)
-            quote = quote_at(body, start, end)
-            verdict = rng.choice(VERDICTS)
-            row = store.insert("claims", {
-                "article_id": article["id"], "start": start, "end": end, "quote": quote.exact,
-                "prefix": quote.prefix, "suffix": quote.suffix, "verdict": verdict,
-                "rationale": sentence(rng),
-                "created_by": rid, "updated_by": rid})
-            if verdict != "pending":
-                store.insert("verdict_history", {"claim_id": row["id"], "from_verdict": "pending",
-                                                 "to_verdict": verdict, "created_by": rid})
+            row = store_claim(store, article, start, end, verdict=rng.choice(VERDICTS),
+                              rationale=sentence(rng), reviewer_id=rid)
             store.insert("evidence", {
                 "claim_id": row["id"], "position": 1.0, "url": f"https://example.org/{rng.random()}",
                 "title": sentence(rng)[:60], "publisher": "Example",

@@ -23,14 +23,13 @@ from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QTextEdit  # noqa: E402
 
-from bench.common import Result, median_time, print_table  # noqa: E402
+from bench.common import Result, median_time, print_table, store_claim  # noqa: E402
 from bench.corpus import article_text, claim_ranges  # noqa: E402
 from ui.app import create_application  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.session import Session  # noqa: E402
 from workbench.articles import add_article  # noqa: E402
 from workbench.store import Store  # noqa: E402
-from workbench.text import quote_at  # noqa: E402
 from workbench.verdicts import VERDICTS  # noqa: E402
 
 SIZE, CLAIMS = 1_000_000, 5_000
@@ -47,14 +46,10 @@ def build_database(path: Path, rng: random.Random, size: int = SIZE,
     with Store.open(path) as store:
         reviewer = store.reviewer("Bench")
         article = add_article(store, text, reviewer_id=reviewer, title="Long article").article
-        body = article["body"]
         with store.transaction():
             for start, end in ranges:
-                quote = quote_at(body, start, end)
-                store.insert("claims", {"article_id": article["id"], "start": start, "end": end,
-                                        "quote": quote.exact, "prefix": quote.prefix, "suffix": quote.suffix,
-                                        "verdict": rng.choice(VERDICTS), "rationale": "",
-                                        "created_by": reviewer, "updated_by": reviewer})
+                store_claim(store, article, start, end, verdict=rng.choice(VERDICTS), rationale="",
+                            reviewer_id=reviewer)
     return article["id"], ranges
 
 

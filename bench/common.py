@@ -77,3 +77,19 @@ def verdicts(results: list[Result], max_ratio: float = 3.0) -> list[str]:
             lines.append(f"- {r.operation}: {r.ratio:.2f}x the raw baseline against within {max_ratio:g}x: "
                          f"{'met' if met else 'NOT met'}")
     return lines
+
+
+def store_claim(store, article: dict, start: int, end: int, *, verdict: str, rationale: str,
+                reviewer_id: str) -> dict:
+    """Insert one benchmark claim (and its verdict history when judged) without the per-call checks."""
+    from workbench.text import quote_at
+
+    quote = quote_at(article["body"], start, end)
+    row = store.insert("claims", {
+        "article_id": article["id"], "start": start, "end": end, "quote": quote.exact,
+        "prefix": quote.prefix, "suffix": quote.suffix, "verdict": verdict, "rationale": rationale,
+        "created_by": reviewer_id, "updated_by": reviewer_id})
+    if verdict != "pending":
+        store.insert("verdict_history", {"claim_id": row["id"], "from_verdict": "pending",
+                                         "to_verdict": verdict, "created_by": reviewer_id})
+    return row
