@@ -80,7 +80,7 @@ def get_article(store: Store, article_id: str) -> dict:
 
 def article_body(store: Store, article_id: str) -> str:
     """The body of a live article; bodies never change, so each is read from disk once."""
-    cache = store.__dict__.setdefault("_bodies", {})
+    cache = store.bodies
     if article_id not in cache:
         cache[article_id] = get_article(store, article_id)["body"]
     elif store.get_value("SELECT deleted_at FROM articles WHERE id = ?", [article_id]):

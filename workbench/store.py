@@ -35,6 +35,8 @@ class Store:
         self.conn = conn
         self.db = Database(conn, execute_plugins=False, recursive_triggers=False)
         self._listeners: list[Listener] = []
+        # Article bodies never change once stored, so a body read once can be kept (articles.article_body).
+        self.bodies: dict[str, str] = {}
         self._pending: set[tuple[str, str]] = set()
 
     # -- opening -----------------------------------------------------------------------------
