@@ -95,8 +95,8 @@ def time_import(template: Path, paths: list[Path], folder: Path, runs: int) -> t
 def time_raw_import(template: Path, paths: list[Path], folder: Path, reviewer_id: str, runs: int) -> float:
     """The baseline: read and decode the same files, then one executemany of the same rows."""
     state = {"n": 0}
-    sql = ("INSERT INTO articles (id, created_at, updated_at, title, body, source_kind, encoding, created_by) "
-           "VALUES (?, ?, ?, ?, ?, 'txt', 'utf-8', ?)")
+    sql = ("INSERT INTO articles (seq, id, created_at, updated_at, title, body, source_kind, encoding, "
+           "created_by) VALUES (?, ?, ?, ?, ?, ?, 'txt', 'utf-8', ?)")
 
     def setup():
         state["n"] += 1
@@ -108,7 +108,8 @@ def time_raw_import(template: Path, paths: list[Path], folder: Path, reviewer_id
         rows = []
         for path in paths:
             body = normalise_body(path.read_bytes().decode("utf-8"))
-            rows.append((ids.article_id(body), stamp, stamp, first_line_title(body), body, reviewer_id))
+            rows.append((len(rows) + 1, ids.article_id(body), stamp, stamp, first_line_title(body), body,
+                         reviewer_id))
         conn = sqlite3.connect(state["target"], isolation_level=None)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("BEGIN IMMEDIATE")

@@ -27,6 +27,7 @@ from bench.common import Result, print_table, store_claim  # noqa: E402
 from bench.corpus import article_text, sentence  # noqa: E402
 from workbench.articles import add_article  # noqa: E402
 from workbench.claims import set_verdict  # noqa: E402
+from workbench import schema  # noqa: E402
 from workbench.merge import COLUMNS, KEYS, TABLES, merge_database, save_copy  # noqa: E402
 from workbench.store import Store  # noqa: E402
 from workbench.verdicts import VERDICTS  # noqa: E402
@@ -93,8 +94,12 @@ def merge_raw(target: Path, other: Path) -> None:
         cols = ", ".join(f'"{c}"' for c in COLUMNS[table])
         key = ", ".join(f'"{c}"' for c in KEYS.get(table, ("id",)))
         sets = ", ".join(f'"{c}" = excluded."{c}"' for c in COLUMNS[table])
-        conn.execute(f'INSERT INTO main."{table}" ({cols}) SELECT {cols} FROM other."{table}" WHERE true '
-                     f'ON CONFLICT ({key}) DO UPDATE SET {sets} WHERE excluded.updated_at > "{table}".updated_at')
+        seq, numbered = "", ""
+        if table in schema.FTS_COLUMNS:  # the full-text key, numbered on from the highest here
+            seq, numbered = "seq, ", f'(SELECT COALESCE(MAX(seq), 0) FROM main."{table}") + row_number() OVER (), '
+        conn.execute(f'INSERT INTO main."{table}" ({seq}{cols}) SELECT {numbered}{cols} FROM other."{table}" '
+                     f'WHERE true ON CONFLICT ({key}) DO UPDATE SET {sets} '
+                     f'WHERE excluded.updated_at > "{table}".updated_at')
     conn.execute("COMMIT")
     conn.execute("DETACH DATABASE other")
     conn.close()

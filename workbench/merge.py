@@ -278,8 +278,13 @@ class _Merge:
                 conn.execute("DROP TABLE IF EXISTS temp.merge_stage")
                 conn.execute(f'CREATE TEMP TABLE merge_stage AS SELECT {names} FROM main."{table}" WHERE 0')
                 conn.executemany(f"INSERT INTO temp.merge_stage VALUES ({marks})", inserts)
-                conn.execute(f'INSERT INTO main."{table}" ({names}) SELECT {names} FROM temp.merge_stage '
-                             "ORDER BY rowid")
+                if table in schema.FTS_COLUMNS:  # numbered on from this file's highest seq
+                    base = conn.execute(f'SELECT COALESCE(MAX(seq), 0) FROM main."{table}"').fetchone()[0]
+                    conn.execute(f'INSERT INTO main."{table}" (seq, {names}) SELECT {base} + rowid, '
+                                 f"{names} FROM temp.merge_stage ORDER BY rowid")
+                else:
+                    conn.execute(f'INSERT INTO main."{table}" ({names}) SELECT {names} '
+                                 "FROM temp.merge_stage ORDER BY rowid")
                 conn.execute("DROP TABLE temp.merge_stage")
             assignments = ", ".join(f'"{c}" = ?' for c in cols)
             conn.executemany(f'UPDATE main."{table}" SET {assignments} WHERE id = ?', updates)

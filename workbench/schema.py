@@ -8,8 +8,9 @@ APPLICATION_ID = 0x46434B57  # "FCKW": marks a SQLite file as a workbench databa
 # Common columns of every row: a UUID id, UTC times, and a tombstone.
 _ROW = {"id": str, "created_at": str, "updated_at": str, "deleted_at": str}
 
-# Tables searched with FTS5 get an explicit integer key (`seq`) so that the external-content
-# index stays aligned with its table through VACUUM; elsewhere the UUID is the primary key.
+# Every table's primary key is its UUID `id` (what foreign keys, merges and Datasette use).
+# Tables searched with FTS5 also keep an explicit integer `seq`, unique and never reused, that
+# the external-content index uses as its rowid: a plain rowid would move under VACUUM.
 FTS_COLUMNS = {
     "articles": ["title", "body"],
     "claims": ["quote", "rationale"],
@@ -121,6 +122,60 @@ def m002_evidence_updated_by(db: Database) -> None:
     # Plain ALTER TABLE: sqlite-utils' add_column(fk=...) rebuilds the table and drops its triggers.
     for table in ("evidence", "attachments"):
         db.execute(f'ALTER TABLE "{table}" ADD COLUMN "updated_by" TEXT REFERENCES "reviewers"("id")')
+
+
+def fts_sql(table: str) -> list[str]:
+    """The FTS5 index of a table keyed by its `seq`, and the triggers that keep it in step."""
+    cols = FTS_COLUMNS[table]
+    names = ", ".join(f'"{c}"' for c in cols)
+    new = ", ".join(f'new."{c}"' for c in cols)
+    old = ", ".join(f'old."{c}"' for c in cols)
+    fts = f'"{table}_fts"'
+    delete = f"INSERT INTO {fts} ({fts}, rowid, {names}) VALUES ('delete', old.\"seq\", {old});"
+    insert = f'INSERT INTO {fts} (rowid, {names}) VALUES (new."seq", {new});'
+    return [
+        f"CREATE VIRTUAL TABLE {fts} USING FTS5 ({names}, tokenize='unicode61 remove_diacritics 2', "
+        f"content=\"{table}\", content_rowid=\"seq\")",
+        f'CREATE TRIGGER "{table}_ai" AFTER INSERT ON "{table}" BEGIN {insert} END',
+        f'CREATE TRIGGER "{table}_ad" AFTER DELETE ON "{table}" BEGIN {delete} END',
+        f'CREATE TRIGGER "{table}_au" AFTER UPDATE ON "{table}" BEGIN {delete} {insert} END',
+        f"INSERT INTO {fts} ({fts}) VALUES ('rebuild')",
+    ]
+
+
+@migrations()
+def m003_id_primary_keys(db: Database) -> None:
+    """Make `id` the primary key of articles, claims and evidence, as of every other table.
+
+    Foreign keys point at `id`, so tools that follow them (Datasette) need it to be the key;
+    `seq` stays as a unique column for the full-text index. Each table is rebuilt (SQLite cannot
+    change a primary key in place), so foreign keys must be off while it runs (Store checks them
+    all before it commits the upgrade).
+    """
+    if db.execute("PRAGMA foreign_keys").fetchone()[0]:
+        raise RuntimeError("m003 rebuilds tables: run it with PRAGMA foreign_keys off")
+    for table in FTS_COLUMNS:
+        for trigger in ("ai", "ad", "au"):
+            db.execute(f'DROP TRIGGER IF EXISTS "{table}_{trigger}"')
+        db["{}_fts".format(table)].drop()
+        old = db[table]
+        columns = [c.name for c in old.columns]
+        sql = old.schema
+        new_sql = (sql.replace(f'CREATE TABLE "{table}"', f'CREATE TABLE "{table}_rebuilt"', 1)
+                   .replace('"seq" INTEGER PRIMARY KEY', '"seq" INTEGER NOT NULL UNIQUE', 1)
+                   .replace('"id" TEXT NOT NULL', '"id" TEXT PRIMARY KEY NOT NULL', 1))
+        assert new_sql != sql
+        indexes = [i for i in old.indexes if not i.name.startswith("sqlite_autoindex")]
+        db.execute(new_sql)
+        names = ", ".join(f'"{c}"' for c in columns)
+        db.execute(f'INSERT INTO "{table}_rebuilt" ({names}) SELECT {names} FROM "{table}"')
+        db.execute(f'DROP TABLE "{table}"')
+        db.execute(f'ALTER TABLE "{table}_rebuilt" RENAME TO "{table}"')
+        for index in indexes:
+            if index.columns != ["id"]:  # the primary key now indexes id
+                db[table].create_index(index.columns, index_name=index.name, unique=bool(index.unique))
+        for statement in fts_sql(table):
+            db.execute(statement)
 
 
 def schema_version() -> int:

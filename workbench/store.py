@@ -67,14 +67,24 @@ class Store:
         pending = schema.migrations.pending(self.db)
         if not pending:
             return
-        with self.transaction():
-            schema.migrations.apply(self.db)
-            self.conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
-            self.conn.execute(f"PRAGMA user_version = {schema.schema_version()}")
-            if self.meta("database_id") is None:
-                self.set_meta("database_id", ids.new_id())
-                self.set_meta("created_at", ids.now())
-            self.set_meta("schema_version", str(schema.schema_version()))
+        # Migrations may rebuild tables, which SQLite allows only with foreign keys off; every
+        # key is checked before the upgrade commits, as one transaction.
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with self.transaction():
+                schema.migrations.apply(self.db)
+                broken = self.conn.execute("PRAGMA foreign_key_check").fetchone()
+                if broken:
+                    raise DatabaseRefused(f"{self.path}: cannot be upgraded: a {broken[0]} row points "
+                                          f"to no {broken[2]} row")
+                self.conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+                self.conn.execute(f"PRAGMA user_version = {schema.schema_version()}")
+                if self.meta("database_id") is None:
+                    self.set_meta("database_id", ids.new_id())
+                    self.set_meta("created_at", ids.now())
+                self.set_meta("schema_version", str(schema.schema_version()))
+        finally:
+            self.conn.execute("PRAGMA foreign_keys = ON")
 
     def close(self) -> None:
         """Close the connection (the WAL is checkpointed by SQLite)."""
@@ -134,6 +144,8 @@ class Store:
         row = {"id": ids.new_id(), "created_at": stamp, "updated_at": stamp, **row}
         cols = ", ".join(f'"{c}"' for c in row)
         marks = ", ".join("?" for _ in row)
+        if table in schema.FTS_COLUMNS:  # the full-text index's key: one past the highest
+            cols, marks = '"seq", ' + cols, f'(SELECT COALESCE(MAX(seq), 0) + 1 FROM "{table}"), ' + marks
         self.conn.execute(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', list(row.values()))
         self.changed(table, row["id"])
         return row
@@ -261,7 +273,7 @@ def _check_schema(path: Path, conn: sqlite3.Connection) -> None:
         raise DatabaseRefused(f"{path}: has schema changes this program does not know ({', '.join(sorted(unknown))})")
     from workbench.untrusted import foreign_code  # it builds the expected schema from ours
 
-    foreign = foreign_code(conn)
+    foreign = foreign_code(conn, version)
     if foreign:
         raise DatabaseRefused(f"{path}: contains triggers or views the workbench did not create ({', '.join(sorted(foreign))})")
     result = conn.execute("PRAGMA quick_check").fetchone()[0]

@@ -166,9 +166,9 @@ def database_id(conn: sqlite3.Connection) -> str:
     return conn.execute("SELECT value FROM meta WHERE key = 'database_id'").fetchone()[0]
 
 
-def foreign_code(conn: sqlite3.Connection) -> list[str]:
-    """Names of triggers and views that are not exactly the ones the workbench creates."""
-    expected = expected_schema()
+def foreign_code(conn: sqlite3.Connection, version: int | None = None) -> list[str]:
+    """Names of triggers and views that are not exactly the ones the workbench creates (at version)."""
+    expected = expected_schema(version)
     return sorted(name for (kind, name), (_, sql) in _objects(conn).items()
                   if kind in ("trigger", "view")
                   and ((kind, name) not in expected or _tokens(sql) != _tokens(expected[(kind, name)][1])))
@@ -177,13 +177,18 @@ def foreign_code(conn: sqlite3.Connection) -> list[str]:
 # -- the expected schema ------------------------------------------------------------------------
 
 @functools.cache
-def expected_schema() -> dict[tuple[str, str], tuple[str, str | None]]:
-    """(type, name) -> (table name, sql) of every schema object our migrations create."""
+def expected_schema(version: int | None = None) -> dict[tuple[str, str], tuple[str, str | None]]:
+    """(type, name) -> (table name, sql) of every schema object our migrations create.
+
+    With a version, the schema a database of that (older) version has before it is migrated.
+    """
+    names = schema.known_migration_names()
     db = Database(memory=True)
-    schema.migrations.apply(db)
+    schema.migrations.apply(db, stop_before=names[version] if version is not None and version < len(names) else None)
     result = _objects(db.conn)
-    _EXPECTED_COLUMNS.update({name: _columns(db.conn, name) for (kind, name), (_, sql)
-                              in result.items() if kind == "table" and not _is_virtual(sql)})
+    if version is None:
+        _EXPECTED_COLUMNS.update({name: _columns(db.conn, name) for (kind, name), (_, sql)
+                                  in result.items() if kind == "table" and not _is_virtual(sql)})
     db.conn.close()
     return result
 

@@ -322,8 +322,8 @@ def test_malformed_row_is_named_and_nothing_is_merged(pair, kind):
         sha = hashlib.sha256(data).hexdigest()
         stamp = ids.now()
         ev = ids.new_id()
-        conn.execute("INSERT INTO evidence(id, created_at, updated_at, claim_id, position, title) "
-                     "VALUES (?, ?, ?, ?, 1.0, 'scan')", [ev, stamp, stamp, bo["claims"][0]["id"]])
+        conn.execute("INSERT INTO evidence(seq, id, created_at, updated_at, claim_id, position, title) "
+                     "VALUES (999, ?, ?, ?, ?, 1.0, 'scan')", [ev, stamp, stamp, bo["claims"][0]["id"]])
         conn.execute("INSERT INTO blobs(id, created_at, updated_at, sha256, size, data) "
                      "VALUES (?, ?, ?, ?, ?, ?)", [ids.blob_id(sha), stamp, stamp, sha, len(data), b"X" * len(data)])
         conn.execute("INSERT INTO attachments(id, created_at, updated_at, evidence_id, blob_id, filename) "

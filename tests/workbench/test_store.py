@@ -151,11 +151,24 @@ def test_older_schema_is_migrated_on_open(db_path):
     conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
     conn.execute("PRAGMA user_version = 1")
     conn.execute("INSERT INTO meta(key, value) VALUES ('database_id', 'old-db')")
+    stamp = "2024-01-01T00:00:00.000000Z"
+    conn.execute("INSERT INTO articles(id, created_at, updated_at, title, body) "
+                 "VALUES ('a1', ?, ?, 'Old', 'The minister spoke.')", [stamp, stamp])
+    conn.execute("INSERT INTO claims(id, created_at, updated_at, article_id, start, \"end\", quote, verdict) "
+                 "VALUES ('c1', ?, ?, 'a1', 4, 12, 'minister', 'verified')", [stamp, stamp])
     conn.close()
     with Store.open(db_path) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == schema.schema_version() == 2
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == schema.schema_version()
         columns = {r[1] for r in store.conn.execute("PRAGMA table_info(evidence)")}
         assert "updated_by" in columns and store.database_id == "old-db"
+        # id is every table's primary key; the full-text index found the old rows through seq
+        for table in schema.FTS_COLUMNS:
+            keys = [r[1] for r in store.conn.execute(f"PRAGMA table_info({table})") if r[5]]
+            assert keys == ["id"], table
+        hits = store.query("SELECT c.id FROM claims_fts JOIN claims c ON c.seq = claims_fts.rowid "
+                           "WHERE claims_fts MATCH 'minister'")
+        assert hits == [{"id": "c1"}]
+        assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
 def test_full_text_triggers_survive_every_migration(store):
