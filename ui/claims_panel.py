@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHBox
                                QWidget)
 
 from ui import theme
+from workbench import order
 from workbench.verdicts import DISPUTED, LABELS, VERDICTS, VERIFIED
 
 ClaimIdRole = Qt.ItemDataRole.UserRole + 1
@@ -156,7 +157,7 @@ class ClaimListModel(QAbstractListModel):
 
 
 def _reading_order(row: dict) -> tuple:
-    return (row["start"], row["end"], row["created_at"])
+    return order.claim_key(row)
 
 
 class VerdictFilter(QSortFilterProxyModel):

@@ -31,7 +31,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench import ids
+from workbench import ids, order
 from workbench.articles import get_article
 from workbench.errors import ImportRefused
 from workbench.text import QuoteSelector, find_quote, quote_at
@@ -79,11 +79,11 @@ def _live_rows(store, table: str, article_id: str | None) -> list[dict]:
         params.append(article_id)
     if table == "claims":
         sql = (f'SELECT c.* FROM claims c JOIN articles a ON a.id = c.article_id WHERE {where} '
-               'ORDER BY c.article_id, c.start, c."end", c.created_at, c.id')
+               f'ORDER BY c.article_id, {order.claims_sql("c")}')
     else:
         sql = ("SELECT e.* FROM evidence e JOIN claims c ON c.id = e.claim_id "
                f"JOIN articles a ON a.id = c.article_id WHERE e.deleted_at IS NULL AND {where} "
-               "ORDER BY e.claim_id, e.position, e.created_at, e.id")
+               f'ORDER BY e.claim_id, {order.evidence_sql("e")}')
     return store.query(sql, params)
 
 

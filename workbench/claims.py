@@ -1,6 +1,6 @@
 """Claims: ranges of an article's text with a verdict, a rationale and a verdict history."""
 
-from workbench import ids
+from workbench import ids, order
 from workbench.articles import article_body
 from workbench.errors import WorkbenchError
 from workbench.store import Store
@@ -43,7 +43,7 @@ def get_claim(store: Store, claim_id: str) -> dict:
 def claims_for(store: Store, article_id: str) -> list[dict]:
     """The live claims of an article in reading order."""
     return store.query(
-        'SELECT * FROM claims WHERE article_id = ? AND deleted_at IS NULL ORDER BY start, "end", created_at',
+        f'SELECT * FROM claims WHERE article_id = ? AND deleted_at IS NULL ORDER BY {order.claims_sql()}',
         [article_id])
 
 

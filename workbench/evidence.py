@@ -9,7 +9,7 @@ import unicodedata
 import urllib.parse
 from pathlib import Path
 
-from workbench import ids
+from workbench import ids, order
 from workbench.claims import get_claim
 from workbench.errors import WorkbenchError
 from workbench.store import Store
@@ -164,11 +164,11 @@ def restore_evidence(store: Store, evidence_id: str, *, reviewer_id: str) -> Non
 def evidence_for(store: Store, claim_id: str) -> list[dict]:
     """The live evidence of a claim in order, each with its live attachments (metadata, no bytes)."""
     rows = store.query("SELECT * FROM evidence WHERE claim_id = ? AND deleted_at IS NULL "
-                       "ORDER BY position, created_at, seq", [claim_id])
+                       f"ORDER BY {order.evidence_sql()}", [claim_id])
     attached: dict[str, list[dict]] = {}
     for a in store.query("SELECT a.* FROM attachments a JOIN evidence e ON e.id = a.evidence_id "
                          "WHERE e.claim_id = ? AND a.deleted_at IS NULL "
-                         "ORDER BY a.created_at, a.id", [claim_id]):
+                         f"ORDER BY {order.attachments_sql('a')}", [claim_id]):
         attached.setdefault(a["evidence_id"], []).append(a)
     for row in rows:
         row["attachments"] = attached.get(row["id"], [])
@@ -180,7 +180,7 @@ def move_evidence(store: Store, evidence_id: str, new_index: int, *, reviewer_id
     with store.transaction():
         row = _live_evidence(store, evidence_id)
         items = store.query("SELECT id, position FROM evidence WHERE claim_id = ? AND deleted_at IS NULL "
-                            "ORDER BY position, created_at, seq", [row["claim_id"]])
+                            f"ORDER BY {order.evidence_sql()}", [row["claim_id"]])
         old_index = next(i for i, item in enumerate(items) if item["id"] == evidence_id)
         moved = items.pop(old_index)
         new_index = max(0, min(new_index, len(items)))
@@ -378,7 +378,7 @@ def get_attachment(store: Store, attachment_id: str) -> dict:
 def attachments_for(store: Store, evidence_id: str) -> list[dict]:
     """The live attachments of a piece of evidence, oldest first (metadata, no bytes)."""
     return store.query("SELECT * FROM attachments WHERE evidence_id = ? AND deleted_at IS NULL "
-                       "ORDER BY created_at, id", [evidence_id])
+                       f"ORDER BY {order.attachments_sql()}", [evidence_id])
 
 
 def attachment_bytes(store: Store, attachment_id: str) -> bytes:

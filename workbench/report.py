@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 
+from workbench import order
 from workbench.articles import appearances, get_article
 from workbench.errors import WorkbenchError
 from workbench.verdicts import JUDGED, LABELS, PENDING, RELIABILITY_LABELS, STANCE_LABELS
@@ -105,7 +106,7 @@ def collect(store, options: ReportOptions) -> dict:
     for article in articles:
         claims = []
         for claim in store.query('SELECT * FROM claims WHERE article_id = ? AND deleted_at IS NULL '
-                                 'ORDER BY start, "end", created_at, id', [article["id"]]):
+                                 f'ORDER BY {order.claims_sql()}', [article["id"]]):
             if claim["verdict"] not in verdicts:
                 left_out += 1
                 continue
@@ -127,11 +128,11 @@ def _evidence_by_claim(store) -> dict[str, list[dict]]:
     """Every live evidence item, in order, with its attachments' names, grouped by claim."""
     files: dict[str, list[str]] = {}
     for row in store.query("SELECT evidence_id, filename FROM attachments WHERE deleted_at IS NULL "
-                           "ORDER BY evidence_id, filename, id"):
+                           f"ORDER BY evidence_id, {order.attachments_sql()}"):
         files.setdefault(row["evidence_id"], []).append(row["filename"] or "attachment")
     grouped: dict[str, list[dict]] = {}
     for item in store.query("SELECT * FROM evidence WHERE deleted_at IS NULL "
-                            "ORDER BY claim_id, position, created_at, id"):
+                            f"ORDER BY claim_id, {order.evidence_sql()}"):
         item["attachments"] = files.get(item["id"], [])
         grouped.setdefault(item["claim_id"], []).append(item)
     return grouped

@@ -12,6 +12,7 @@ used one and the same category throughout (chance agreement is then 1 and kappa 
 import unicodedata
 from collections import Counter
 
+from workbench import order
 from workbench.overlaps import overlapping_pairs
 from workbench.verdicts import JUDGED, LABELS, VERDICTS
 
@@ -24,9 +25,9 @@ def collect(store) -> dict:
     articles = store.query(
         "SELECT id, title FROM articles WHERE deleted_at IS NULL ORDER BY title, id")
     claims = store.query(
-        'SELECT c.id, c.article_id, c.start, c."end", c.verdict, c.created_by FROM claims c '
+        'SELECT c.id, c.article_id, c.start, c."end", c.created_at, c.verdict, c.created_by FROM claims c '
         "JOIN articles a ON a.id = c.article_id WHERE c.deleted_at IS NULL AND a.deleted_at IS NULL "
-        'ORDER BY c.article_id, c.start, c."end", c.id')
+        f'ORDER BY c.article_id, {order.claims_sql("c")}')
     given = {r["created_by"]: r["n"] for r in store.query(
         "SELECT h.created_by, count(*) AS n FROM verdict_history h "
         "JOIN claims c ON c.id = h.claim_id JOIN articles a ON a.id = c.article_id "
