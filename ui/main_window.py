@@ -162,7 +162,7 @@ class MainWindow(QMainWindow):
         self.files.remember_recent(workspace.path)
         self.refresh_articles()
         rows = self.article_list.model_.rows
-        last = QSettings().value(f"lastArticle/{workspace.store.database_id}")
+        last = QSettings().value(f"lastArticle/{workspace.database_id}")
         if rows:
             target = last if any(r["id"] == last for r in rows) else rows[0]["id"]
             self.article_list.select_article(target)
@@ -210,7 +210,7 @@ class MainWindow(QMainWindow):
         self.meta.setText(" · ".join(meta))
         self.select_claim(keep, scroll=False)
         self.article_list.select_article(opened.id)
-        QSettings().setValue(f"lastArticle/{self.workspace.store.database_id}", opened.id)
+        QSettings().setValue(f"lastArticle/{self.workspace.database_id}", opened.id)
 
     def _follow(self, opened: OpenArticle | None) -> None:
         """Listen to the open article's reset and disagreement events (and stop on the previous one's)."""

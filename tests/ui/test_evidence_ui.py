@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
@@ -348,7 +349,7 @@ def test_open_and_remove_an_attachment(qtbot, window, made, errors, monkeypatch)
     qtbot.mouseClick(panel.open_button, Qt.MouseButton.LeftButton)  # opened again: the same file, not a copy
     assert opened[1] == url
     path = url.toLocalFile()
-    assert path.endswith("scan.pdf") and open(path, "rb").read() == b"%PDF-1.4 scan"
+    assert path.endswith("scan.pdf") and Path(path).read_bytes() == b"%PDF-1.4 scan"
     panel.strip.setFocus()
     qtbot.keyClick(panel.strip, Qt.Key.Key_Delete)
     assert live(window, made[0]["id"])[0]["attachments"] == [] and panel.strip.count() == 0

@@ -55,6 +55,11 @@ class Workspace:
         """The database file."""
         return self.store.path
 
+    @property
+    def database_id(self) -> str:
+        """The open database's own id (settings remembered per database use it)."""
+        return self.store.database_id
+
     # -- change events ---------------------------------------------------------------------
 
     def _prepare(self, changed: set[tuple[str, str]]) -> None:
