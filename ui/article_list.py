@@ -5,7 +5,7 @@ from bisect import bisect_left
 from urllib.parse import urlparse
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QPalette, QPen
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate
 
 from ui import theme
@@ -139,6 +139,12 @@ class ArticleDelegate(QStyledItemDelegate):
                              metrics.elidedText(line, Qt.TextElideMode.ElideRight, rect.width()))
             y += metrics.height()
         self._paint_bar(painter, QRect(rect.left(), y + 3, rect.width(), self.BAR), row["counts"], palette)
+        if option.state & QStyle.StateFlag.State_HasFocus:  # where the keyboard is, in light and dark
+            pen = QPen(palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Highlight))
+            pen.setWidth(2)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(option.rect.adjusted(1, 1, -2, -2))
         painter.restore()
 
     def _paint_bar(self, painter, rect: QRect, counts: dict[str, int], palette) -> None:
@@ -171,6 +177,11 @@ class ArticleList(QListView):
         """The id of the current article, or None."""
         index = self.currentIndex()
         return index.data(ArticleIdRole) if index.isValid() else None
+
+    def neighbour_id(self, step: int) -> str | None:
+        """The id of the article step rows from the current one, or None at either end."""
+        row = self.currentIndex().row() + step
+        return self.model_.rows[row]["id"] if self.currentIndex().isValid() and 0 <= row < len(self.model_.rows) else None
 
     def select_article(self, article_id: str) -> None:
         """Make an article the current row."""

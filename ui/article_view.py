@@ -232,6 +232,10 @@ class ArticleView(QTextEdit):
         return menu
 
     def contextMenuEvent(self, event) -> None:
+        # The claim under the pointer becomes current first, so the menu's verdicts act on it.
+        hits = self.claims_at_point(event.pos()) if event.reason() == event.Reason.Mouse else []
+        if hits and self.current_claim not in hits:
+            self.claimClicked.emit(hits[0])
         menu = self.context_menu()
         menu.exec(event.globalPos())
         menu.deleteLater()

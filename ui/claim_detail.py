@@ -102,19 +102,25 @@ class ClaimDetail(QWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.evidence, "Evidence")
         self.tabs.addTab(self.history, "Verdict History")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.heading)
-        layout.addLayout(row)
-        layout.addWidget(self.disagreement)
+        # Everything but the heading is disabled while no claim is shown; the heading stays
+        # readable ("No claim selected"), as a disabled label's faint colour would not be.
+        self.controls = QWidget()
+        controls = QVBoxLayout(self.controls)
+        controls.setContentsMargins(0, 0, 0, 0)
+        controls.addLayout(row)
+        controls.addWidget(self.disagreement)
         rationale_head = QHBoxLayout()
         rationale_head.addWidget(QLabel("Rationale"))
         rationale_head.addStretch(1)
         rationale_head.addWidget(self.saved)
-        layout.addLayout(rationale_head)
-        layout.addWidget(self.rationale, 1)
-        layout.addWidget(self.tabs, 4)
-        self.setEnabled(False)
+        controls.addLayout(rationale_head)
+        controls.addWidget(self.rationale, 1)
+        controls.addWidget(self.tabs, 4)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.controls, 1)
+        self.controls.setEnabled(False)
 
     def show_claim(self, claim: dict | None, number: int | None = None) -> None:
         """Show a claim (or none); unsaved typing for the previous claim is saved first."""
@@ -122,7 +128,7 @@ class ClaimDetail(QWidget):
             self.flush()
         same = claim is not None and self.claim is not None and claim["id"] == self.claim["id"]
         self.claim = claim
-        self.setEnabled(claim is not None)
+        self.controls.setEnabled(claim is not None)
         self.evidence.show_claim(claim["id"] if claim else None)
         if claim is None:
             self.heading.setText("No claim selected")

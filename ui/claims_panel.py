@@ -138,11 +138,16 @@ class ClaimListModel(QAbstractListModel):
 
 
 class VerdictFilter(QSortFilterProxyModel):
-    """Shows only claims with one verdict (or all)."""
+    """Shows only claims with one verdict (or all), and always the claim being worked on.
+
+    The current claim stays listed after its verdict changes, so giving a verdict never moves
+    the selection (and the next typing) to another claim; it drops out when the reviewer moves on.
+    """
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.verdict: str | None = None
+        self.pinned: str | None = None
 
     def set_verdict(self, verdict: str | None) -> None:
         """Show claims with this verdict; None shows all."""
@@ -150,10 +155,22 @@ class VerdictFilter(QSortFilterProxyModel):
         self.verdict = verdict
         self.endFilterChange()
 
+    def pin(self, claim_id: str | None) -> None:
+        """Keep this claim listed whatever its verdict (the current claim)."""
+        before, self.pinned = self.pinned, claim_id
+        if before == claim_id or self.verdict is None:
+            return
+        source = self.sourceModel()
+        for changed in (before, claim_id):  # only these two rows are filtered again
+            row = source.row_of(changed) if changed else None
+            if row is not None:
+                source.dataChanged.emit(source.index(row), source.index(row))
+
     def filterAcceptsRow(self, source_row, source_parent) -> bool:
         if self.verdict is None:
             return True
-        return self.sourceModel().index(source_row, 0, source_parent).data(VerdictRole) == self.verdict
+        index = self.sourceModel().index(source_row, 0, source_parent)
+        return index.data(VerdictRole) == self.verdict or index.data(ClaimIdRole) == self.pinned
 
 
 class ClaimsPanel(QWidget):
@@ -206,6 +223,7 @@ class ClaimsPanel(QWidget):
 
     def select(self, claim_id: str | None) -> None:
         """Make claim_id the current row without re-emitting if it already is."""
+        self.proxy.pin(claim_id)
         row = self.model.row_of(claim_id) if claim_id else None
         if row is None:
             self.list.selectionModel().clearCurrentIndex()
@@ -220,5 +238,5 @@ class ClaimsPanel(QWidget):
         self.list.scrollTo(index)
 
     def accepts(self, row: dict) -> bool:
-        """Whether the verdict filter shows a claim row."""
+        """Whether the verdict filter lets a claim through (N and P move among these)."""
         return self.proxy.verdict is None or row["verdict"] == self.proxy.verdict

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Qt, QThreadPool, Signal
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtCore import QObject, QSettings, QThreadPool, Signal
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from workbench import importers
 from workbench.errors import WorkbenchError
@@ -103,14 +103,21 @@ class FileActions:
             self.merge(paths)
 
     def merge(self, paths: list[str]) -> None:
-        """Merge each file in turn (each all or nothing) and say what came in."""
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            results = self.window.workspace.merge(paths)
-        finally:
-            QApplication.restoreOverrideCursor()
+        """Merge each file in turn (each all or nothing) in the background, then say what came in."""
+        workspace = self.window.workspace
+        self.window.detail.flush()
+        self.window.tasks.start(workspace.merge_task(paths), lambda task: self._merged(workspace, task))
+
+    def _merged(self, workspace, task) -> None:
+        if workspace is not self.window.workspace:
+            return  # another database was opened meanwhile; the merge went into the one it was for
+        results = workspace.finish_merge(task)
         lines = [f"{Path(path).name}: {outcome}" for path, outcome in results if not isinstance(outcome, WorkbenchError)]
         errors = [str(outcome) for _, outcome in results if isinstance(outcome, WorkbenchError)]
+        if task.error:
+            errors.append(task.error)
+        if task.cancelled:
+            lines.append("Stopped before the rest; what was merged stays.")
         if lines:
             QMessageBox.information(self.window, "Merge", "\n".join(lines))
         if errors:
@@ -166,12 +173,15 @@ class FileActions:
         sources = [s for s in sources if s not in urls]
         if not sources:
             return
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            outcomes = self.window.workspace.import_sources(sources)
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.report(outcomes)
+        workspace = self.window.workspace
+        self.window.tasks.start(workspace.import_task(sources), lambda task: self._imported(workspace, task))
+
+    def _imported(self, workspace, task) -> None:
+        if workspace is not self.window.workspace:
+            return  # another database was opened meanwhile; the files went into the one they were for
+        self.report(workspace.finish_import(task), cancelled=task.cancelled)
+        if task.error:
+            self.window.show_error(task.error)
 
     def import_clipboard(self, mime) -> None:
         """Make a new article from pasted text or HTML."""
@@ -186,24 +196,26 @@ class FileActions:
             return
         self._show_added([added])
 
-    def report(self, outcomes) -> None:
+    def report(self, outcomes, *, cancelled: bool = False) -> None:
         """Select the last article that came in; list refusals in one message."""
         added = [a for o in outcomes if not o.error for a in o.added]
         errors = [o.error for o in outcomes if o.error]
         claims = sum(o.claims for o in outcomes if not o.error)
-        self._show_added(added, claims)
+        self._show_added(added, claims, cancelled)
         if errors:
             self.window.show_error("Some sources were not imported:\n\n" + "\n".join(errors))
 
-    def _show_added(self, added, claims: int = 0) -> None:
+    def _show_added(self, added, claims: int = 0, cancelled: bool = False) -> None:
         new = [a for a in added if a.new]
         parts = []
         if new:
-            parts.append(f"{len(new)} article{'s' if len(new) != 1 else ''} imported")
+            parts.append(f"{len(new)} article{'s' if len(new) != 1 else ''} imported (Undo removes them)")
         if len(added) > len(new):
             parts.append(f"{len(added) - len(new)} already in the database")
         if claims:
             parts.append(f"{claims} claims imported")
+        if cancelled:
+            parts.append("stopped before the rest")
         if parts:
             self.window.statusBar().showMessage("; ".join(parts) + ".", 8000)
         if added:

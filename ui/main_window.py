@@ -14,6 +14,7 @@ from ui.claims_panel import ClaimsPanel
 from ui.files import FileActions
 from ui.qt_workspace import QtWorkspace
 from ui.search_dialog import SearchDialog
+from ui.tasks import TaskRunner
 from workbench.workspace import OpenArticle, Workspace
 
 STATUS_MS = 6000
@@ -35,6 +36,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.qt: QtWorkspace | None = None
         self.current_claim: str | None = None
+        self._updating_list = False
+        self._fitted = False
         self._shown: OpenArticle | None = None  # the open article whose events the window follows
         self.setWindowTitle("Fact-check Workbench")
         self.setAcceptDrops(True)
@@ -45,6 +48,7 @@ class MainWindow(QMainWindow):
         self.db_label = QLabel()
         self.reviewer_label = QLabel()
         self.statusBar().addWidget(self.db_label, 1)
+        self.tasks = TaskRunner(self.statusBar(), self)
         self.statusBar().addPermanentWidget(self.reviewer_label)
         self.set_workspace(workspace)
         self._restore_geometry()
@@ -53,8 +57,7 @@ class MainWindow(QMainWindow):
 
     def _build_layout(self) -> None:
         self.article_list = ArticleList()
-        self.article_list.selectionModel().currentChanged.connect(
-            lambda current, _: self.open_article(current.data(Qt.ItemDataRole.UserRole + 1)) if current.isValid() else None)
+        self.article_list.selectionModel().currentChanged.connect(self._article_chosen)
         self.title = QLabel()
         self.title.setObjectName("articleTitle")
         self.title.setWordWrap(True)
@@ -99,6 +102,7 @@ class MainWindow(QMainWindow):
 
         action = QAction("&Undo" if which == "undo" else "&Redo", self)
         action.setObjectName(which)
+        action.setProperty("label", action.text())
         if which == "undo":
             keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Undo)
         else:  # the platform's redo keys plus both common ones, each once (a repeat is "ambiguous")
@@ -174,10 +178,22 @@ class MainWindow(QMainWindow):
         if self.article:
             self.article_list.select_article(self.article["id"])
 
+    def _article_chosen(self, current, _previous=None) -> None:
+        if current.isValid() and not self._updating_list:
+            self.open_article(current.data(Qt.ItemDataRole.UserRole + 1))
+
     def _articles_changed(self, event) -> None:
-        self.article_list.model_.apply(event.rows)
+        self._updating_list = True  # rows leaving must not open the rows that slide under the cursor
+        try:
+            self.article_list.model_.apply(event.rows)
+        finally:
+            self._updating_list = False
         if self.article:
             self.article_list.select_article(self.article["id"])
+            if event.rows.get(self.article["id"]):
+                self._show_article_heading(self.article)
+        else:  # the open article went (deleted, or an import undone): open the one now current
+            self.open_article(self.article_list.current_id())
 
     # -- articles and claims -------------------------------------------------------------
 
@@ -200,7 +216,12 @@ class MainWindow(QMainWindow):
             self.meta.setText("Import an article with File ▸ Import Articles…, or drop files here.")
             self.select_claim(None)
             return
-        article = opened.article
+        self._show_article_heading(opened.article)
+        self.select_claim(keep, scroll=False)
+        self.article_list.select_article(opened.id)
+        QSettings().setValue(f"lastArticle/{self.workspace.database_id}", opened.id)
+
+    def _show_article_heading(self, article: dict) -> None:
         self.title.setText(article["title"])
         meta = [source_line(article)]
         if article.get("author"):
@@ -208,9 +229,6 @@ class MainWindow(QMainWindow):
         if article.get("url"):
             meta.append(article["url"])
         self.meta.setText(" · ".join(meta))
-        self.select_claim(keep, scroll=False)
-        self.article_list.select_article(opened.id)
-        QSettings().setValue(f"lastArticle/{self.workspace.database_id}", opened.id)
 
     def _follow(self, opened: OpenArticle | None) -> None:
         """Listen to the open article's reset and disagreement events (and stop on the previous one's)."""
@@ -320,6 +338,41 @@ class MainWindow(QMainWindow):
             found = opened.neighbour(None, step, accept, position=-1 if step > 0 else len(opened.body) + 1)
         return found
 
+    # -- article actions ---------------------------------------------------------------------
+
+    def delete_article(self) -> None:
+        """Delete the open article (undo brings it back); the next one in the list opens."""
+        if not self.article:
+            return
+        following = self.article_list.neighbour_id(+1) or self.article_list.neighbour_id(-1)
+        title = self.article["title"]
+        if self.qt.attempt(self.workspace.delete_article, self.article["id"]):
+            self.go_to(following, None) if following else self.open_article(None)
+            self.statusBar().showMessage(f"Deleted “{title}”. Undo (Ctrl+Z) brings it back.", STATUS_MS)
+
+    def edit_article_details(self, focus: str = "title") -> None:
+        """Correct the open article's title, web address, publisher, author or date."""
+        from ui.article_dialog import ArticleDialog
+
+        if not self.article:
+            return
+        article = self.article
+        self.article_dialog = dialog = ArticleDialog(article, self, focus=focus)
+        dialog.accepted.connect(lambda: self.qt.attempt(self.workspace.edit_article, article["id"], **dialog.values()))
+        dialog.open()
+
+    def next_article(self) -> None:
+        """Open the next article in the list."""
+        self.go_to(self.article_list.neighbour_id(+1) or (self.article["id"] if self.article else None), None)
+
+    def previous_article(self) -> None:
+        """Open the previous article in the list."""
+        self.go_to(self.article_list.neighbour_id(-1) or (self.article["id"] if self.article else None), None)
+
+    def focus_article_list(self) -> None:
+        """Put the keyboard in the article list."""
+        self.article_list.setFocus()
+
     # -- other windows and settings --------------------------------------------------------
 
     def toggle_only_mine(self) -> None:
@@ -376,6 +429,13 @@ class MainWindow(QMainWindow):
             if self.qt is not None:
                 self.select_claim(self.current_claim, scroll=False)
 
+    def show_shortcuts(self) -> None:
+        """List every keyboard shortcut."""
+        from ui.shortcuts_dialog import ShortcutsDialog
+
+        self.shortcuts_dialog = ShortcutsDialog(self)
+        self.shortcuts_dialog.open()
+
     def about(self) -> None:
         """The About box."""
         from workbench import __version__
@@ -430,6 +490,12 @@ class MainWindow(QMainWindow):
         dark = settings.value("darkTheme", False, type=bool)
         self.actions_["dark"].setChecked(dark)
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._fitted:  # the frame's size is known only once the window exists on screen
+            self._fitted = True
+            self._fit_on_screen()
+
     def _fit_on_screen(self) -> None:
         """Keep the whole window, frame and status bar included, inside the screen's free area."""
         screen = self.screen() or QGuiApplication.primaryScreen()
@@ -445,6 +511,7 @@ class MainWindow(QMainWindow):
         self.move(x, y)
 
     def closeEvent(self, event) -> None:
+        self.tasks.stop()
         self.detail.flush()
         self.detail.evidence.remove_opened_files()
         settings = QSettings()

@@ -73,3 +73,8 @@ def select_with_mouse(qtbot, reader, start: int, end: int) -> None:
     last = reader.cursorRect(end_cursor).center()
     qtbot.mouseClick(reader.viewport(), Qt.MouseButton.LeftButton, pos=first)
     qtbot.mouseClick(reader.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, pos=last)
+
+
+def wait_for_tasks(qtbot, window) -> None:
+    """Wait until the window's background imports and merges have ended."""
+    qtbot.waitUntil(lambda: not window.tasks.busy(), timeout=30_000)

@@ -3,10 +3,11 @@
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog
 
+from tests.ui.conftest import wait_for_tasks
 from ui.app import ask_reviewer
 from ui.main_window import MainWindow
-from workbench.workspace import Workspace
 from workbench.seeds import open_database
+from workbench.workspace import Workspace
 
 
 def test_first_run_asks_the_name_once(qtbot):
@@ -40,6 +41,7 @@ def test_import_from_the_file_menu_and_recent_files(qtbot, window, tmp_path, mon
                        encoding="utf-8")
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(article)], ""))
     window.actions_["import"].trigger()
+    wait_for_tasks(qtbot, window)
     assert window.article["title"] == "Menu import"
     assert "**" not in window.reader.body and "the report" in window.reader.body
 

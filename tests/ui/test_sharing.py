@@ -4,7 +4,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QTableWidget
 
-from tests.ui.conftest import open_titled
+from tests.ui.conftest import open_titled, wait_for_tasks
 from workbench.articles import list_articles
 from workbench.claims import add_claim
 from workbench.seeds import open_database
@@ -44,6 +44,7 @@ def test_merge_from_the_menu_shows_colleagues_claims(qtbot, window, tmp_path, mo
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(tmp_path / "bo.db")], ""))
     monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: shown.append(text))
     window.actions_["merge"].trigger()
+    wait_for_tasks(qtbot, window)
     assert shown and "1 claim" in shown[0]
     assert theirs["id"] in {r["id"] for r in window.workspace.article.rows}
     assert (tmp_path / "bo.db").read_bytes() == before
@@ -71,6 +72,7 @@ def test_refused_merge_changes_nothing(qtbot, window, tmp_path, monkeypatch):
     monkeypatch.setattr(window, "show_error", errors.append)
     count = window.workspace.store.get_value("SELECT count(*) FROM claims")
     window.files.merge([str(crafted)])
+    wait_for_tasks(qtbot, window)
     assert errors and "sneaky" in errors[0]
     assert window.workspace.store.get_value("SELECT count(*) FROM claims") == count
 
@@ -114,6 +116,7 @@ def test_disagreement_is_marked_and_can_be_settled(qtbot, window, tmp_path, monk
     mine = window.current_claim
     monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
     window.files.merge([str(tmp_path / "bo.db")])
+    wait_for_tasks(qtbot, window)
     model = window.claims_panel.model
     assert "reviewers disagree" in model.data(model.index(model.row_of(mine)))
     window.select_claim(theirs["id"])

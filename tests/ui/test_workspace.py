@@ -4,7 +4,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
-from tests.ui.conftest import EMOJI_BODY, open_titled, point_at, select_with_mouse
+from tests.ui.conftest import EMOJI_BODY, open_titled, point_at, select_with_mouse, wait_for_tasks
 from workbench.claims import claims_for, verdict_history
 
 
@@ -231,6 +231,7 @@ def test_dropping_files_imports_them(qtbot, window, tmp_path):
     drop = QDropEvent(QPointF(100, 100), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                       Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(window, drop)
+    wait_for_tasks(qtbot, window)
     assert window.article["title"] == "Dropped article"
 
 

@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import Qt
 
-from tests.ui.conftest import EMOJI_BODY, open_titled, select_with_mouse
+from tests.ui.conftest import EMOJI_BODY, open_titled, select_with_mouse, wait_for_tasks
 from workbench import order
 from workbench.claims import add_claim, claims_for, get_claim
 from workbench.store import Store
@@ -102,7 +102,8 @@ def test_the_signals_the_window_relies_on(qtbot, window, tmp_path):
         window.article_list.setCurrentIndex(window.article_list.model_.index(0))
     assert opened.args[0].id == window.article["id"]
     (tmp_path / "new.txt").write_text("A new article about jobs.", encoding="utf-8")
-    with qtbot.waitSignals([qt.reloaded, qt.articleOpened]):
+    with qtbot.waitSignals([qt.reloaded, qt.articleOpened], timeout=30_000):
         window.files.import_sources([str(tmp_path / "new.txt")])
+        wait_for_tasks(qtbot, window)
     assert window.article["body"] == "A new article about jobs."
     assert EMOJI_BODY not in window.reader.toPlainText()

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from workbench import claims, disagreements, evidence, ids
+from workbench import articles, claims, disagreements, evidence, ids
 from workbench.verdicts import LABELS
 from workbench.workspace.undo import Command
 
@@ -245,3 +245,57 @@ def attach_all(store, evidence_id: str, files, blobs, reviewer_id: str) -> list[
     made += [evidence.attach_bytes(store, evidence_id, data, name, reviewer_id=reviewer_id)["id"]
              for data, name in blobs]
     return made
+
+
+class DeleteArticle(WorkspaceCommand):
+    """Delete an article (a tombstone that travels through merges); undo brings it back."""
+
+    def __init__(self, workspace, article_id: str, title: str):
+        super().__init__(workspace, f"Delete article “{title[:40]}”")
+        self.article_id = article_id
+
+    def do(self) -> None:
+        articles.delete_article(self.store, self.article_id)
+
+    def undo(self) -> None:
+        articles.restore_article(self.store, self.article_id)
+
+
+class EditArticle(WorkspaceCommand):
+    """Correct an article's details (title, address, publisher, author, date); undo puts the old ones back."""
+
+    def __init__(self, workspace, article_id: str, old: dict, new: dict):
+        super().__init__(workspace, "Edit article details")
+        self.article_id = article_id
+        changed = [k for k in new if old.get(k) != new[k]]
+        self.old = {k: old.get(k) for k in changed}
+        self.new = {k: new[k] for k in changed}
+
+    def do(self) -> None:
+        articles.update_article(self.store, self.article_id, reviewer_id=self.reviewer_id, **self.new)
+
+    def undo(self) -> None:
+        articles.update_article(self.store, self.article_id, reviewer_id=self.reviewer_id, **self.old)
+
+
+class ImportedArticles(WorkspaceCommand):
+    """Articles an import added (it ran already, maybe in the background); undo deletes them again."""
+
+    def __init__(self, workspace, article_ids: list[str]):
+        count = len(article_ids)
+        super().__init__(workspace, f"Import {count} article{'s' if count != 1 else ''}")
+        self.article_ids = list(article_ids)
+        self._done = True
+
+    def do(self) -> None:
+        if self._done:  # the import itself made them; nothing to do the first time
+            self._done = False
+            return
+        with self.store.transaction():
+            for article_id in self.article_ids:
+                articles.restore_article(self.store, article_id)
+
+    def undo(self) -> None:
+        with self.store.transaction():
+            for article_id in self.article_ids:
+                articles.delete_article(self.store, article_id)

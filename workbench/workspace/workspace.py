@@ -15,6 +15,7 @@ from workbench.workspace import commands
 from workbench.workspace.events import (ArticlesChanged, ClaimsChanged, CountsChanged, EmitterGroup, EvidenceChanged,
                                         HistoryChanged, Reloaded)
 from workbench.workspace.open_article import OpenArticle
+from workbench.workspace.tasks import Task
 from workbench.workspace.undo import UndoStack
 
 EMITTERS = {ClaimsChanged: "claims", EvidenceChanged: "evidence", HistoryChanged: "history",
@@ -81,8 +82,12 @@ class Workspace:
             self.article.apply(event.rows, event.purged)
         elif isinstance(event, EvidenceChanged) and event.claim_id in self.article.all:
             self.article.set_evidence_count(event.claim_id, len(event.items))
-        elif isinstance(event, ArticlesChanged) and event.rows.get(self.article.id, ...) is None:
-            self._show(None)  # the open article was deleted
+        elif isinstance(event, ArticlesChanged) and self.article.id in event.rows:
+            row = event.rows[self.article.id]
+            if row is None:
+                self._show(None)  # the open article was deleted
+            else:  # its details were corrected: the list row has every field but the body
+                self.article.article.update({k: v for k, v in row.items() if k in self.article.article})
 
     @contextlib.contextmanager
     def bulk(self, reason: str):
@@ -243,39 +248,111 @@ class Workspace:
         """Redo the last undone action; returns it, or None."""
         return self.undo_stack.redo()
 
-    # -- actions that are not undone step by step ------------------------------------------
+    def delete_article(self, article_id: str) -> None:
+        """Delete an article (undo brings it back; the deletion travels through merges)."""
+        self._do(commands.DeleteArticle(self, article_id, articles.get_article(self.store, article_id)["title"]))
+
+    def edit_article(self, article_id: str, **fields) -> None:
+        """Correct an article's title, web address, publisher, author or publication date."""
+        row = articles.get_article(self.store, article_id)
+        command = commands.EditArticle(self, article_id, {k: row[k] for k in fields}, fields)
+        if command.new:
+            self._do(command)
+
+    # -- long work: imports and merges -----------------------------------------------------
 
     def import_sources(self, sources: list[str]) -> list:
-        """Import files (each all or nothing); one Reloaded event at the end."""
+        """Import files here and now (each all or nothing); undo deletes the new articles."""
+        task = self.import_task(sources)
         with self.bulk("import"):
-            return importers.import_sources(self.store, sources, reviewer_id=self.reviewer_id)
+            outcomes = task.work(self.store, task)
+            self._keep_imported(outcomes)
+        return outcomes
+
+    def import_task(self, sources: list[str]) -> Task:
+        """Importing files as a Task for a worker thread: a file at a time, cancelled between files."""
+        reviewer_id, sources = self.reviewer_id, list(sources)
+
+        def work(store, task: Task) -> list:
+            outcomes = []
+            for number, source in enumerate(sources):
+                if task.cancelled:
+                    break
+                task.report(number, len(sources), source)
+                outcomes.extend(importers.import_sources(store, [source], reviewer_id=reviewer_id))
+            task.report(len(outcomes), len(sources))
+            return outcomes
+
+        noun = "file" if len(sources) == 1 else "files"
+        return Task(f"Importing {len(sources)} {noun}", self.path, work)
+
+    def finish_import(self, task: Task) -> list:
+        """After an import task: show what came in, and let Undo remove the new articles."""
+        outcomes = task.result or []
+        self._keep_imported(outcomes)
+        self.reload("import")
+        return outcomes
+
+    def _keep_imported(self, outcomes) -> None:
+        new = [added.article["id"] for outcome in outcomes if not outcome.error
+               for added in outcome.added if added.new]
+        if new:
+            self.undo_stack.push(commands.ImportedArticles(self, new))
 
     def import_page(self, page) -> object:
-        """Store a web page fetched earlier (importers.fetch_page)."""
+        """Store a web page fetched earlier (importers.fetch_page); undo deletes it."""
         with self.bulk("import"):
-            return importers.import_page(self.store, page, reviewer_id=self.reviewer_id)
+            outcome = importers.import_page(self.store, page, reviewer_id=self.reviewer_id)
+            self._keep_imported([outcome])
+        return outcome
 
     def import_text(self, text: str):
-        """A new article from pasted text or HTML."""
+        """A new article from pasted text or HTML; undo deletes it."""
         with self.bulk("import"):
-            return importers.import_text(self.store, text, reviewer_id=self.reviewer_id)
+            added = importers.import_text(self.store, text, reviewer_id=self.reviewer_id)
+            if added.new:
+                self.undo_stack.push(commands.ImportedArticles(self, [added.article["id"]]))
+        return added
 
     def merge(self, paths) -> list[tuple[str, object]]:
-        """Merge other databases, each all or nothing: [(path, MergeSummary or WorkbenchError)].
-
-        A merge cannot be undone step by step, and older steps may no longer apply: the undo
-        history is cleared when anything came in.
-        """
-        results = []
+        """Merge other databases here and now, each all or nothing: [(path, MergeSummary or WorkbenchError)]."""
+        task = self.merge_task(paths)
         with self.bulk("merge"):
-            for path in paths:
-                try:
-                    results.append((str(path), merge.merge_database(self.store, path, reviewer_id=self.reviewer_id)))
-                except WorkbenchError as error:
-                    results.append((str(path), error))
-            if any(not isinstance(outcome, WorkbenchError) for _, outcome in results):
-                self.undo_stack.clear()
+            results = task.work(self.store, task)
+            self._forget_steps_after(results)
         return results
+
+    def merge_task(self, paths) -> Task:
+        """Merging other databases as a Task for a worker thread, a file at a time."""
+        reviewer_id, paths = self.reviewer_id, [str(p) for p in paths]
+
+        def work(store, task: Task) -> list:
+            results = []
+            for number, path in enumerate(paths):
+                if task.cancelled:
+                    break
+                task.report(number, len(paths), path)
+                try:
+                    results.append((path, merge.merge_database(store, path, reviewer_id=reviewer_id)))
+                except WorkbenchError as error:
+                    results.append((path, error))
+            task.report(len(results), len(paths))
+            return results
+
+        noun = "database" if len(paths) == 1 else "databases"
+        return Task(f"Merging {len(paths)} {noun}", self.path, work)
+
+    def finish_merge(self, task: Task) -> list:
+        """After a merge task: show everything afresh. A merge cannot be undone step by step, and
+        older steps may no longer apply, so the undo history is cleared when anything came in."""
+        results = task.result or []
+        self._forget_steps_after(results)
+        self.reload("merge")
+        return results
+
+    def _forget_steps_after(self, results) -> None:
+        if any(not isinstance(outcome, WorkbenchError) and outcome.changed for _, outcome in results):
+            self.undo_stack.clear()
 
     def save_copy(self, target, *, overwrite: bool = False) -> Path:
         """Write a consistent copy of this database to send to a colleague."""

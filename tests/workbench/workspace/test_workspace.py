@@ -139,3 +139,65 @@ def test_neighbours_from_a_claim_or_the_caret(ws, article_id):
     assert opened.neighbour(None, -1, position=20) == second
     ws.set_verdict(third, "verified")
     assert opened.neighbour(first, +1, accept=lambda r: r["verdict"] == "verified") == third
+
+
+def test_deleting_an_article_is_undoable_and_a_tombstone(ws, article_id):
+    ws.open_article(article_id)
+    seen = record(ws, "articles", "opened")
+    ws.delete_article(article_id)
+    assert ws.article is None and None in seen  # the open article closed (opened: None)
+    row = ws.store.get("articles", article_id)
+    assert row["deleted_at"] is not None  # kept as a tombstone, so a merge knows it was deleted
+    assert article_id not in [a["id"] for a in ws.list_articles()]
+    ws.undo()
+    assert ws.store.get("articles", article_id)["deleted_at"] is None
+
+
+def test_an_import_can_be_undone_and_redone(ws, tmp_path):
+    paths = []
+    for number in range(3):
+        path = tmp_path / f"a{number}.txt"
+        path.write_text(f"Imported article number {number}.", encoding="utf-8")
+        paths.append(str(path))
+    before = len(ws.list_articles())
+    outcomes = ws.import_sources(paths)
+    assert len(ws.list_articles()) == before + 3 and all(o.added for o in outcomes)
+    assert ws.undo_stack.state().undo_text == "Import 3 articles"
+    ws.undo()
+    assert len(ws.list_articles()) == before
+    ws.redo()
+    assert len(ws.list_articles()) == before + 3
+
+
+def test_an_import_task_reports_progress_and_stops_when_cancelled(ws, tmp_path):
+    paths = []
+    for number in range(5):
+        path = tmp_path / f"b{number}.txt"
+        path.write_text(f"Background article number {number}.", encoding="utf-8")
+        paths.append(str(path))
+    task = ws.import_task(paths)
+    progress = []
+
+    def on_progress(step):
+        progress.append(step)
+        if step[0] == 2:
+            task.cancel()
+
+    task.events.progress.connect(on_progress)
+    task.run()  # on this thread here; the window runs it on a worker
+    outcomes = ws.finish_import(task)
+    # the file under way when Cancel came is finished; none after it is started
+    assert [step[:2] for step in progress] == [(0, 5), (1, 5), (2, 5), (3, 5)]
+    assert len(outcomes) == 3 and task.cancelled and task.error is None
+
+
+def test_correcting_an_articles_details(ws, article_id):
+    ws.edit_article(article_id, title="  Jobs   report ", published="2024-05", url="https://example.org/jobs")
+    row = ws.store.get("articles", article_id)
+    assert (row["title"], row["published"], row["url"]) == ("Jobs report", "2024-05", "https://example.org/jobs")
+    with pytest.raises(WorkbenchError, match="not a date"):
+        ws.edit_article(article_id, published="2024-13-40")
+    with pytest.raises(WorkbenchError, match="web address"):
+        ws.edit_article(article_id, url="javascript:alert(1)")
+    ws.undo()
+    assert ws.store.get("articles", article_id)["title"] == "Jobs"
