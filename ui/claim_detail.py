@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QButtonGroup, QFrame, QHBoxLayout, QLabel, QMenu, QPlainTextEdit, QPushButton,
+from PySide6.QtWidgets import (QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QLabel, QMenu, QPlainTextEdit, QPushButton,
                                QTabWidget, QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ui import theme
@@ -45,7 +45,9 @@ class ClaimDetail(QWidget):
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.buttons = QButtonGroup(self)
         self.buttons.setExclusive(True)
-        row = QHBoxLayout()
+        row = self.verdict_row = QGridLayout()
+        row.setHorizontalSpacing(4)
+        row.setVerticalSpacing(4)
         for verdict in VERDICTS:
             button = QPushButton(f"{LABELS[verdict]}  {VERDICT_KEYS[verdict]}")
             button.setObjectName(f"verdict_{verdict}")
@@ -53,7 +55,7 @@ class ClaimDetail(QWidget):
             button.setToolTip(f"Mark the claim {LABELS[verdict].lower()} (key {VERDICT_KEYS[verdict]})")
             button.clicked.connect(lambda _=False, v=verdict: self._request_verdict(v))
             self.buttons.addButton(button)
-            row.addWidget(button)
+            row.addWidget(button, 0, row.count())
         self.rationale = RationaleEdit()
         self.rationale.setObjectName("rationale")
         self.rationale.setUndoRedoEnabled(False)
@@ -121,6 +123,21 @@ class ClaimDetail(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.controls, 1)
         self.controls.setEnabled(False)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._lay_out_verdicts()
+
+    def _lay_out_verdicts(self) -> None:
+        """Four verdict buttons in one row when they fit the panel's width, else two rows of two."""
+        buttons = self.buttons.buttons()
+        needed = sum(b.sizeHint().width() for b in buttons) + self.verdict_row.horizontalSpacing() * 3
+        columns = 4 if needed <= self.width() else 2
+        if self.verdict_row.columnCount() == columns and self.verdict_row.rowCount() == 4 // columns:
+            return
+        for number, button in enumerate(buttons):
+            self.verdict_row.removeWidget(button)
+            self.verdict_row.addWidget(button, number // columns, number % columns)
 
     def show_claim(self, claim: dict | None, number: int | None = None) -> None:
         """Show a claim (or none); unsaved typing for the previous claim is saved first."""

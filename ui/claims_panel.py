@@ -1,9 +1,10 @@
 """The claims of the current article: a list model in reading order with a verdict filter and evidence counts."""
 
 import html
+
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHBoxLayout, QLabel, QListView, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHBoxLayout, QLabel, QListView,
+                               QStyledItemDelegate, QVBoxLayout, QWidget)
 
 from ui import theme
 from workbench.verdicts import DISPUTED, LABELS, VERDICTS, VERIFIED
@@ -173,6 +174,13 @@ class VerdictFilter(QSortFilterProxyModel):
         return index.data(VerdictRole) == self.verdict or index.data(ClaimIdRole) == self.pinned
 
 
+class FitWidthDelegate(QStyledItemDelegate):
+    """Rows as wide as the list, never wider: long quotes are elided, not scrolled sideways."""
+
+    def sizeHint(self, option, index) -> QSize:
+        return QSize(1, super().sizeHint(option, index).height())
+
+
 class ClaimsPanel(QWidget):
     """The claim list with its filter; emits the claim the reviewer picks."""
 
@@ -197,6 +205,8 @@ class ClaimsPanel(QWidget):
         # Uniform two-line rows: a list of thousands of claims must not measure every row.
         self.list.setUniformItemSizes(True)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setItemDelegate(FitWidthDelegate(self.list))
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setIconSize(ICON_SIZE)
         self.list.setSpacing(2)
         self.list.selectionModel().currentChanged.connect(self._current_changed)

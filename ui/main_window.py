@@ -92,8 +92,12 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.article_list)
         self.splitter.addWidget(reader_box)
         self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([260, 640, 380])
+        self.splitter.setHandleWidth(7)
+        self.splitter.setChildrenCollapsible(False)
+        for index, stretch in enumerate((0, 2, 1)):  # a narrower window takes from the reader and the claims
+            self.splitter.setStretchFactor(index, stretch)
+        self.article_list.setMinimumWidth(150)
+        right.setMinimumWidth(330)
         self.setCentralWidget(self.splitter)
 
     def session_undo_action(self, which: str):
@@ -485,8 +489,8 @@ class MainWindow(QMainWindow):
         if not (settings.value("geometry") and self.restoreGeometry(settings.value("geometry"))):
             self.resize(*DEFAULT_SIZE)
         self._fit_on_screen()
-        if settings.value("splitter"):
-            self.splitter.restoreState(settings.value("splitter"))
+        if not (settings.value("splitter") and self.splitter.restoreState(settings.value("splitter"))):
+            self._default_splitter_sizes()
         dark = settings.value("darkTheme", False, type=bool)
         self.actions_["dark"].setChecked(dark)
 
@@ -494,7 +498,17 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._fitted:  # the frame's size is known only once the window exists on screen
             self._fitted = True
+            width = self.width()
             self._fit_on_screen()
+            if self.width() != width:
+                self._default_splitter_sizes()
+
+    def _default_splitter_sizes(self) -> None:
+        """Article list, reader and claims in proportion to the window: the reader gets the most."""
+        width = self.width() - 2 * self.splitter.handleWidth()
+        articles = max(150, min(260, round(width * 0.19)))
+        claims = max(330, min(440, round(width * 0.33)))
+        self.splitter.setSizes([articles, max(200, width - articles - claims), claims])
 
     def _fit_on_screen(self) -> None:
         """Keep the whole window, frame and status bar included, inside the screen's free area."""
