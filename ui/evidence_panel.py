@@ -7,7 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QIODevice, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidgetItem, QMainWindow, QMenu, QToolButton,
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidgetItem, QMainWindow, QMenu, QMessageBox,
+                               QToolButton,
                                QVBoxLayout, QWidget)
 
 from ui.evidence_dialog import ClaimChooser, EvidenceDialog
@@ -15,6 +16,7 @@ from ui.evidence_views import (AttachmentRole, AttachmentStrip, EvidenceList, Ev
                                file_icon, first_line, human_size, local_paths, meta_line, thumbnail)
 from workbench import evidence
 from workbench.errors import WorkbenchError
+from workbench.verdicts import DISPUTED, LABELS, STANCE_LABELS, VERIFIED
 
 STATUS_MS = 6000
 EVIDENCE_FIELDS = evidence.EDITABLE_FIELDS
@@ -266,23 +268,44 @@ class EvidencePanel(QWidget):
         self.qt.attempt(self.workspace.move_evidence, self.rows[index]["id"], index, target)
 
     def copy_to_claim(self) -> ClaimChooser | None:
-        """Choose another claim of this article and copy the selected item (with attachments) to it."""
+        """Choose a claim of this or another article and copy the selected item (with attachments) to it."""
         row = self.current()
         if row is None:
             return None
-        article = self.workspace.article
-        choices = [(article.number(claim["id"]), claim) for claim in article.rows if claim["id"] != self.claim_id]
-        if not choices:
-            self._status("This article has no other claim to copy the evidence to.")
-            return None
-        dialog = ClaimChooser(choices, self)
-        numbers = {claim["id"]: number for number, claim in choices}
-        dialog.accepted.connect(lambda: self._copied(row["id"], dialog.chosen(), numbers))
+        workspace = self.workspace
+        dialog = ClaimChooser(workspace.list_articles(), workspace.article.id, workspace.numbered_claims,
+                              self.claim_id, self)
+        dialog.accepted.connect(lambda: self._copy(row, dialog.chosen()))
         return self._open(dialog)
 
-    def _copied(self, evidence_id: str, target: str | None, numbers: dict) -> None:
-        if target and self.qt.act(self.workspace.copy_evidence, evidence_id, target):
-            self._status(f"Evidence copied to claim #{numbers[target]}.")
+    def _copy(self, row: dict, target: dict | None) -> None:
+        if not target:
+            return
+        stance = self._stance_for(row, target)
+        if stance is None:
+            return
+        copy_id = self.qt.act(self.workspace.copy_evidence, row["id"], target["id"], stance=stance)
+        if copy_id:
+            note = "" if stance == row["stance"] else f" as “{STANCE_LABELS[stance]}”"
+            self._status(f"Evidence copied to claim #{self.workspace.claim_number(target['id'])}{note}.")
+
+    def _stance_for(self, row: dict, target: dict) -> str | None:
+        """The stance the copy gets: asked when it would contradict the target claim's verdict."""
+        clash = {("refutes", VERIFIED), ("supports", DISPUTED)}
+        if (row["stance"], target["verdict"]) not in clash:
+            return row["stance"]
+        box = QMessageBox(QMessageBox.Icon.Question, "Copy evidence",
+                          f"This source {STANCE_LABELS[row['stance']].lower()} its claim, but the claim you copy it "
+                          f"to is {LABELS[target['verdict']].lower()}. How should it stand there?", parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        keep = box.addButton(f"Keep “{STANCE_LABELS[row['stance']]}”", QMessageBox.ButtonRole.AcceptRole)
+        context = box.addButton("As “Gives context”", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(context)
+        self.dialog = box
+        box.exec()
+        self.dialog = None
+        return row["stance"] if box.clickedButton() is keep else "context" if box.clickedButton() is context else None
 
     def open_link(self, url: str) -> None:
         """Open an evidence item's address in the browser."""

@@ -228,14 +228,18 @@ def unsupported_claims(store: Store, article_id: str) -> set[str]:
 
 # -- reusing sources ----------------------------------------------------------------------------
 
-def copy_evidence(store: Store, evidence_id: str, target_claim_id: str, *, reviewer_id: str) -> dict:
-    """Copy evidence to the end of another claim; its attachments share the same stored bytes."""
+def copy_evidence(store: Store, evidence_id: str, target_claim_id: str, *, reviewer_id: str,
+                  stance: str | None = None) -> dict:
+    """Copy evidence to the end of another claim (with another stance if given); its attachments
+    share the same stored bytes."""
+    fields = _clean({"stance": stance}) if stance is not None else {}
     with store.transaction():
         source = get_evidence(store, evidence_id)
         _live_claim(store, target_claim_id)
         row = store.insert("evidence", {
             "claim_id": target_claim_id, "position": _next_position(store, target_claim_id),
-            **{k: source[k] for k in EDITABLE_FIELDS}, "created_by": reviewer_id, "updated_by": reviewer_id,
+            **{k: source[k] for k in EDITABLE_FIELDS}, **fields, "created_by": reviewer_id,
+            "updated_by": reviewer_id,
         })
         for a in attachments_for(store, evidence_id):
             store.insert("attachments", {

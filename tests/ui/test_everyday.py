@@ -220,3 +220,34 @@ def test_at_1024_by_768_the_reader_is_wide_and_nothing_is_cut(qtbot, db_path):
     window.select_claim(window.qt.act(window.workspace.mark, window.article["id"], 0, rows))
     QApplication.processEvents()
     assert window.reader.viewport().width() == width  # selecting a claim never reflows the article
+
+
+def test_copy_to_a_claim_of_another_article_asks_when_the_stance_would_contradict(qtbot, window):
+    from PySide6.QtWidgets import QMessageBox
+
+    article = open_titled(window, "Emoji article")
+    source_claim = mark(qtbot, window, "minister said", Qt.Key.Key_2)
+    window.workspace.add_evidence(source_claim, {"title": "Statistics office", "stance": "refutes"})
+    other = next(r for r in window.article_list.model_.rows if r["id"] != article["id"])
+    open_titled(window, other["title"])
+    target = mark(qtbot, window, window.article["body"].split()[0], Qt.Key.Key_1)  # verified
+    open_titled(window, "Emoji article")
+    window.select_claim(source_claim)
+    panel = window.detail.evidence
+    panel.list.setCurrentRow(0)
+    qtbot.mouseClick(panel.copy_button, Qt.MouseButton.LeftButton)
+    chooser = panel.dialog
+    chooser.article.setCurrentIndex(chooser.article.findData(other["id"]))
+    assert chooser.list.count() == 1 and chooser.list.item(0).text().startswith("#1 Verified")
+    chooser.list.setCurrentRow(0)
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox) and "refutes its claim" in box.text()
+        next(b for b in box.buttons() if b.text() == "As “Gives context”").click()
+
+    QTimer.singleShot(0, answer)
+    qtbot.mouseClick(chooser.ok, Qt.MouseButton.LeftButton)
+    [copy] = window.workspace.evidence_for(target)
+    assert (copy["title"], copy["stance"]) == ("Statistics office", "context")
+    assert "as “Gives context”" in window.statusBar().currentMessage()

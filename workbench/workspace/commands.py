@@ -222,9 +222,9 @@ class RemoveAttachment(WorkspaceCommand):
 class CopyEvidence(WorkspaceCommand):
     """Copy an evidence item (with its attachments) to the end of another claim; undo removes the copy."""
 
-    def __init__(self, workspace, evidence_id: str, target_claim_id: str):
+    def __init__(self, workspace, evidence_id: str, target_claim_id: str, stance: str | None = None):
         super().__init__(workspace, "Copy evidence")
-        self.evidence_id, self.target_claim_id = evidence_id, target_claim_id
+        self.evidence_id, self.target_claim_id, self.stance = evidence_id, target_claim_id, stance
         self.copy_id: str | None = None
 
     def do(self) -> None:
@@ -232,7 +232,7 @@ class CopyEvidence(WorkspaceCommand):
             evidence.restore_evidence(self.store, self.copy_id, reviewer_id=self.reviewer_id)
         else:
             self.copy_id = evidence.copy_evidence(self.store, self.evidence_id, self.target_claim_id,
-                                                  reviewer_id=self.reviewer_id)["id"]
+                                                  reviewer_id=self.reviewer_id, stance=self.stance)["id"]
 
     def undo(self) -> None:
         if self.copy_id:

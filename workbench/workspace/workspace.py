@@ -162,6 +162,16 @@ class Workspace:
         """An article's live claims in reading order."""
         return claims.claims_for(self.store, article_id)
 
+    def numbered_claims(self, article_id: str) -> list[tuple[int, dict]]:
+        """An article's live claims in reading order, each with its stable number."""
+        numbers = claims.claim_numbers(self.store, article_id)
+        return [(numbers[row["id"]], row) for row in claims.claims_for(self.store, article_id)]
+
+    def claim_number(self, claim_id: str) -> int:
+        """A claim's stable number in its article."""
+        row = claims.get_claim(self.store, claim_id)
+        return claims.claim_numbers(self.store, row["article_id"])[claim_id]
+
     def known_sources(self, text: str = "", limit: int = 50) -> list[dict]:
         """Sources used before, most recent first."""
         return evidence.known_sources(self.store, text, limit)
@@ -228,9 +238,10 @@ class Workspace:
         """Move an evidence item within its claim's list."""
         self._do(commands.MoveEvidence(self, evidence_id, old_index, new_index))
 
-    def copy_evidence(self, evidence_id: str, target_claim_id: str) -> str:
-        """Copy an evidence item with its attachments to another claim; return the copy's id."""
-        return self._do(commands.CopyEvidence(self, evidence_id, target_claim_id)).copy_id
+    def copy_evidence(self, evidence_id: str, target_claim_id: str, *, stance: str | None = None) -> str:
+        """Copy an evidence item with its attachments to another claim (of any article), with
+        another stance if given; return the copy's id."""
+        return self._do(commands.CopyEvidence(self, evidence_id, target_claim_id, stance)).copy_id
 
     def attach(self, evidence_id: str, *, files=(), blobs=(), text: str = "Attach files") -> list[str]:
         """Attach files or (bytes, name) pairs to an evidence item, all or none; return the new ids."""
