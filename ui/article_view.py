@@ -1,6 +1,7 @@
 """The article reader: the body as plain text with claims highlighted by verdict."""
 
 import html
+from bisect import bisect_left
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QPalette, QTextBlockFormat, QTextCharFormat, QTextCursor, QTextOption
 from PySide6.QtWidgets import QTextEdit, QToolTip
@@ -50,6 +51,8 @@ class ArticleView(QTextEdit):
         self.offsets = OffsetMap("")
         self.current_claim: str | None = None
         self.highlighted = (0, 0)  # the code-point range whose claims carry highlights now
+        self.find_matches: list[tuple[int, int]] = []  # in-article find: every match, and the current one
+        self.find_current = -1
         self._formats: dict[tuple[str, bool], QTextCharFormat] = {}
         self._press_had_selection = False
         self.context_actions: list = []  # the window's claim actions, offered first in the context menu
@@ -69,6 +72,7 @@ class ArticleView(QTextEdit):
         self.current_claim = None
         self.setExtraSelections([])
         self.highlighted = (0, 0)
+        self.find_matches, self.find_current = [], -1
         self.body = article.body if article is not None else ""
         self.offsets = OffsetMap(self.body)
         # The text takes the current character format: a claim's, if the caret sat on one.
@@ -127,8 +131,35 @@ class ArticleView(QTextEdit):
         current = self.article.claim(self.current_claim) if self.current_claim else None
         if current is not None:
             selections.append(self._selection(current["start"], current["end"], self._current_format()))
+        first = bisect_left(self.find_matches, (lo,))
+        for index in range(max(0, first - 1), len(self.find_matches)):
+            start, end = self.find_matches[index]
+            if start >= hi:
+                break
+            if end > lo:
+                selections.append(self._selection(start, end, self._find_format(index == self.find_current)))
         self.highlighted = (lo, hi)
         self.setExtraSelections(selections)
+
+    def set_find_matches(self, matches: list[tuple[int, int]], current: int) -> None:
+        """Highlight in-article find matches (sorted code-point ranges) and bring the current one into view."""
+        self.find_matches, self.find_current = matches, current
+        if 0 <= current < len(matches):  # the caret goes there, unselected, so the match shows in its colour
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self.offsets.to_utf16(matches[current][1]))
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+            cursor.setPosition(self.offsets.to_utf16(matches[current][0]))
+            self.setTextCursor(cursor)
+        self.refresh_highlights()
+
+    def _find_format(self, current: bool) -> QTextCharFormat:
+        fmt = QTextCharFormat()
+        dark = theme.is_dark(self.palette())
+        fmt.setBackground(QColor(("#b36b00" if current else "#6b5a1e") if dark else ("#ff9632" if current else "#ffe680")))
+        if current:
+            fmt.setForeground(QColor("#000000" if not dark else "#ffffff"))
+        return fmt
 
     def _selection(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
         selection = QTextEdit.ExtraSelection()

@@ -12,6 +12,7 @@ from ui.article_view import ArticleView
 from ui.claim_detail import ClaimDetail
 from ui.claims_panel import ClaimsPanel
 from ui.files import FileActions
+from ui.find_bar import FindBar
 from ui.qt_workspace import QtWorkspace
 from ui.search_dialog import SearchDialog
 from ui.tasks import TaskRunner
@@ -77,6 +78,8 @@ class MainWindow(QMainWindow):
         reader_layout.setContentsMargins(8, 8, 8, 0)
         reader_layout.addWidget(self.title)
         reader_layout.addWidget(self.meta)
+        self.find_bar = FindBar(self.reader)
+        reader_layout.addWidget(self.find_bar)
         reader_layout.addWidget(self.reader, 1)
         self.claims_panel = ClaimsPanel()
         self.claims_panel.claimSelected.connect(self.select_claim)
@@ -214,6 +217,7 @@ class MainWindow(QMainWindow):
             else None
         self._follow(opened)
         self.reader.show_article(opened)
+        self.find_bar.article_changed()
         self.claims_panel.model.set_article(opened)
         if opened is None:
             self.title.setText("No article")
@@ -402,13 +406,31 @@ class MainWindow(QMainWindow):
         """Open (or raise) the search window."""
         if self.search_dialog is None:
             self.search_dialog = SearchDialog(self)
-            self.search_dialog.hitActivated.connect(self.go_to)
+            self.search_dialog.hitActivated.connect(self._search_hit)
         self.search_dialog.show_for(self.workspace.search)
 
     def go_to(self, article_id: str, claim_id: str | None) -> None:
         """Open an article and, if given, select one of its claims."""
         self.open_article(article_id)
         self.select_claim(claim_id or None)
+
+    def find_in_article(self, text: str | None = None) -> None:
+        """Open the find bar over the reader (Ctrl+F), with text to find if given."""
+        if self.article:
+            self.find_bar.open(text)
+
+    def _search_hit(self, hit) -> None:
+        """Go to where a search result lies: the claim (its evidence item), or the match in the article."""
+        from workbench.find import snippet_terms
+
+        self.go_to(hit.article_id, hit.claim_id)
+        if hit.kind == "article":
+            terms = snippet_terms(hit.snippet)
+            if terms:
+                self.find_in_article(terms[0])
+        elif hit.kind == "evidence":
+            self.detail.tabs.setCurrentWidget(self.detail.evidence)
+            self.detail.evidence.select_evidence(hit.evidence_id)
 
     def change_reviewer(self) -> None:
         """Ask for the reviewer's name; later work is stamped with it."""

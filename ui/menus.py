@@ -47,8 +47,10 @@ def build(window) -> dict[str, QAction]:
     a["quit"] = _action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit)
     a["undo"] = window.session_undo_action("undo")
     a["redo"] = window.session_undo_action("redo")
-    a["find"] = _action(window, "&Find…", window.show_search, QKeySequence.StandardKey.Find,
-                        "Search articles, claims, rationales and evidence")
+    a["find"] = _action(window, "&Find in Article…", window.find_in_article, QKeySequence.StandardKey.Find,
+                        "Highlight every place a word or phrase appears in this article (Ctrl+F)")
+    a["search"] = _action(window, "&Search Everything…", window.show_search, "Ctrl+Shift+F",
+                          "Search all articles, claims, rationales and evidence")
     a["mark"] = _action(window, "&Mark as Claim", window.mark_claim,
                         [Qt.Key.Key_Return, Qt.Key.Key_Enter], "Mark the selected text as a claim (Enter)")
     for verdict in VERDICTS:
@@ -115,7 +117,7 @@ def _menus(window, a: dict[str, QAction]) -> None:
     edit = bar.addMenu("&Edit")
     edit.addActions([a["undo"], a["redo"]])
     edit.addSeparator()
-    edit.addAction(a["find"])
+    edit.addActions([a["find"], a["search"]])
     article = bar.addMenu("&Article")
     article.addActions([a["article_details"], a["delete_article"]])
     article.addSeparator()
@@ -153,7 +155,7 @@ def _toolbar(window, a: dict[str, QAction]) -> None:
     toolbar.addSeparator()
     toolbar.addActions([a["previous"], a["next"], a["delete"]])
     toolbar.addSeparator()
-    toolbar.addAction(a["find"])
+    toolbar.addActions([a["find"], a["search"]])
     window.addToolBar(toolbar)
 
 

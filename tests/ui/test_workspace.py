@@ -193,15 +193,16 @@ def test_search_opens_the_claim(qtbot, window):
     open_titled(window, "Emoji article")
     [claim] = _make_claims(qtbot, window, ["minister said"])
     open_titled(window, window.article_list.model_.rows[0]["title"])
-    qtbot.keySequence(window, QKeySequence.StandardKey.Find)
+    qtbot.keySequence(window, "Ctrl+Shift+F")
     dialog = window.search_dialog
     qtbot.waitUntil(dialog.isActiveWindow)
     assert dialog.query.hasFocus()
     qtbot.keyClicks(dialog.query, "minister said")
-    qtbot.waitUntil(lambda: dialog.results.count() > 0)
-    hits = [dialog.results.item(i).data(Qt.ItemDataRole.UserRole) for i in range(dialog.results.count())]
-    row = next(i for i, (_, claim_id) in enumerate(hits) if claim_id == claim["id"])
-    dialog.results.setCurrentRow(row)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() > 0)
+    hits = dialog.model.hits
+    row = next(i for i, hit in enumerate(hits) if hit.claim_id == claim["id"])
+    dialog.results.setCurrentIndex(dialog.model.index(row))
+    dialog.results.setFocus()
     qtbot.keyClick(dialog.results, Qt.Key.Key_Return)
     assert window.article["title"] == "Emoji article"
     assert window.current_claim == claim["id"]
@@ -257,3 +258,37 @@ def test_context_menu_marks_the_selection(qtbot, window):
     menu.actions()[0].trigger()
     assert [c["quote"] for c in live_claims(window)] == ["ordinary words"]
     menu.deleteLater()
+
+
+def test_an_article_hit_opens_the_article_at_the_match_highlighted(qtbot, window):
+    open_titled(window, "Emoji article")
+    qtbot.keySequence(window, "Ctrl+Shift+F")
+    dialog = window.search_dialog
+    qtbot.keyClicks(dialog.query, "paragraph")
+    qtbot.waitUntil(lambda: dialog.model.rowCount() > 0)
+    open_titled(window, next(r["title"] for r in window.article_list.model_.rows if r["title"] != "Emoji article"))
+    row = next(i for i, hit in enumerate(dialog.model.hits) if hit.kind == "article" and hit.title == "Emoji article")
+    dialog.results.setCurrentIndex(dialog.model.index(row))
+    dialog.results.setFocus()
+    qtbot.keyClick(dialog.results, Qt.Key.Key_Return)
+    assert window.article["title"] == "Emoji article"
+    start = EMOJI_BODY.index("paragraph")
+    assert window.reader.find_matches == [(start, start + len("paragraph"))]
+    assert window.reader.caret() == start and window.find_bar.count.text() == "1 of 1"
+    dialog.close()
+
+
+def test_find_in_the_article_highlights_every_match_and_steps_through_them(qtbot, window):
+    open_titled(window, "Emoji article")
+    qtbot.keySequence(window, "Ctrl+F")
+    assert window.find_bar.field.hasFocus()
+    qtbot.keyClicks(window.find_bar.field, "A")  # case and accents ignored: a, À, å...
+    qtbot.waitUntil(lambda: window.find_bar.count.text().endswith(f"of {EMOJI_BODY.lower().count('a')}"))
+    first = window.reader.find_matches[window.find_bar.current]
+    qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Return)
+    assert window.reader.find_matches[window.find_bar.current][0] > first[0]
+    qtbot.keyClick(window.find_bar.field, Qt.Key.Key_F3, Qt.KeyboardModifier.ShiftModifier)
+    assert window.reader.find_matches[window.find_bar.current] == first
+    assert any(s.cursor.selectionStart() == window.reader.offsets.to_utf16(first[0]) for s in window.reader.extraSelections())
+    qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Escape)
+    assert not window.find_bar.isVisible() and window.reader.find_matches == []
