@@ -107,3 +107,29 @@ def test_the_signals_the_window_relies_on(qtbot, window, tmp_path):
         wait_for_tasks(qtbot, window)
     assert window.article["body"] == "A new article about jobs."
     assert EMOJI_BODY not in window.reader.toPlainText()
+
+
+def test_a_long_article_never_changes_under_qts_lazy_layout_and_scrolls_to_its_end(qtbot, window):
+    import random
+
+    from bench.corpus import article_text
+    from workbench.articles import add_article
+
+    body = article_text(random.Random(7), 1_000_000)
+    article = add_article(window.workspace.store, body, reviewer_id=window.workspace.reviewer_id, title="Long").article
+    window.go_to(article["id"], None)
+    revision = window.reader.document().revision()
+    claim_id = window.workspace.mark(article["id"], 0, body.index(" ", 10))  # an edit while layout runs
+    window.workspace.set_verdict(claim_id, "disputed")
+    window.select_claim(claim_id)
+    assert window.reader.document().revision() == revision  # highlights never edit the text
+    window.reader.setFocus()
+    qtbot.keyClick(window.reader, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    bar = window.reader.verticalScrollBar()
+    # once Qt has sized the text laid out to the end, the end is where the scroll range ends
+    # (within the document's bottom margin)
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and 0 <= bar.maximum() - bar.value() <= window.reader.document().documentMargin())  # once Qt has sized the text laid out to the end
+    last = window.reader.cursorRect()
+    assert window.reader.viewport().rect().contains(last.center())
+    height = window.reader.document().documentLayout().documentSize().height()
+    assert bar.maximum() + bar.pageStep() >= height * 0.95  # the scroll range covers the whole text
