@@ -33,8 +33,12 @@ class ArticleDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(note)
         layout.addWidget(buttons)
-        self.fields[focus].setFocus()
-        self.fields[focus].selectAll()
+        self.focus = self.fields[focus]
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.focus.setFocus()  # a field takes the keyboard only once its dialog is shown
+        self.focus.selectAll()
 
     def values(self) -> dict[str, str]:
         """The fields as typed (checked by the workspace when saved)."""

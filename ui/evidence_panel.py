@@ -5,13 +5,14 @@ import html
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QIODevice, QSettings, Qt, QUrl, Signal
+from PySide6.QtCore import QBuffer, QIODevice, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidgetItem, QMainWindow, QMenu, QMessageBox,
                                QToolButton,
                                QVBoxLayout, QWidget)
 
 from ui.evidence_dialog import ClaimChooser, EvidenceDialog
+from ui.folders import last_folder, remember_folder
 from ui.evidence_views import (AttachmentRole, AttachmentStrip, EvidenceList, EvidenceRole, evidence_heading,
                                file_icon, first_line, human_size, local_paths, meta_line, thumbnail)
 from workbench import evidence
@@ -330,9 +331,9 @@ class EvidencePanel(QWidget):
 
     def attach_files_dialog(self) -> None:
         """Pick files to attach to the selected item (or a new one)."""
-        paths, _ = QFileDialog.getOpenFileNames(self, "Attach files", QSettings().value("attachFolder", ""))
+        paths, _ = QFileDialog.getOpenFileNames(self, "Attach files", str(last_folder("attachments")))
         if paths:
-            QSettings().setValue("attachFolder", str(Path(paths[0]).parent))
+            remember_folder("attachments", paths[0])
             self.attach_paths(paths, self.current_id())
 
     def paste(self) -> None:
@@ -403,11 +404,10 @@ class EvidencePanel(QWidget):
         attachment = self.current_attachment()
         if attachment is None:
             return None
-        folder = QFileDialog.getExistingDirectory(self, "Save attachment into folder",
-                                                  QSettings().value("saveFolder", str(Path.home())))
+        folder = QFileDialog.getExistingDirectory(self, "Save attachment into folder", str(last_folder("saved")))
         if not folder:
             return None
-        QSettings().setValue("saveFolder", folder)
+        remember_folder("saved", folder)
         path = self.qt.act(self.workspace.save_attachment, attachment["id"], folder)
         if path is not None:
             self._status(f"Saved {path}")

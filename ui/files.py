@@ -5,6 +5,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, QThreadPool, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
+from ui.folders import last_folder, remember_folder
 from workbench import importers
 from workbench.errors import WorkbenchError
 from workbench.seeds import open_database
@@ -48,17 +49,19 @@ class FileActions:
 
     def new_database(self) -> None:
         """Create a database (with the sample articles) and switch to it."""
-        path, _ = QFileDialog.getSaveFileName(self.window, "New database", str(Path.home() / "factcheck.db"),
-                                              DB_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self.window, "New database",
+                                              str(last_folder("databases") / "factcheck.db"), DB_FILTER)
         if path:
+            remember_folder("databases", path)
             if Path(path).exists():
                 Path(path).unlink()  # the dialog already asked whether to replace it
             self.switch_to(Path(path))
 
     def open_database_dialog(self) -> None:
         """Pick a database file and switch to it."""
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open database", "", DB_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open database", str(last_folder("databases")), DB_FILTER)
         if path:
+            remember_folder("databases", path)
             self.switch_to(Path(path))
 
     def switch_to(self, path: Path) -> None:
@@ -98,8 +101,10 @@ class FileActions:
 
     def merge_dialog(self) -> None:
         """Pick colleagues' databases and bring their work into this one."""
-        paths, _ = QFileDialog.getOpenFileNames(self.window, "Merge databases", "", DB_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(self.window, "Merge databases", str(last_folder("databases")),
+                                                DB_FILTER)
         if paths:
+            remember_folder("databases", paths[0])
             self.merge(paths)
 
     def merge(self, paths: list[str]) -> None:
@@ -126,10 +131,12 @@ class FileActions:
     def save_copy_dialog(self) -> None:
         """Write a consistent copy of this database that a colleague can open or merge."""
         workspace = self.window.workspace
-        suggestion = workspace.path.with_name(workspace.path.stem + " copy" + workspace.path.suffix)
+        # Not next to the database itself: the default one lives in a hidden application folder.
+        suggestion = last_folder("databases") / f"{workspace.path.stem} copy{workspace.path.suffix}"
         path, _ = QFileDialog.getSaveFileName(self.window, "Save a copy", str(suggestion), DB_FILTER)
         if not path:
             return
+        remember_folder("databases", path)
         try:
             written = workspace.save_copy(path, overwrite=True)  # the dialog asked before replacing
         except WorkbenchError as error:
@@ -141,15 +148,24 @@ class FileActions:
 
     def import_files_dialog(self) -> None:
         """Pick files to import."""
-        paths, _ = QFileDialog.getOpenFileNames(self.window, "Import articles", "", ARTICLE_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(self.window, "Import articles", str(last_folder("articles")),
+                                                ARTICLE_FILTER)
         if paths:
+            remember_folder("articles", paths[0])
             self.import_sources(paths)
 
     def import_url_dialog(self) -> None:
         """Ask for a web address and import the article there, fetching it in the background."""
-        url, ok = QInputDialog.getText(self.window, "Import from URL", "Web address of the article:")
-        if ok and url.strip():
-            self.fetch_url(url.strip())
+        dialog = QInputDialog(self.window)
+        dialog.setObjectName("urlDialog")
+        dialog.setWindowTitle("Import an article from the web")
+        dialog.setLabelText("Web address of the article (https://…):")
+        dialog.setInputMode(QInputDialog.InputMode.TextInput)
+        dialog.setOkButtonText("Import")
+        dialog.resize(560, dialog.sizeHint().height())
+        self.url_dialog = dialog
+        dialog.textValueSelected.connect(lambda url: self.fetch_url(url.strip()) if url.strip() else None)
+        dialog.open()
 
     def fetch_url(self, url: str) -> None:
         """Download url on a worker thread (the window stays usable), then store it here."""
@@ -195,6 +211,8 @@ class FileActions:
             self.window.show_error(str(error))
             return
         self._show_added([added])
+        if added.new and not added.article.get("url"):  # pasted text does not say where it came from: ask
+            self.window.edit_article_details(focus="url")
 
     def report(self, outcomes, *, cancelled: bool = False) -> None:
         """Select the last article that came in; list refusals in one message."""

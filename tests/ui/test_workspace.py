@@ -215,6 +215,11 @@ def test_new_article_from_clipboard(qtbot, window):
     window.actions_["paste_article"].trigger()
     assert window.article["title"] == "Pasted headline"
     assert window.article["source_kind"] == "clipboard"
+    dialog = window.article_dialog  # where did it come from? the web address is asked at once
+    assert dialog.isVisible() and dialog.focusWidget() is dialog.fields["url"]
+    qtbot.keyClicks(dialog.fields["url"], "https://news.example/bridge")
+    qtbot.keyClick(dialog.fields["url"], Qt.Key.Key_Return)
+    assert window.article["url"] == "https://news.example/bridge"
 
 
 def test_dropping_files_imports_them(qtbot, window, tmp_path):
