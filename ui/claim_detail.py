@@ -5,7 +5,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QLabel, QMenu, QPlainTextEdit, QPushButton,
                                QTabWidget, QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from ui import theme
+from ui import safe, theme
 from ui.evidence_panel import EvidencePanel
 from workbench.errors import WorkbenchError
 from workbench.verdicts import JUDGED, LABELS, VERDICTS
@@ -240,7 +240,7 @@ class ClaimDetail(QWidget):
     def _show_save_state(self, error: Exception | None = None, *, flushed: bool = True) -> None:
         if self._unsaved:
             self.saved.setText("Not saved: will retry")
-            self.saved.setToolTip(str(error) if error else "")
+            self.saved.setToolTip(safe.tooltip(str(error)) if error else "")
             return
         self.saved.setText("Saved" if flushed and self.claim else "")
         self.saved.setToolTip("")

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QCompleter, QDateEd
                                QFormLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
                                QVBoxLayout)
 
-from ui import theme
+from ui import safe, theme
 from workbench import evidence
 from workbench.errors import WorkbenchError
 from workbench.verdicts import DISPUTED, LABELS, RELIABILITY, RELIABILITY_LABELS, STANCE_LABELS, STANCES
@@ -49,7 +49,7 @@ class EvidenceDialog(QDialog):
         self.url_error = QLabel()
         self.url_error.setObjectName("urlError")
         self.url_error.setWordWrap(True)
-        self.url_error.setTextFormat(Qt.TextFormat.PlainText)
+        self.url_error.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what was typed
         self.url_error.hide()
         self.title_ = QLineEdit(values.get("title", ""))
         self.title_.setObjectName("evidenceTitle")
@@ -110,7 +110,7 @@ class EvidenceDialog(QDialog):
         for source in known_sources("", KNOWN_SOURCES_LIMIT):
             item = QStandardItem(source_label(source))
             item.setData(source, SourceRole)
-            item.setToolTip(source_label(source))
+            item.setToolTip(safe.tooltip(source_label(source)))
             model.appendRow(item)
         self.known.setModel(model)
         self.known.setCurrentIndex(-1)

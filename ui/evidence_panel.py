@@ -5,12 +5,13 @@ import html
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QIODevice, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtCore import QBuffer, QIODevice, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidgetItem, QMainWindow, QMenu, QMessageBox,
                                QToolButton,
                                QVBoxLayout, QWidget)
 
+from ui import safe
 from ui.evidence_dialog import ClaimChooser, EvidenceDialog
 from ui.folders import last_folder, remember_folder
 from ui.evidence_views import (AttachmentRole, AttachmentStrip, EvidenceList, EvidenceRole, evidence_heading,
@@ -178,13 +179,13 @@ class EvidencePanel(QWidget):
         if (attachment["media_type"] or "").startswith("image/"):
             pixmap = thumbnail(attachment["sha256"],
                                lambda: self.workspace.attachment_bytes(attachment["id"]))
-        name = self.strip.fontMetrics().elidedText(attachment["filename"], Qt.TextElideMode.ElideMiddle,
-                                                   self.strip.gridSize().width() - 8)
+        shown = evidence.display_name(attachment["filename"])  # never a name that hides its real extension
+        name = self.strip.fontMetrics().elidedText(shown, Qt.TextElideMode.ElideMiddle, self.strip.gridSize().width() - 8)
         item = QListWidgetItem(f"{name}\n{human_size(attachment['size'])}")
         item.setIcon(pixmap if pixmap is not None else file_icon(attachment["media_type"], self.style()))
         item.setData(AttachmentRole, attachment)
-        item.setToolTip(f"{attachment['filename']}\n{attachment['media_type']}, {human_size(attachment['size'])}"
-                        f"\nSHA-256 {attachment['sha256'][:16]}…")
+        item.setToolTip(safe.tooltip(f"{shown}\n{attachment['media_type']}, "
+                                     f"{human_size(attachment['size'])}\nSHA-256 {attachment['sha256'][:16]}…"))
         return item
 
     def _update_buttons(self) -> None:
@@ -309,8 +310,10 @@ class EvidencePanel(QWidget):
         return row["stance"] if box.clickedButton() is keep else "context" if box.clickedButton() is context else None
 
     def open_link(self, url: str) -> None:
-        """Open an evidence item's address in the browser."""
-        QDesktopServices.openUrl(QUrl(url))
+        """Open an evidence item's address in the browser (web and mail links only)."""
+        refusal = safe.open_link(url)
+        if refusal:
+            self.qt.failed.emit(f"Not opened: {refusal}")
 
     # -- attachments -------------------------------------------------------------------------
 
@@ -373,10 +376,21 @@ class EvidencePanel(QWidget):
         return done
 
     def open_attachment(self) -> Path | None:
-        """Write the selected attachment to a private temporary folder and open it with the system viewer."""
+        """Open a picture, PDF or text attachment with the system viewer, from a private temporary copy.
+
+        Anything else (a program, a script, a document with macros) could run: it is never launched;
+        the reviewer is offered to save it instead.
+        """
         attachment = self.current_attachment()
         if attachment is None:
             return None
+        data = self.qt.act(self.workspace.attachment_bytes, attachment["id"])
+        if data is None:
+            return None
+        name = evidence.display_name(attachment["filename"])
+        if not safe.viewable(attachment["filename"], data):
+            self._status(f"“{name}” is not a picture, PDF or text file: it is not opened here, only saved.")
+            return self.save_attachment_dialog()
         if self._temp is None:
             self._temp = tempfile.TemporaryDirectory(prefix="workbench-attachments-", ignore_cleanup_errors=True)
         folder = Path(self._temp.name) / attachment["id"]
@@ -388,9 +402,9 @@ class EvidencePanel(QWidget):
             path = self.qt.act(self.workspace.save_attachment, attachment["id"], folder)
             if path is None:
                 return None
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-            self.qt.failed.emit(f"{attachment['filename']}: no program here opens {attachment['media_type']} "
-                                     "files; use Save… and open it yourself")
+        if not safe.open_file(path):
+            self.qt.failed.emit(f"{name}: no program here opens {attachment['media_type']} files; "
+                                "use Save… and open it yourself")
         return path
 
     def remove_opened_files(self) -> None:
@@ -417,7 +431,7 @@ class EvidencePanel(QWidget):
         """Remove the selected attachment; undo brings it back."""
         attachment = self.current_attachment()
         if attachment and self.qt.attempt(self.workspace.remove_attachment, attachment["id"]):
-            self._status(f"Removed {attachment['filename']}. Undo (Ctrl+Z) brings it back.")
+            self._status(f"Removed {evidence.display_name(attachment['filename'])}. Undo (Ctrl+Z) brings it back.")
 
     # -- small helpers ---------------------------------------------------------------------
 

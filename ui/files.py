@@ -3,8 +3,9 @@
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, QThreadPool, Signal
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog
 
+from ui import safe
 from ui.folders import last_folder, remember_folder
 from workbench import importers
 from workbench.errors import WorkbenchError
@@ -124,7 +125,7 @@ class FileActions:
         if task.cancelled:
             lines.append("Stopped before the rest; what was merged stays.")
         if lines:
-            QMessageBox.information(self.window, "Merge", "\n".join(lines))
+            safe.message(self.window, "Merge", "\n".join(lines))
         if errors:
             self.window.show_error("Not merged:\n\n" + "\n".join(errors))
 

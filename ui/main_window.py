@@ -6,7 +6,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
-from ui import menus, palette
+from ui import menus, palette, safe
 from ui.article_list import ArticleList, source_line
 from ui.article_view import ArticleView
 from ui.claim_detail import ClaimDetail
@@ -48,6 +48,8 @@ class MainWindow(QMainWindow):
         self.search_dialog: SearchDialog | None = None
         self.db_label = QLabel()
         self.reviewer_label = QLabel()
+        for label in (self.db_label, self.reviewer_label):  # a file or reviewer name is never markup
+            label.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addWidget(self.db_label, 1)
         self.tasks = TaskRunner(self.statusBar(), self)
         self.statusBar().addPermanentWidget(self.reviewer_label)
@@ -167,7 +169,7 @@ class MainWindow(QMainWindow):
         workspace.set_only_mine(self.actions_["only_mine"].isChecked())
         self._undo_changed(workspace.undo_stack.state())
         self.db_label.setText(display_path(workspace.path))
-        self.db_label.setToolTip(str(workspace.path))
+        self.db_label.setToolTip(safe.tooltip(str(workspace.path)))
         self.reviewer_label.setText(f"Reviewer: {workspace.reviewer_name}")
         self.setWindowTitle(f"{workspace.path.name} — Fact-check Workbench")
         self.files.remember_recent(workspace.path)
@@ -474,9 +476,7 @@ class MainWindow(QMainWindow):
 
     def show_error(self, message: str) -> None:
         """Tell the reviewer something went wrong, in a sentence (shown as plain text)."""
-        box = QMessageBox(QMessageBox.Icon.Warning, "Fact-check Workbench", message, QMessageBox.StandardButton.Ok, self)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.exec()
+        safe.message(self, "Fact-check Workbench", message, QMessageBox.Icon.Warning)
 
     # -- files, drag and drop ------------------------------------------------------------
 

@@ -2,9 +2,10 @@
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QTableWidget
+from PySide6.QtWidgets import QFileDialog, QTableWidget
 
 from tests.ui.conftest import open_titled, wait_for_tasks
+from ui import safe
 from workbench.articles import list_articles
 from workbench.claims import add_claim
 from workbench.seeds import open_database
@@ -42,7 +43,7 @@ def test_merge_from_the_menu_shows_colleagues_claims(qtbot, window, tmp_path, mo
     before = (tmp_path / "bo.db").read_bytes()
     shown = []
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(tmp_path / "bo.db")], ""))
-    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(safe, "message", lambda parent, title, text, *icon: shown.append(text))
     window.actions_["merge"].trigger()
     wait_for_tasks(qtbot, window)
     assert shown and "1 claim" in shown[0]
@@ -114,7 +115,7 @@ def test_disagreement_is_marked_and_can_be_settled(qtbot, window, tmp_path, monk
     open_titled(window, window.article_list.model_.rows[0]["title"])
     mark(window, qtbot, "Four Russian fighter jets", Qt.Key.Key_1)  # Ana says verified
     mine = window.current_claim
-    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
+    monkeypatch.setattr(safe, "message", lambda *a: None)
     window.files.merge([str(tmp_path / "bo.db")])
     wait_for_tasks(qtbot, window)
     model = window.claims_panel.model
