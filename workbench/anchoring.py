@@ -1,0 +1,399 @@
+"""Placing an annotation's text in an article: by position, by exact quote, by approximate match, or not at all.
+
+`Anchorer(body).place(Target(...))` tries, in this order (issue 12):
+
+1. The position (TextPositionSelector), if the text there is the quote and the quote's context
+   does not contradict it. Other tools count positions on their web page, so a position that does
+   not hold is only a hint for the steps below.
+2. The quote found exactly, every run of white space counted as one space, told apart by its
+   prefix and suffix: a side agrees if the article's text next to the quote ends (starts) with it,
+   white space at the join ignored, or if the context runs past the article's start (end) where
+   the article's text is the end (start) of it. The place where more sides agree wins; a tie goes to
+   the place nearest the hint. A quote with no context that occurs more than once, and no hint,
+   is ambiguous: it is not placed.
+3. An approximate match of quote and context: candidate places come from where ten-character
+   pieces of prefix, quote and suffix occur exactly (and the hint); at each, rapidfuzz aligns the
+   quote and scores the place 0..1 as Hypothesis's match-quote does (quote 50, prefix 20,
+   suffix 20, each a normalised Levenshtein similarity; a side the article cuts off is left out).
+   The best place is accepted only at MIN_SCORE or above and only if no other place scores within
+   MARGIN of it.
+4. Otherwise the annotation is an orphan: nothing is placed, and the reason says why.
+
+MIN_SCORE and MARGIN were chosen on bench/bench_anchoring.py (see the README's Benchmarks): the
+lowest score at which no annotation was placed wrongly on the bench, with a safety margin.
+rapidfuzz is used rather than diff-match-patch: its alignment of a quote in a window is C++ and about
+20x faster on the bench's text, and diff-match-patch's Bitap matcher handles at most 32 characters.
+"""
+
+import bisect
+import difflib
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from workbench.text import collapse_white_space, is_word_char, quote_at
+
+POSITION, EXACT, APPROXIMATE, ORPHAN = "position", "exact", "approximate", "orphan"
+MIN_SCORE = 0.95
+MARGIN = 0.05
+PIECE = 10  # characters of each exact piece that proposes a candidate place
+MAX_PIECE_HITS = 40  # a piece found more often than this says nothing about where the quote is
+MAX_CANDIDATES = 8
+RADIUS = 256  # how far a claim in an unchanged paragraph of a new version may be from its mapped place
+
+
+@dataclass(frozen=True)
+class Target:
+    """What an annotation says about where it is: a quote with its context, a position, a hint."""
+
+    exact: str = ""
+    prefix: str = ""
+    suffix: str = ""
+    start: int | None = None
+    end: int | None = None
+    hint: int | None = None  # where to look first (code points); defaults to start
+    # How far from the hint the text can be (a new version's mapped position); None: anywhere,
+    # the hint only breaks ties (other tools' positions count on another text).
+    radius: int | None = None
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where an annotation was placed ([start, end) of the body and how), or why it was not."""
+
+    start: int | None
+    end: int | None
+    method: str
+    score: float
+    reason: str = ""
+
+    @property
+    def placed(self) -> bool:
+        """True when the annotation has a range in the article."""
+        return self.method != ORPHAN
+
+
+def _orphan(reason: str, score: float = 0.0) -> Placement:
+    return Placement(None, None, ORPHAN, score, reason)
+
+
+class Anchorer:
+    """Places annotations in one article body; keep one per body to reuse its prepared text."""
+
+    def __init__(self, body: str, *, min_score: float = MIN_SCORE):
+        self.body = body
+        self.min_score = min_score
+        self._collapsed = collapse_white_space(body)
+        self.text = self._collapsed.text  # the body with white space collapsed; searches run here
+        self._hits: dict[str, list[int] | None] = {}
+
+    def place(self, target: Target) -> Placement:
+        """Where target is in the body, or an orphan; approximate matches below min_score are orphans."""
+        found = self.best(target)
+        if found.method == APPROXIMATE and found.score < self.min_score:
+            return _orphan(f"no place in the article matches well enough (best {found.score:.2f})",
+                           found.score)
+        return found
+
+    def best(self, target: Target) -> Placement:
+        """Like place, but an approximate match is returned whatever its score (for measuring)."""
+        body = self.body
+        start, end = target.start, target.end
+        hint = target.hint if target.hint is not None else start
+        if start is not None and end is not None and 0 <= start < end <= len(body):
+            if not target.exact:
+                return Placement(start, end, POSITION, 1.0)
+            if body[start:end] == target.exact:
+                agree = self._agreement(self._collapsed.from_original(start),
+                                        self._collapsed.from_original(end - 1) + 1,
+                                        _collapse(target.prefix), _collapse(target.suffix))
+                if agree is None or agree > 0:
+                    return Placement(start, end, POSITION, 1.0)
+        if not target.exact.strip():
+            return _orphan("it has no quote, and no position inside the article")
+        quote, prefix, suffix = (_collapse(t) for t in (target.exact, target.prefix, target.suffix))
+        near = None if hint is None else self._collapsed.from_original(max(0, min(hint, len(body))))
+        reach = None
+        if near is not None and target.radius is not None:
+            reach = (near - target.radius, near + target.radius)
+        found, partial = self._exact(quote, prefix, suffix, near, reach)
+        if found is None:
+            found = self._approximate(quote, prefix, suffix, near, reach, partial)
+        if found.placed:
+            a, b = self._collapsed.to_original(found.start), self._collapsed.to_original_end(found.end)
+            if found.method == APPROXIMATE:
+                a, b = _snap(body, a, b, target)
+                if a >= b:
+                    return _orphan("its best match in the article is only white space")
+            found = Placement(a, b, found.method, found.score)
+        return found
+
+    # -- context ---------------------------------------------------------------------------------
+
+    def _prefix_agrees(self, at: int, prefix: str) -> bool | None:
+        want = prefix.rstrip()
+        if not want.strip():
+            return None
+        have = self.text[max(0, at - len(want) - 1):at].rstrip()
+        return have.endswith(want) or (at - len(want) - 1 <= 0 and want.endswith(have))
+
+    def _suffix_agrees(self, at: int, suffix: str) -> bool | None:
+        want = suffix.lstrip()
+        if not want.strip():
+            return None
+        have = self.text[at:at + len(want) + 1].lstrip()
+        return have.startswith(want) or (at + len(want) + 1 >= len(self.text) and want.startswith(have))
+
+    def _agreement(self, start: int, end: int, prefix: str, suffix: str) -> int | None:
+        """How many of the given context sides agree with [start, end) of text; None if none given."""
+        sides = [s for s in (self._prefix_agrees(start, prefix), self._suffix_agrees(end, suffix))
+                 if s is not None]
+        return sum(sides) if sides else None
+
+    # -- step 2: the exact quote -----------------------------------------------------------------
+
+    def _exact(self, quote: str, prefix: str, suffix: str, near: int | None,
+               reach: tuple[int, int] | None) -> tuple[Placement | None, list[int]]:
+        """The exact quote where its whole context agrees; else the places that fit part of it."""
+        text = self.text
+        before, after = prefix.rstrip(), suffix.lstrip()
+        if not before.strip() and not after.strip():
+            return self._exact_without_context(quote, near), []
+        escaped = re.escape(quote)
+        places = set()
+        if before.strip():
+            places.update(m.start(1) for m in re.finditer(f"{re.escape(before)} ?({escaped})", text))
+        if after.strip():
+            places.update(m.start(1) for m in re.finditer(f"({escaped}) ?{re.escape(after)}", text))
+        # Near the article's edges the context may run off its text: look there for the quote alone.
+        for low, high in ((0, len(before) + len(quote) + 1),
+                          (max(0, len(text) - len(after) - len(quote) - 1), len(text))):
+            at = text.find(quote, low, high)
+            while at != -1:
+                places.add(at)
+                at = text.find(quote, at + 1, high)
+        full = bool(before.strip()) + bool(after.strip())
+        scored = [(self._agreement(p, p + len(quote), prefix, suffix) or 0, p) for p in places]
+        elsewhere = False
+        if reach is not None:  # a new version's text is near where its paragraph went, or gone
+            elsewhere = any(s == full and not reach[0] <= p <= reach[1] for s, p in scored)
+            scored = [(s, p) for s, p in scored if reach[0] <= p <= reach[1]]
+        whole = sorted(p for s, p in scored if s == full)
+        if not whole:
+            if elsewhere:
+                return _orphan("its quote and context are elsewhere in the new version, not where "
+                               "its paragraph went"), []
+            return None, sorted(p for s, p in scored if s)  # fitting part of the context: to be scored
+        if len(whole) > 1 and near is not None:
+            whole = [min(whole, key=lambda p: (abs(p - near), p))]
+        return Placement(whole[0], whole[0] + len(quote), EXACT, 1.0), []
+
+    def _exact_without_context(self, quote: str, near: int | None) -> Placement | None:
+        text = self.text
+        first = text.find(quote)
+        if first == -1:
+            return None
+        if text.find(quote, first + 1) == -1:
+            return Placement(first, first + len(quote), EXACT, 1.0)
+        if near is None:
+            return _orphan("its quote occurs more than once in the article and nothing tells which")
+        forward = text.find(quote, near)
+        backward = text.rfind(quote, 0, near + len(quote) - 1)
+        at = min((p for p in (forward, backward) if p != -1), key=lambda p: (abs(p - near), p))
+        return Placement(at, at + len(quote), EXACT, 1.0)
+
+    # -- step 3: an approximate match ------------------------------------------------------------
+
+    def _approximate(self, quote: str, prefix: str, suffix: str, near: int | None,
+                     reach: tuple[int, int] | None, places: list[int]) -> Placement:
+        found = []
+        for guess in [*places, *self._guesses(prefix + quote + suffix, len(prefix), near)]:
+            if reach is not None and not reach[0] <= guess <= reach[1]:
+                continue
+            a, b = self._align(quote, guess)
+            if a < b:
+                found.append((self._score(quote, prefix, suffix, a, b), a, b))
+        if not found:
+            return _orphan("its quote is not in the article")
+        found.sort(key=lambda f: (-f[0], f[1]))
+        score, a, b = found[0]
+        rival = next((f for f in found[1:] if f[2] <= a or f[1] >= b), None)
+        if rival is not None and score - rival[0] < MARGIN:
+            return _orphan(f"two places in the article match it about as well ({score:.2f} and "
+                           f"{rival[0]:.2f})", score)
+        return Placement(a, b, APPROXIMATE, round(score, 4))
+
+    def _guesses(self, combined: str, quote_at: int, near: int | None) -> list[int]:
+        """Likely starts of the quote in text, best first: where pieces of it and its context occur."""
+        votes: dict[int, list[int]] = {}
+        offsets = list(range(0, max(1, len(combined) - PIECE + 1), PIECE))
+        if len(combined) > PIECE and offsets[-1] != len(combined) - PIECE:
+            offsets.append(len(combined) - PIECE)
+        for offset in offsets:
+            piece = combined[offset:offset + PIECE]
+            if len(piece.strip()) < 4:
+                continue
+            for hit in self._piece_hits(piece) or ():
+                guess = hit - offset + quote_at
+                votes.setdefault(guess // 16, []).append(guess)
+        ranked = sorted(votes, key=lambda k: -(len(votes[k]) + 0.5 * (len(votes.get(k - 1, ())) +
+                                                                      len(votes.get(k + 1, ())))))
+        guesses = [] if near is None else [near]
+        for key in ranked:
+            guess = sorted(votes[key])[len(votes[key]) // 2]
+            if all(abs(guess - g) > 24 for g in guesses):
+                guesses.append(guess)
+            if len(guesses) >= MAX_CANDIDATES:
+                break
+        return guesses
+
+    def _piece_hits(self, piece: str) -> list[int] | None:
+        if piece not in self._hits:
+            hits, at = [], self.text.find(piece)
+            while at != -1 and len(hits) <= MAX_PIECE_HITS:
+                hits.append(at)
+                at = self.text.find(piece, at + 1)
+            self._hits[piece] = hits if len(hits) <= MAX_PIECE_HITS else None
+        return self._hits[piece]
+
+    def _align(self, quote: str, guess: int) -> tuple[int, int]:
+        """The stretch of text near guess that best matches quote (rapidfuzz), its ends trimmed."""
+        text = self.text
+        slack = 8 + len(quote) // 4
+        low, high = max(0, guess - slack), min(len(text), guess + len(quote) + slack)
+        if high - low <= len(quote):
+            a, b = low, high
+        else:
+            aligned = fuzz.partial_ratio_alignment(quote, text[low:high])
+            a, b = low + aligned.dest_start, low + aligned.dest_end
+        # partial_ratio aligns a stretch as long as the quote; an edit may have made it longer or
+        # shorter, so move each end a little to where the Levenshtein distance is least.
+        margin = 2 + len(quote) // 8
+        b = min(range(max(a + 1, b - margin), min(len(text), b + margin) + 1),
+                key=lambda e: (Levenshtein.distance(quote, text[a:e]), abs(e - b)))
+        a = min(range(max(0, a - margin), min(b - 1, a + margin) + 1),
+                key=lambda s: (Levenshtein.distance(quote, text[s:b]), abs(s - a)))
+        return a, b
+
+    def _score(self, quote: str, prefix: str, suffix: str, a: int, b: int) -> float:
+        """The similarity of quote and context to the text at [a, b) and around it, 0..1: each part's
+        normalised Levenshtein similarity, weighted by its length (a side the article cuts off is left out)."""
+        text = self.text
+        parts = [(max(len(quote), 32), Levenshtein.normalized_similarity(quote, text[a:b]))]
+        if prefix.strip():
+            have = text[max(0, a - len(prefix)):a]
+            if have:
+                parts.append((len(have), Levenshtein.normalized_similarity(prefix[len(prefix) - len(have):], have)))
+        if suffix.strip():
+            have = text[b:b + len(suffix)]
+            if have:
+                parts.append((len(have), Levenshtein.normalized_similarity(suffix[:len(have)], have)))
+        return sum(w * s for w, s in parts) / sum(w for w, _ in parts)
+
+
+def _collapse(text: str) -> str:
+    return collapse_white_space(text).text if text else ""
+
+
+def _snap(body: str, start: int, end: int, target: Target) -> tuple[int, int]:
+    """An approximate range trimmed of white space and, where the quote began (ended) at a word's
+    edge, widened to the whole first (last) word."""
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    exact, prefix, suffix = target.exact.strip(), target.prefix, target.suffix
+    if start < end and is_word_char(exact[0]) and not (prefix and is_word_char(prefix[-1])):
+        while start > 0 and is_word_char(body[start - 1]) and is_word_char(body[start]):
+            start -= 1
+    if start < end and is_word_char(exact[-1]) and not (suffix and is_word_char(suffix[0])):
+        while end < len(body) and is_word_char(body[end]) and is_word_char(body[end - 1]):
+            end += 1
+    return start, end
+
+
+# -- a new version of a text ----------------------------------------------------------------------
+
+def offset_mapper(old: str, new: str):
+    """A function from an offset in old to where the same text likely is in new: (offset, how far off
+    that may be), or None when its paragraph is gone.
+
+    Paragraphs (lines) are matched with difflib; a changed paragraph that appears unchanged
+    elsewhere (moved) is matched there, and one still changed is matched to the most similar
+    paragraph that took its place (rapidfuzz ratio 50 or more), else it is gone. An offset in a
+    matched paragraph maps exactly, give or take RADIUS; in a similar one, proportionally, give
+    or take RADIUS plus that paragraph's length.
+    """
+    old_lines, new_lines = old.split("\n"), new.split("\n")
+    old_starts, new_starts = _line_starts(old_lines), _line_starts(new_lines)
+    opcodes = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_opcodes()
+    moved = _moved_lines(old_lines, new_lines, opcodes)
+    lines: list[tuple[int, bool] | None] = [None] * len(old_lines)  # new line, exactly the same
+    for tag, i1, i2, j1, j2 in opcodes:
+        for i in range(i1, i2):
+            if tag == "equal":
+                lines[i] = (j1 + i - i1, True)
+            elif i in moved:
+                lines[i] = (moved[i], True)
+            elif j2 > j1:
+                match = process.extractOne(old_lines[i], new_lines[j1:j2], scorer=fuzz.ratio, score_cutoff=50)
+                if match is not None:
+                    lines[i] = (j1 + match[2], False)
+
+    def mapped(offset: int) -> tuple[int, int] | None:
+        i = max(0, bisect.bisect_right(old_starts, offset) - 1)
+        if i >= len(lines) or lines[i] is None:
+            return None
+        j, same = lines[i]
+        within = offset - old_starts[i]
+        if same:
+            return new_starts[j] + within, RADIUS
+        share = within / max(1, len(old_lines[i]))
+        return new_starts[j] + round(share * len(new_lines[j])), RADIUS + len(new_lines[j])
+
+    return mapped
+
+
+def _moved_lines(old_lines: list[str], new_lines: list[str], opcodes) -> dict[int, int]:
+    """Old line -> new line, for non-empty lines that left one place and appear once, unchanged, elsewhere."""
+    gone, came = {}, {}
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag != "equal":
+            for i in range(i1, i2):
+                gone.setdefault(old_lines[i], []).append(i)
+            for j in range(j1, j2):
+                came.setdefault(new_lines[j], []).append(j)
+    return {gone[line][0]: js[0] for line, js in came.items()
+            if line.strip() and len(js) == 1 and len(gone.get(line, ())) == 1}
+
+
+def _line_starts(lines: list[str]) -> list[int]:
+    starts, at = [0], 0
+    for line in lines:
+        at += len(line) + 1
+        starts.append(at)
+    return starts
+
+
+def version_targets(old: str, new: str, ranges: list[tuple[int, int]]) -> list[Target | None]:
+    """Targets for ranges of old (claims) in its new version: quote, context and the mapped position;
+    None for a range whose paragraph is gone."""
+    mapped = offset_mapper(old, new)
+    targets = []
+    for start, end in ranges:
+        where, quote = mapped(start), quote_at(old, start, end)
+        if where is None:
+            targets.append(None)
+            continue
+        at, radius = where
+        targets.append(Target(quote.exact, quote.prefix, quote.suffix, at, at + end - start, at, radius))
+    return targets
+
+
+def place_in_version(anchorer: "Anchorer", targets: list[Target | None], *, measure: bool = False) -> list[Placement]:
+    """Placements of version_targets in the new version (measure: approximate ones whatever their score)."""
+    place = anchorer.best if measure else anchorer.place
+    return [place(t) if t is not None else _orphan("its paragraph is not in the new version")
+            for t in targets]
