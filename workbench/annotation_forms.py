@@ -223,7 +223,7 @@ def _targets(item: dict) -> tuple[list[tuple[list[str], Target]], str]:
 def _text_selector(value) -> Target | None:
     """A Target from the TextQuote and TextPosition selectors in value (refinements followed)."""
     quote, position = None, None
-    pending = _list(value)
+    pending = list(_list(value))  # a copy: the file's data stays as it was
     while pending:
         selector = pending.pop(0)
         if not isinstance(selector, dict):
@@ -396,7 +396,11 @@ def _timestamp(value, what: str) -> str:
         raise Bad(f"its {what} time {value!r:.40} is not an ISO 8601 date and time") from None
 
 
+_MARKDOWN_SIGNS = frozenset("\\`*_[]#!")  # escaped alike by CommonMark and Python-Markdown
+_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+
+
 def _markdown_literal(text: str) -> str:
-    """text with every ASCII punctuation character backslash-escaped, so Markdown shows it as is."""
-    return "".join("\\" + ch if ch.isascii() and not ch.isalnum() and not ch.isspace() else ch
+    """text on one line, with what Markdown would act on escaped, so that it shows as it is."""
+    return "".join(_ENTITIES.get(ch) or ("\\" + ch if ch in _MARKDOWN_SIGNS else ch)
                    for ch in " ".join(text.split()))
