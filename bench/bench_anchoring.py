@@ -184,17 +184,19 @@ class Case:
 
 
 def is_right(start: int, end: int, truth: tuple[int, int] | None, claim: tuple[int, int],
-             origin: list[int | None]) -> bool:
+             origin: list[int | None], same_words: bool) -> bool:
     """A placement is right when it covers at least half of the claim's true place and takes in no
-    more than a tenth (plus one character) of other text: text that stood elsewhere in the old version.
-    Text new in the new version (a changed word) may be taken in."""
+    more than a tenth (plus one character) of other text, text that stood elsewhere in the old
+    version, unless the words it covers are exactly the claim's (a sentence moved next to the claim
+    that begins with the very words the claim ended with). Text new in the new version (a changed
+    word) may be taken in."""
     if truth is None:
         return False
     covered = max(0, min(end, truth[1]) - max(start, truth[0]))
     foreign = sum(1 for i in range(start, end)
                   if not truth[0] <= i < truth[1] and origin[i] is not None
                   and not claim[0] <= origin[i] < claim[1])
-    return covered * 2 >= truth[1] - truth[0] and foreign <= 0.1 * (end - start) + 1
+    return covered * 2 >= truth[1] - truth[0] and (same_words or foreign <= 0.1 * (end - start) + 1)
 
 
 def run_cases(rng: random.Random, text: str, claims: int, edits: int) -> tuple[list[Case], float]:
@@ -208,7 +210,8 @@ def run_cases(rng: random.Random, text: str, claims: int, edits: int) -> tuple[l
     cases = []
     for (s, e), p in zip(ranges, found):
         truth = true_place(s, e, new_of)
-        right = p.start is not None and is_right(p.start, p.end, truth, (s, e), origin)
+        right = p.start is not None and is_right(p.start, p.end, truth, (s, e), origin,
+                                                 new[p.start:p.end].split() == text[s:e].split())
         cases.append(Case(truth is not None, right, p.start is not None, p.method, p.score))
     return cases, took
 
@@ -236,7 +239,7 @@ def corpus(rng: random.Random, quick: bool) -> list[str]:
     return seeds + [article_text(rng, size) for size in sizes]
 
 
-def collect(quick: bool, seed: int = 12) -> list[Case]:
+def collect(quick: bool, seed: int) -> list[Case]:
     """Every claim of every article over several rounds of edits (light and heavy)."""
     rng = random.Random(seed)
     cases = []
@@ -281,19 +284,22 @@ def timing(quick: bool) -> Result:
                   runs=runs)
 
 
+SEEDS = (12, 99, 7, 2024, 31)
+
+
 def run(quick: bool = False) -> list[Result]:
     """The anchoring results for bench/run.py; prints the threshold curve on standard error."""
-    cases = collect(quick)
+    cases = [c for seed in (SEEDS[:1] if quick else SEEDS) for c in collect(quick, seed)]
     right, wrong, missed, rightly = judge(cases, MIN_SCORE)
-    print(f"# anchoring: {len(cases)} claims; at the minimum score {MIN_SCORE}: {right} right, "
-          f"{wrong} wrong, {missed} orphaned that had a place, {rightly} orphaned that had none",
-          file=sys.stderr)
+    print(f"# anchoring: {len(cases):,} claims over {1 if quick else len(SEEDS)} seeds; at the minimum score "
+          f"{MIN_SCORE}: {right:,} right, {wrong} wrong, {missed} orphaned that had a place, "
+          f"{rightly} orphaned that had none", file=sys.stderr)
     print("\n".join(curve(cases)), file=sys.stderr)
-    times = [c for c in cases]
-    approx = [c.score for c in times if c.method == APPROXIMATE]
-    if approx:
-        print(f"# approximate matches: {len(approx)}, median score {statistics.median(approx):.2f}",
-              file=sys.stderr)
+    approximate = [c for c in cases if c.placed and c.method == APPROXIMATE]
+    wrong_scores = [c.score for c in approximate if not c.right]
+    print(f"# approximate matches: {len(approximate)} (median score "
+          f"{statistics.median(c.score for c in approximate):.2f}); the best-scoring wrong one: "
+          f"{max(wrong_scores, default=0):.3f}", file=sys.stderr)
     return [timing(quick)]
 
 

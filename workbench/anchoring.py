@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from workbench.text import collapse_white_space, is_word_char, quote_at
+from workbench.text import CONTEXT, collapse_white_space, is_word_char, quote_at
 
 POSITION, EXACT, APPROXIMATE, ORPHAN = "position", "exact", "approximate", "orphan"
 MIN_SCORE = 0.95
@@ -41,6 +41,7 @@ MARGIN = 0.05
 PIECE = 10  # characters of each exact piece that proposes a candidate place
 MAX_PIECE_HITS = 40  # a piece found more often than this says nothing about where the quote is
 MAX_CANDIDATES = 8
+BREAK_WEIGHT = 8  # in characters: a paragraph break the context had, found again at the same place or not
 RADIUS = 256  # how far a claim in an unchanged paragraph of a new version may be from its mapped place
 
 
@@ -87,6 +88,7 @@ class Anchorer:
         self.min_score = min_score
         self._collapsed = collapse_white_space(body)
         self.text = self._collapsed.text  # the body with white space collapsed; searches run here
+        self.flat = self.text.replace("\n", " ")  # the same with line breaks as spaces, for scoring
         self._hits: dict[str, list[int] | None] = {}
 
     def place(self, target: Target) -> Placement:
@@ -106,10 +108,10 @@ class Anchorer:
             if not target.exact:
                 return Placement(start, end, POSITION, 1.0)
             if body[start:end] == target.exact:
+                prefix, suffix = _collapse(target.prefix), _collapse(target.suffix)
                 agree = self._agreement(self._collapsed.from_original(start),
-                                        self._collapsed.from_original(end - 1) + 1,
-                                        _collapse(target.prefix), _collapse(target.suffix))
-                if agree is None or agree > 0:
+                                        self._collapsed.from_original(end - 1) + 1, prefix, suffix)
+                if agree is None or agree == bool(prefix.strip()) + bool(suffix.strip()):
                     return Placement(start, end, POSITION, 1.0)
         if not target.exact.strip():
             return _orphan("it has no quote, and no position inside the article")
@@ -131,20 +133,32 @@ class Anchorer:
         return found
 
     # -- context ---------------------------------------------------------------------------------
+    # A context side is compared only as far as its paragraph goes: the neighbouring paragraph is
+    # what corrections most often add, remove or rewrite. When the context crossed a paragraph
+    # break, the quote must still be that near the paragraph's start (end).
 
     def _prefix_agrees(self, at: int, prefix: str) -> bool | None:
-        want = prefix.rstrip()
-        if not want.strip():
+        if not prefix.strip():
             return None
-        have = self.text[max(0, at - len(want) - 1):at].rstrip()
-        return have.endswith(want) or (at - len(want) - 1 <= 0 and want.endswith(have))
+        want, crossed = _own_paragraph(prefix, before=True)
+        text = self.text
+        if crossed:  # the quote's paragraph starts with exactly this
+            return text[text.rfind("\n", 0, at) + 1:at].strip() == want
+        low = max(0, at - len(want) - 2)
+        have = self.flat[low:at].rstrip()
+        return have.endswith(want) or (low == 0 and want.endswith(have.lstrip()))
 
     def _suffix_agrees(self, at: int, suffix: str) -> bool | None:
-        want = suffix.lstrip()
-        if not want.strip():
+        if not suffix.strip():
             return None
-        have = self.text[at:at + len(want) + 1].lstrip()
-        return have.startswith(want) or (at + len(want) + 1 >= len(self.text) and want.startswith(have))
+        want, crossed = _own_paragraph(suffix, before=False)
+        text = self.text
+        if crossed:  # the quote's paragraph ends with exactly this
+            end = text.find("\n", at)
+            return text[at:end if end != -1 else len(text)].strip() == want
+        high = min(len(text), at + len(want) + 2)
+        have = self.flat[at:high].lstrip()
+        return have.startswith(want) or (high == len(text) and want.startswith(have.rstrip()))
 
     def _agreement(self, start: int, end: int, prefix: str, suffix: str) -> int | None:
         """How many of the given context sides agree with [start, end) of text; None if none given."""
@@ -158,23 +172,26 @@ class Anchorer:
                reach: tuple[int, int] | None) -> tuple[Placement | None, list[int]]:
         """The exact quote where its whole context agrees; else the places that fit part of it."""
         text = self.text
-        before, after = prefix.rstrip(), suffix.lstrip()
-        if not before.strip() and not after.strip():
+        if not prefix.strip() and not suffix.strip():
             return self._exact_without_context(quote, near), []
-        escaped = re.escape(quote)
+        (before, before_crossed), (after, after_crossed) = (_own_paragraph(prefix, before=True),
+                                                            _own_paragraph(suffix, before=False))
+        escaped = _pattern(quote)
         places = set()
-        if before.strip():
-            places.update(m.start(1) for m in re.finditer(f"{re.escape(before)} ?({escaped})", text))
-        if after.strip():
-            places.update(m.start(1) for m in re.finditer(f"({escaped}) ?{re.escape(after)}", text))
+        if before:
+            places.update(m.start(1) for m in re.finditer(f"{_pattern(before)}[ \n]?({escaped})", text))
+        elif before_crossed:  # the quote began its paragraph
+            places.update(m.start() for m in re.finditer(f"\n(?={escaped})", "\n" + text))
+        if after:
+            places.update(m.start(1) for m in re.finditer(f"({escaped})[ \n]?{_pattern(after)}", text))
+        elif after_crossed:  # the quote ended its paragraph
+            places.update(m.start() for m in re.finditer(f"{escaped}(?=\n)", text + "\n"))
         # Near the article's edges the context may run off its text: look there for the quote alone.
-        for low, high in ((0, len(before) + len(quote) + 1),
-                          (max(0, len(text) - len(after) - len(quote) - 1), len(text))):
-            at = text.find(quote, low, high)
-            while at != -1:
-                places.add(at)
-                at = text.find(quote, at + 1, high)
-        full = bool(before.strip()) + bool(after.strip())
+        pattern = re.compile(escaped)
+        for low, high in ((0, len(before) + len(quote) + 2),
+                          (max(0, len(text) - len(after) - len(quote) - 2), len(text))):
+            places.update(m.start() for m in pattern.finditer(text, low, high))
+        full = bool(prefix.strip()) + bool(suffix.strip())
         scored = [(self._agreement(p, p + len(quote), prefix, suffix) or 0, p) for p in places]
         elsewhere = False
         if reach is not None:  # a new version's text is near where its paragraph went, or gone
@@ -191,17 +208,23 @@ class Anchorer:
         return Placement(whole[0], whole[0] + len(quote), EXACT, 1.0), []
 
     def _exact_without_context(self, quote: str, near: int | None) -> Placement | None:
-        text = self.text
-        first = text.find(quote)
-        if first == -1:
+        """A quote with no context: taken if it occurs once, or nearest the hint; never guessed."""
+        pattern, text = re.compile(_pattern(quote)), self.text
+        first = pattern.search(text)
+        if first is None:
             return None
-        if text.find(quote, first + 1) == -1:
-            return Placement(first, first + len(quote), EXACT, 1.0)
+        if pattern.search(text, first.start() + 1) is None:
+            return Placement(first.start(), first.end(), EXACT, 1.0)
         if near is None:
             return _orphan("its quote occurs more than once in the article and nothing tells which")
-        forward = text.find(quote, near)
-        backward = text.rfind(quote, 0, near + len(quote) - 1)
-        at = min((p for p in (forward, backward) if p != -1), key=lambda p: (abs(p - near), p))
+        span = 4096 + len(quote)  # look near the hint first, as far as need be
+        while True:
+            low, high = max(0, near - span), min(len(text), near + span)
+            found = [m.start() for m in pattern.finditer(text, low, high)]
+            if found or (low == 0 and high == len(text)):
+                break
+            span *= 4
+        at = min(found, key=lambda p: (abs(p - near), p))
         return Placement(at, at + len(quote), EXACT, 1.0)
 
     # -- step 3: an approximate match ------------------------------------------------------------
@@ -209,7 +232,8 @@ class Anchorer:
     def _approximate(self, quote: str, prefix: str, suffix: str, near: int | None,
                      reach: tuple[int, int] | None, places: list[int]) -> Placement:
         found = []
-        for guess in [*places, *self._guesses(prefix + quote + suffix, len(prefix), near)]:
+        combined = (prefix + quote + suffix).replace("\n", " ")
+        for guess in [*places, *self._guesses(combined, len(prefix), near)]:
             if reach is not None and not reach[0] <= guess <= reach[1]:
                 continue
             a, b = self._align(quote, guess)
@@ -251,16 +275,16 @@ class Anchorer:
 
     def _piece_hits(self, piece: str) -> list[int] | None:
         if piece not in self._hits:
-            hits, at = [], self.text.find(piece)
+            hits, at = [], self.flat.find(piece)
             while at != -1 and len(hits) <= MAX_PIECE_HITS:
                 hits.append(at)
-                at = self.text.find(piece, at + 1)
+                at = self.flat.find(piece, at + 1)
             self._hits[piece] = hits if len(hits) <= MAX_PIECE_HITS else None
         return self._hits[piece]
 
     def _align(self, quote: str, guess: int) -> tuple[int, int]:
         """The stretch of text near guess that best matches quote (rapidfuzz), its ends trimmed."""
-        text = self.text
+        text, quote = self.flat, quote.replace("\n", " ")
         slack = 8 + len(quote) // 4
         low, high = max(0, guess - slack), min(len(text), guess + len(quote) + slack)
         if high - low <= len(quote):
@@ -271,7 +295,9 @@ class Anchorer:
         # partial_ratio aligns a stretch as long as the quote; an edit may have made it longer or
         # shorter, so move each end a little to where the Levenshtein distance is least.
         margin = 2 + len(quote) // 8
-        b = min(range(max(a + 1, b - margin), min(len(text), b + margin) + 1),
+        if a >= len(text):
+            return a, a
+        b = min(range(max(a + 1, b - margin), max(a + 1, min(len(text), b + margin)) + 1),
                 key=lambda e: (Levenshtein.distance(quote, text[a:e]), abs(e - b)))
         a = min(range(max(0, a - margin), min(b - 1, a + margin) + 1),
                 key=lambda s: (Levenshtein.distance(quote, text[s:b]), abs(s - a)))
@@ -279,22 +305,54 @@ class Anchorer:
 
     def _score(self, quote: str, prefix: str, suffix: str, a: int, b: int) -> float:
         """The similarity of quote and context to the text at [a, b) and around it, 0..1: each part's
-        normalised Levenshtein similarity, weighted by its length (a side the article cuts off is left out)."""
-        text = self.text
-        parts = [(max(len(quote), 32), Levenshtein.normalized_similarity(quote, text[a:b]))]
-        if prefix.strip():
-            have = text[max(0, a - len(prefix)):a]
+        normalised Levenshtein similarity, weighted by its length, the quote's counting at least as
+        one full context side. Context counts only within its paragraph; a side the article or the
+        paragraph cuts off is left out."""
+        text = self.flat
+        quote = quote.replace("\n", " ")
+        parts = [(max(len(quote), CONTEXT), Levenshtein.normalized_similarity(quote, text[a:b]))]
+        want, crossed = _own_paragraph(prefix, before=True)
+        if want:  # white space where the context meets the quote does not count
+            have = text[max(0, a - len(want) - 2):a].rstrip()[-len(want):]
             if have:
-                parts.append((len(have), Levenshtein.normalized_similarity(prefix[len(prefix) - len(have):], have)))
-        if suffix.strip():
-            have = text[b:b + len(suffix)]
+                parts.append((len(have), Levenshtein.normalized_similarity(want[len(want) - len(have):], have)))
+        if crossed:  # the paragraph began there: does it still?
+            parts.append((BREAK_WEIGHT, _near(a - (self.text.rfind("\n", 0, a) + 1), want)))
+        want, crossed = _own_paragraph(suffix, before=False)
+        if want:
+            have = text[b:b + len(want) + 2].lstrip()[:len(want)]
             if have:
-                parts.append((len(have), Levenshtein.normalized_similarity(suffix[:len(have)], have)))
+                parts.append((len(have), Levenshtein.normalized_similarity(want[:len(have)], have)))
+        if crossed:  # and ended there?
+            end = self.text.find("\n", b)
+            parts.append((BREAK_WEIGHT, _near((end if end != -1 else len(text)) - b, want)))
         return sum(w * s for w, s in parts) / sum(w for w, _ in parts)
 
 
 def _collapse(text: str) -> str:
     return collapse_white_space(text).text if text else ""
+
+
+def _near(gap: int, own: str) -> float:
+    """1.0 if a paragraph's edge is gap characters from the quote where own (the context's part in
+    the quote's paragraph, after a joining space) says it was, give or take an edit; else 0.0."""
+    expected = len(own) + (1 if own else 0)
+    return float(abs(gap - expected) <= 2 + len(own) // 4)
+
+
+def _pattern(text: str) -> str:
+    """A regular expression for text in which a space and a line break stand for each other."""
+    return "".join("[ \n]" if ch in " \n" else re.escape(ch) for ch in text)
+
+
+def _own_paragraph(context: str, *, before: bool) -> tuple[str, bool]:
+    """The part of a prefix (before=True) or suffix within the quote's own paragraph, white space
+    at both ends dropped, and whether the context crossed a paragraph break."""
+    if before:
+        head, crossed, own = context.rpartition("\n")
+    else:
+        own, crossed, tail = context.partition("\n")
+    return own.strip(), bool(crossed)
 
 
 def _snap(body: str, start: int, end: int, target: Target) -> tuple[int, int]:

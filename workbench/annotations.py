@@ -12,8 +12,8 @@ modified (the row's times), creator (Person, `urn:uuid:<reviewer id>`, name), ta
 `urn:uuid:<article id>`, scope: the article's web address when it has one; a TextPositionSelector
 in code points of the stored body and a TextQuoteSelector), and body: the verdict (TextualBody,
 purpose "assessing"), the rationale if any (TextualBody, purpose "commenting", text/markdown), then
-each live piece of evidence in order (purpose "linking", id `urn:uuid:<evidence id>`, a
-SpecificResource whose source is its URL when it has one, as a valid URI (uris.to_uri), its own
+each live piece of evidence in order (id `urn:uuid:<evidence id>`; when it has a URL, a
+SpecificResource with purpose "linking" whose source is the URL as a valid URI (uris.to_uri); its own
 created/modified, a creator only if not the claim's, and under "workbench:evidence" its non-empty
 title, publisher, excerpt, note, stance, reliability and accessed_on, and the URL as text when no
 URI can be made of it). Attachments are not carried.
@@ -147,11 +147,10 @@ def _annotation(claim: dict, names: dict[str, str], evidence: list[dict], addres
         body.append({"type": "TextualBody", "purpose": "commenting", "format": "text/markdown",
                      "value": claim["rationale"]})
     for row in evidence:
-        item = {"id": URN + row["id"], "purpose": "linking",
-                "created": row["created_at"], "modified": row["updated_at"]}
+        item = {"id": URN + row["id"], "created": row["created_at"], "modified": row["updated_at"]}
         uri = to_uri(row["url"]) if row["url"] else None
-        if uri:
-            item.update(type="SpecificResource", source=uri)
+        if uri:  # without a web address it links to nothing: the model allows no purpose then
+            item.update(type="SpecificResource", source=uri, purpose="linking")
         if row["created_by"] and row["created_by"] != claim["created_by"]:
             if person := _person(row["created_by"], names):
                 item["creator"] = person

@@ -76,10 +76,10 @@ _SPACE_RUN = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class Collapsed:
-    """A text with every run of white space made one space, and the way back to the original offsets.
+    """A text with every run of white space made one character, and the way back to the original offsets.
 
     Only runs longer than one character move the offsets after them, so the map keeps just those
-    runs: (start in the original, end in the original, offset of their one space in `text`).
+    runs: (start in the original, end in the original, offset of their one character in `text`).
     """
 
     text: str
@@ -88,7 +88,7 @@ class Collapsed:
     _original_starts: list[int] = field(default_factory=list, repr=False)
 
     def to_original(self, index: int) -> int:
-        """The original offset of the character at index in `text` (a space: its run's start)."""
+        """The original offset of the character at index in `text` (white space: its run's start)."""
         k = bisect.bisect_right(self._collapsed_starts, index) - 1
         if k < 0:
             return index
@@ -96,7 +96,7 @@ class Collapsed:
         return start if index == at else end + index - at - 1
 
     def to_original_end(self, index: int) -> int:
-        """The original offset for an exclusive end at index in `text` (after a space: its run's end)."""
+        """The original offset for an exclusive end at index in `text` (after white space: its run's end)."""
         if index <= 0:
             return 0
         k = bisect.bisect_right(self._collapsed_starts, index - 1) - 1
@@ -105,7 +105,7 @@ class Collapsed:
         return self.to_original(index - 1) + 1
 
     def from_original(self, offset: int) -> int:
-        """The offset in `text` of the original offset (inside a run: its one space)."""
+        """The offset in `text` of the original offset (inside a run: its one character)."""
         k = bisect.bisect_right(self._original_starts, offset) - 1
         if k < 0:
             return offset
@@ -113,9 +113,14 @@ class Collapsed:
         return at if offset < end else at + 1 + offset - end
 
 
+def _one_space(match: re.Match) -> str:
+    return "\n" if "\n" in match.group() else " "
+
+
 def collapse_white_space(text: str) -> Collapsed:
-    """text with each run of white space (line breaks, tabs, no-break spaces) as one space, with its map."""
-    collapsed = _SPACE_RUN.sub(" ", text)
+    """text with each run of white space as one character (a line break if it holds one, else a
+    space: tabs, no-break spaces and the like), and the map back to the original offsets."""
+    collapsed = _SPACE_RUN.sub(_one_space, text)
     if len(collapsed) == len(text):  # every run was one character: offsets do not move
         return Collapsed(collapsed)
     runs, removed = [], 0

@@ -88,7 +88,8 @@ def test_export_format(store, reviewer_id, article):
     assert rationale == {"type": "TextualBody", "purpose": "commenting", "format": "text/markdown",
                          "value": "No *such* sighting."}
     assert [e.get("source") for e in evidence] == ["https://example.org/a", "https://example.org/b", None]
-    assert all(e["purpose"] == "linking" and e["id"].startswith("urn:uuid:") for e in evidence)
+    assert all(e["id"].startswith("urn:uuid:") for e in evidence)
+    assert [e.get("purpose") for e in evidence] == ["linking", "linking", None]  # the model: no purpose without a link
     assert evidence[0]["type"] == "SpecificResource"
     assert evidence[0]["creator"]["name"] == "Ben Okafor" and "creator" not in evidence[1]
     assert evidence[0]["workbench:evidence"]["stance"] == "refutes"
