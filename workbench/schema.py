@@ -93,9 +93,9 @@ TABLES_V1 = {
 }
 
 # m005 (annot): versions of an article, claims carried to a new version, annotations not placed.
-# Each table's natural key (what a merge matches rows by) is its first unique index; the ids of
-# rows made by carrying claims are derived from that key, so two databases that carried the same
-# claims to the same version hold the same rows.
+# Natural keys (what a merge matches rows by): article_versions (previous_id, article_id),
+# carried_claims claim_id, orphans id. Their ids are derived from those keys (versions.py,
+# claim_copies.py), so two databases that carried the same claims hold the same rows.
 TABLES_V5 = {
     "article_versions": {  # article_id is a corrected version of previous_id
         "columns": {**_ROW, "article_id": str, "previous_id": str, "created_by": str},

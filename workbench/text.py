@@ -71,7 +71,10 @@ def snap_to_words(body: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-_SPACE_RUN = re.compile(r"\s+")
+_BREAK_RUN = re.compile(r"\s*\n\s*")  # a run of white space holding a line break
+_OTHER_RUN = re.compile(r"[^\S\n]+")  # one without
+_LONG_RUN = re.compile(r"\s{2,}")  # the runs that move offsets
+_ODD_SPACE = re.compile(r"[^\S \n]")  # white space other than a space or a line break
 
 
 @dataclass(frozen=True)
@@ -113,19 +116,16 @@ class Collapsed:
         return at if offset < end else at + 1 + offset - end
 
 
-def _one_space(match: re.Match) -> str:
-    return "\n" if "\n" in match.group() else " "
-
-
 def collapse_white_space(text: str) -> Collapsed:
     """text with each run of white space as one character (a line break if it holds one, else a
     space: tabs, no-break spaces and the like), and the map back to the original offsets."""
-    collapsed = _SPACE_RUN.sub(_one_space, text)
+    if _LONG_RUN.search(text) is None and _ODD_SPACE.search(text) is None:
+        return Collapsed(text)  # single spaces and line breaks only: nothing to do (most articles)
+    collapsed = _OTHER_RUN.sub(" ", _BREAK_RUN.sub("\n", text))
     if len(collapsed) == len(text):  # every run was one character: offsets do not move
         return Collapsed(collapsed)
     runs, removed = [], 0
-    for match in _SPACE_RUN.finditer(text):
-        if match.end() - match.start() > 1:
-            runs.append((match.start(), match.end(), match.start() - removed))
-            removed += match.end() - match.start() - 1
+    for match in _LONG_RUN.finditer(text):
+        runs.append((match.start(), match.end(), match.start() - removed))
+        removed += match.end() - match.start() - 1
     return Collapsed(collapsed, runs, [r[2] for r in runs], [r[0] for r in runs])
