@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import Result, median_time, print_table, verdicts  # noqa: E402
+from bench.common import Result, median_time, print_table, run_times, timed, verdicts  # noqa: E402
 from bench.corpus import article_text, sentence  # noqa: E402
 from workbench.anchoring import APPROXIMATE, MIN_SCORE, Anchorer, place_in_version, version_targets  # noqa: E402
 from workbench.text import normalise_body  # noqa: E402
@@ -279,9 +279,8 @@ def timing(quick: bool) -> Result:
             new.find(text[s:e])
 
     runs = 3 if quick else 5
-    return Result(f"re-anchor claims on a new version (all {count})", f"{size:,} chars, {count:,} claims",
-                  median_time(anchor, runs), median_time(raw, runs), target=None if quick else 1.0,
-                  runs=runs)
+    return timed(f"re-anchor claims on a new version (all {count})", f"{size:,} chars, {count:,} claims",
+                 run_times(anchor, runs), median_time(raw, runs), target=None if quick else 1.0)
 
 
 SEEDS = (12, 99, 7, 2024, 31)
