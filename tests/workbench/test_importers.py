@@ -379,22 +379,23 @@ def fake_annotations(monkeypatch):
 
 
 def test_annotation_files_go_to_the_annotation_importer(store, reviewer_id, tmp_path, fake_annotations):
-    def import_annotation_file(store_, path, *, reviewer_id):
+    def import_annotation_file_report(store_, path, *, reviewer_id):
         fake_annotations.calls.append((store_, str(path), reviewer_id))
-        return 3
-    fake_annotations.import_annotation_file = import_annotation_file
+        return types.SimpleNamespace(imported=3, lines=lambda: ["3 claims imported (3 exactly)"])
+    fake_annotations.import_annotation_file_report = import_annotation_file_report
     path = tmp_path / "claims.jsonld"
     path.write_text("{}")
     outcome = one(store, path, reviewer_id)
     assert outcome.error is None and outcome.claims == 3 and outcome.added == []
+    assert outcome.notes == ["3 claims imported (3 exactly)"]
     assert fake_annotations.calls == [(store, str(path), reviewer_id)]
 
 
 def test_failing_annotation_file_stores_nothing(store, reviewer_id, tmp_path, fake_annotations):
-    def import_annotation_file(store_, path, *, reviewer_id):
+    def import_annotation_file_report(store_, path, *, reviewer_id):
         add_article(store_, "Half-imported article", reviewer_id=reviewer_id)
         raise ImportRefused(f"{path}: annotation 2 has no target")
-    fake_annotations.import_annotation_file = import_annotation_file
+    fake_annotations.import_annotation_file_report = import_annotation_file_report
     path = tmp_path / "claims.json"
     path.write_text("{}")
     outcome = one(store, path, reviewer_id)
