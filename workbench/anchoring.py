@@ -211,9 +211,27 @@ class Anchorer:
                 return _orphan("its quote and context are elsewhere in the new version, not where "
                                "its paragraph went"), []
             return None, sorted(p for s, p in scored if s)  # fitting part of the context: to be scored
+        if len(whole) > 1:  # the paragraph-bound context fits several places: does the whole one?
+            whole = self._longest_context(whole, len(quote), prefix, suffix)
         if len(whole) > 1 and near is not None:
             whole = [min(whole, key=lambda p: (abs(p - near), p))]
         return Placement(whole[0], whole[0] + len(quote), EXACT, 1.0), []
+
+    def _longest_context(self, places: list[int], length: int, prefix: str, suffix: str) -> list[int]:
+        """The places where the most of the context, across paragraph breaks too, is the text around them."""
+        def shared(at: int) -> int:
+            before = _collapse(self.text[max(0, at - len(prefix) - 8):at])
+            after = _collapse(self.text[at + length:at + length + len(suffix) + 8])
+            want_before, want_after = _collapse(prefix), _collapse(suffix)
+            back = next((n for n in range(min(len(before), len(want_before)), 0, -1)
+                         if before.endswith(want_before[-n:])), 0)
+            ahead = next((n for n in range(min(len(after), len(want_after)), 0, -1)
+                          if after.startswith(want_after[:n])), 0)
+            return back + ahead
+
+        counted = [(shared(place), place) for place in places]
+        best = max(score for score, _ in counted)
+        return [place for score, place in counted if score == best]
 
     def _exact_without_context(self, quote: str, near: int | None) -> Placement | None:
         """A quote with no context: taken if it occurs once, or nearest the hint; never guessed."""

@@ -175,3 +175,18 @@ def test_the_bench_corpus_places_nothing_wrongly_at_the_minimum_score():
     cases, _ = bench.run_cases(rng, text, 300, 4)
     right, wrong, missed, _ = bench.judge(cases, anchoring.MIN_SCORE)
     assert wrong == 0 and right > 0.9 * len(cases)
+
+
+def test_a_tie_within_the_paragraph_is_broken_by_the_context_beyond_it():
+    """Two paragraphs end alike; only the context running into the previous paragraph tells them
+    apart. The hint (a position shifted by an inserted paragraph) points at the wrong one.
+    (Found by hypothesis in test_versions' round trip.)"""
+    old = ("P0 jets jets jets jets jets jets.\nP1 border jets jets jets jets jets jets 😀 jets.\n"
+           "P2 border jets jets jets jets jets jets 😀 jets.\nP3 jets jets jets jets jets jets.")
+    new = "Inserted 0 paragraph about something else entirely.\n" + old
+    start, end = 117, 121
+    assert old[start:end] == "jets"
+    quote = quote_at(old, start, end)
+    placement = Anchorer(new).place(Target(exact=quote.exact, prefix=quote.prefix, suffix=quote.suffix,
+                                           start=start, end=end))
+    assert placement.start == start + new.index("P0") and placement.method == EXACT
