@@ -78,7 +78,10 @@ def main(argv: list[str]) -> int:
         return 2
     python = ensure_installed()
     cwd = ROOT if argv[0] == "test" else None  # pytest finds its settings there; the program keeps yours
-    return subprocess.run([str(python), *COMMANDS[argv[0]], *argv[1:]], cwd=cwd).returncode
+    try:
+        return subprocess.run([str(python), *COMMANDS[argv[0]], *argv[1:]], cwd=cwd).returncode
+    except KeyboardInterrupt:  # Ctrl+C reached the program too; its own exit is enough
+        return 130
 
 
 if __name__ == "__main__":
