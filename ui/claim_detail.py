@@ -7,9 +7,11 @@ from PySide6.QtWidgets import (QButtonGroup, QFrame, QHBoxLayout, QLabel, QMenu,
 
 from ui import theme
 from ui.evidence_panel import EvidencePanel
+from workbench.errors import WorkbenchError
 from workbench.verdicts import JUDGED, LABELS, VERDICTS
 
 AUTOSAVE_MS = 400
+RETRY_MS = 1500  # a refused save (the database busy) is tried again this often
 VERDICT_KEYS = {"pending": "0", "verified": "1", "disputed": "2", "unverifiable": "3"}
 
 
@@ -29,12 +31,14 @@ class ClaimDetail(QWidget):
 
     verdictRequested = Signal(str, str)  # claim id, verdict
     settleRequested = Signal(list, str)  # claim ids of a disagreement, the settled verdict
-    rationaleEdited = Signal(str, str, str)  # claim id, old text, new text
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.claim: dict | None = None
         self._saved_rationale = ""
+        # Saves a rationale (claim id, text) or raises WorkbenchError; set by the window.
+        self.save_rationale = None
+        self._unsaved: dict[str, str] = {}  # claim id -> typed text a refused save still owes
         self.heading = QLabel("No claim selected")
         self.heading.setObjectName("claimHeading")
         self.heading.setWordWrap(True)
@@ -53,6 +57,7 @@ class ClaimDetail(QWidget):
         self.rationale = RationaleEdit()
         self.rationale.setObjectName("rationale")
         self.rationale.setUndoRedoEnabled(False)
+        self.rationale.setTabChangesFocus(True)  # Tab moves on, as everywhere else in the window
         self.rationale.setPlaceholderText("Why this verdict? Markdown is fine. Saved as you type.")
         self.rationale.textChanged.connect(self._rationale_typed)
         self.rationale.setMinimumHeight(self.rationale.fontMetrics().lineSpacing() * 3 + 10)
@@ -62,6 +67,10 @@ class ClaimDetail(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
         self._timer.timeout.connect(self.flush)
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.setInterval(RETRY_MS)
+        self._retry.timeout.connect(self.flush)
         self.disagreement = QFrame()
         self.disagreement.setObjectName("disagreement")
         self.disagreement.setFrameShape(QFrame.Shape.StyledPanel)
@@ -127,8 +136,12 @@ class ClaimDetail(QWidget):
         for button, verdict in zip(self.buttons.buttons(), VERDICTS):
             button.setIcon(theme.swatch(verdict, self.palette()))
             button.setChecked(verdict == claim["verdict"])
-        # Keep what the reviewer is typing when the row changes under them (autosave echo).
-        if not same or (not self._timer.isActive() and claim["rationale"] != self.rationale.toPlainText()):
+        # Keep what the reviewer is typing when the row changes under them (autosave echo),
+        # and text a refused save still owes.
+        if claim["id"] in self._unsaved:
+            if not same:
+                self._set_rationale_text(self._unsaved[claim["id"]], saved=claim["rationale"] or "")
+        elif not same or (not self._timer.isActive() and claim["rationale"] != self.rationale.toPlainText()):
             self._set_rationale_text(claim["rationale"] or "")
 
     def show_history(self, entries: list[dict]) -> None:
@@ -155,13 +168,13 @@ class ClaimDetail(QWidget):
     def _evidence_count(self, count: int) -> None:
         self.tabs.setTabText(0, f"Evidence ({count})" if self.claim else "Evidence")
 
-    def _set_rationale_text(self, text: str) -> None:
+    def _set_rationale_text(self, text: str, saved: str | None = None) -> None:
         self._timer.stop()
-        self._saved_rationale = text
+        self._saved_rationale = text if saved is None else saved
         self.rationale.blockSignals(True)
         self.rationale.setPlainText(text)
         self.rationale.blockSignals(False)
-        self.saved.setText("")
+        self._show_save_state(flushed=False)
 
     def _request_verdict(self, verdict: str) -> None:
         if self.claim:
@@ -171,13 +184,40 @@ class ClaimDetail(QWidget):
         self.saved.setText("Editing…")
         self._timer.start()
 
-    def flush(self) -> None:
-        """Save typed rationale now (called by the debounce timer, on claim change and on quit)."""
+    def flush(self) -> bool:
+        """Save typed rationales now (the debounce timer, a claim change, quit); False if one was refused.
+
+        A refused save (the database busy, the disk full) keeps the text here, says so, and is
+        tried again; it is never reported as saved.
+        """
         self._timer.stop()
-        if not self.claim:
+        if self.claim:
+            text = self.rationale.toPlainText()
+            if text != self._saved_rationale or self.claim["id"] in self._unsaved:
+                self._unsaved[self.claim["id"]] = text
+        error = None
+        for claim_id, text in list(self._unsaved.items()):
+            try:
+                self.save_rationale(claim_id, text)
+            except WorkbenchError as refused:
+                error = refused
+                continue
+            del self._unsaved[claim_id]
+            if self.claim and claim_id == self.claim["id"]:
+                self._saved_rationale = text
+        if self._unsaved:
+            self._retry.start()
+        self._show_save_state(error)
+        return not self._unsaved
+
+    def unsaved(self) -> dict[str, str]:
+        """Rationales typed but not saved yet (claim id -> text)."""
+        return dict(self._unsaved)
+
+    def _show_save_state(self, error: Exception | None = None, *, flushed: bool = True) -> None:
+        if self._unsaved:
+            self.saved.setText("Not saved: will retry")
+            self.saved.setToolTip(str(error) if error else "")
             return
-        text = self.rationale.toPlainText()
-        if text != self._saved_rationale:
-            old, self._saved_rationale = self._saved_rationale, text
-            self.rationaleEdited.emit(self.claim["id"], old, text)
-        self.saved.setText("Saved")
+        self.saved.setText("Saved" if flushed and self.claim else "")
+        self.saved.setToolTip("")

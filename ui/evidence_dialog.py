@@ -28,7 +28,8 @@ def source_label(source: dict) -> str:
 class EvidenceDialog(QDialog):
     """Fields of one evidence item; OK checks the URL and stays open, with the reason, if it is bad."""
 
-    def __init__(self, store, parent=None, *, values: dict | None = None, editing: bool = False):
+    def __init__(self, known_sources, parent=None, *, values: dict | None = None, editing: bool = False):
+        """known_sources(text, limit) lists sources used before (Workspace.known_sources)."""
         super().__init__(parent)
         self.setObjectName("evidenceDialog")
         self.setWindowTitle("Edit Evidence" if editing else "Add Evidence")
@@ -40,7 +41,7 @@ class EvidenceDialog(QDialog):
         self.known.setMaxVisibleItems(12)
         self.known.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.known.setMinimumContentsLength(30)
-        self._fill_known(store)
+        self._fill_known(known_sources)
         self.url = QLineEdit(values.get("url", ""))
         self.url.setObjectName("evidenceUrl")
         self.url.setPlaceholderText("https://…")
@@ -104,9 +105,9 @@ class EvidenceDialog(QDialog):
         super().showEvent(event)
         self._first_field.setFocus()
 
-    def _fill_known(self, store) -> None:
+    def _fill_known(self, known_sources) -> None:
         model = QStandardItemModel(self.known)
-        for source in evidence.known_sources(store, limit=KNOWN_SOURCES_LIMIT):
+        for source in known_sources("", KNOWN_SOURCES_LIMIT):
             item = QStandardItem(source_label(source))
             item.setData(source, SourceRole)
             item.setToolTip(source_label(source))
@@ -196,7 +197,7 @@ class ClaimChooser(QDialog):
             if len(quote) > 160:
                 quote = quote[:159] + "…"
             item = QListWidgetItem(theme.swatch(claim["verdict"], self.palette()),
-                                   f"{number}. {LABELS[claim['verdict']]}\n“{quote}”")
+                                   f"#{number} {LABELS[claim['verdict']]}\n“{quote}”")
             item.setData(Qt.ItemDataRole.UserRole, claim["id"])
             self.list.addItem(item)
         self.list.itemDoubleClicked.connect(lambda _: self.accept())

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageB
 from workbench import importers
 from workbench.errors import WorkbenchError
 from workbench.seeds import open_database
+from workbench.workspace import Workspace
 
 RECENT_MAX = 8
 ARTICLE_FILTER = ("Articles and annotations (*.txt *.md *.markdown *.html *.htm *.json *.jsonld);;"
@@ -62,16 +63,14 @@ class FileActions:
 
     def switch_to(self, path: Path) -> None:
         """Open path in this window; a refused file leaves the current database open."""
-        from ui.session import Session
-
-        reviewer = self.window.session.reviewer_name
+        reviewer = self.window.workspace.reviewer_name
         try:
-            store = open_database(path, reviewer=reviewer)
+            workspace = Workspace(open_database(path, reviewer=reviewer), reviewer)
         except WorkbenchError as error:
             self.window.show_error(str(error))
             self.forget_recent(path)
             return
-        self.window.set_session(Session(store, reviewer))
+        self.window.set_workspace(workspace)
 
     def remember_recent(self, path: Path) -> None:
         """Put path first in the recent-files menu."""
@@ -105,24 +104,13 @@ class FileActions:
 
     def merge(self, paths: list[str]) -> None:
         """Merge each file in turn (each all or nothing) and say what came in."""
-        from workbench.merge import merge_database
-
-        session = self.window.session
-        lines, errors = [], []
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            for path in paths:
-                try:
-                    summary = merge_database(session.store, path, reviewer_id=session.reviewer_id)
-                except WorkbenchError as error:
-                    errors.append(str(error))
-                    continue
-                lines.append(f"{Path(path).name}: {summary}")
+            results = self.window.workspace.merge(paths)
         finally:
             QApplication.restoreOverrideCursor()
-        if lines:
-            session.undo_stack.clear()  # a merge is not undoable; older steps may no longer apply
-        self.window.reload()
+        lines = [f"{Path(path).name}: {outcome}" for path, outcome in results if not isinstance(outcome, WorkbenchError)]
+        errors = [str(outcome) for _, outcome in results if isinstance(outcome, WorkbenchError)]
         if lines:
             QMessageBox.information(self.window, "Merge", "\n".join(lines))
         if errors:
@@ -130,15 +118,13 @@ class FileActions:
 
     def save_copy_dialog(self) -> None:
         """Write a consistent copy of this database that a colleague can open or merge."""
-        from workbench.merge import save_copy
-
-        store = self.window.session.store
-        suggestion = store.path.with_name(store.path.stem + " copy" + store.path.suffix)
+        workspace = self.window.workspace
+        suggestion = workspace.path.with_name(workspace.path.stem + " copy" + workspace.path.suffix)
         path, _ = QFileDialog.getSaveFileName(self.window, "Save a copy", str(suggestion), DB_FILTER)
         if not path:
             return
         try:
-            written = save_copy(store, path, overwrite=True)  # the dialog asked before replacing
+            written = workspace.save_copy(path, overwrite=True)  # the dialog asked before replacing
         except WorkbenchError as error:
             self.window.show_error(str(error))
             return
@@ -169,9 +155,8 @@ class FileActions:
         fetch.finished.connect(lambda: self._fetches.discard(fetch))
 
     def _page_fetched(self, page) -> None:
-        session = self.window.session
         self.window.statusBar().clearMessage()
-        self.report([importers.import_page(session.store, page, reviewer_id=session.reviewer_id)])
+        self.report([self.window.workspace.import_page(page)])
 
     def import_sources(self, sources: list[str]) -> None:
         """Import files now and web pages in the background, then report what came in."""
@@ -181,10 +166,9 @@ class FileActions:
         sources = [s for s in sources if s not in urls]
         if not sources:
             return
-        session = self.window.session
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            outcomes = importers.import_sources(session.store, sources, reviewer_id=session.reviewer_id)
+            outcomes = self.window.workspace.import_sources(sources)
         finally:
             QApplication.restoreOverrideCursor()
         self.report(outcomes)
@@ -195,9 +179,8 @@ class FileActions:
         if not text.strip():
             self.window.show_error("The clipboard holds no text to make an article from.")
             return
-        session = self.window.session
         try:
-            added = importers.import_text(session.store, text, reviewer_id=session.reviewer_id)
+            added = self.window.workspace.import_text(text)
         except WorkbenchError as error:
             self.window.show_error(str(error))
             return
@@ -224,5 +207,4 @@ class FileActions:
         if parts:
             self.window.statusBar().showMessage("; ".join(parts) + ".", 8000)
         if added:
-            self.window.refresh_articles()
             self.window.go_to(added[-1].article["id"], None)

@@ -1,26 +1,23 @@
-"""The main window: article list, reader and claims panel, wired to one Session."""
+"""The main window: article list, reader and claims panel, adapting one Workspace."""
 
-from collections import Counter
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QApplication, QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
-from ui import commands, menus, palette
+from ui import menus, palette
 from ui.article_list import ArticleList, source_line
 from ui.article_view import ArticleView
 from ui.claim_detail import ClaimDetail
 from ui.claims_panel import ClaimsPanel
 from ui.files import FileActions
+from ui.qt_workspace import QtWorkspace
 from ui.search_dialog import SearchDialog
-from ui.session import Session
-from workbench import articles, claims, evidence
-from workbench.disagreements import Disagreement, find_disagreements
-from workbench.verdicts import VERDICTS
+from workbench.workspace import OpenArticle, Workspace
 
 STATUS_MS = 6000
+DEFAULT_SIZE = (1280, 800)
 
 
 def display_path(path: Path) -> str:
@@ -34,13 +31,11 @@ def display_path(path: Path) -> str:
 class MainWindow(QMainWindow):
     """The window a fact-checker spends the day in."""
 
-    def __init__(self, session: Session):
+    def __init__(self, workspace: Workspace):
         super().__init__()
-        self.session: Session | None = None
-        self.article: dict | None = None
+        self.qt: QtWorkspace | None = None
         self.current_claim: str | None = None
-        self.disagreements: dict[str, Disagreement] = {}  # claim id -> its disagreement, on screen
-        self.reviewers_on_screen: Counter = Counter()  # reviewer id -> claims of theirs on screen
+        self._shown: OpenArticle | None = None  # the open article whose events the window follows
         self.setWindowTitle("Fact-check Workbench")
         self.setAcceptDrops(True)
         self._build_layout()
@@ -51,7 +46,7 @@ class MainWindow(QMainWindow):
         self.reviewer_label = QLabel()
         self.statusBar().addWidget(self.db_label, 1)
         self.statusBar().addPermanentWidget(self.reviewer_label)
-        self.set_session(session)
+        self.set_workspace(workspace)
         self._restore_geometry()
 
     # -- layout ------------------------------------------------------------------------------
@@ -83,12 +78,8 @@ class MainWindow(QMainWindow):
         self.claims_panel = ClaimsPanel()
         self.claims_panel.claimSelected.connect(self.select_claim)
         self.detail = ClaimDetail()
-        self.detail.verdictRequested.connect(
-            lambda cid, v: self.session.push(commands.SetVerdict(self.session, cid, v)))
-        self.detail.settleRequested.connect(
-            lambda ids, v: self.session.push(commands.SettleDisagreement(self.session, ids, v)))
-        self.detail.rationaleEdited.connect(
-            lambda cid, old, new: self.session.push(commands.SetRationale(self.session, cid, old, new)))
+        self.detail.verdictRequested.connect(lambda cid, v: self.set_verdict(v, cid))
+        self.detail.settleRequested.connect(lambda ids, v: self.qt.attempt(self.workspace.settle, ids, v))
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.claims_panel)
         right.addWidget(self.detail)
@@ -103,171 +94,179 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
     def session_undo_action(self, which: str):
-        """The Undo or Redo action, following whichever session is open."""
+        """The Undo or Redo action, following whichever workspace is open."""
         from PySide6.QtGui import QAction, QKeySequence
 
         action = QAction("&Undo" if which == "undo" else "&Redo", self)
         action.setObjectName(which)
-        key = QKeySequence.StandardKey.Undo if which == "undo" else QKeySequence.StandardKey.Redo
-        action.setShortcuts([QKeySequence(key)] + ([QKeySequence("Ctrl+Shift+Z")] if which == "redo" else []))
+        if which == "undo":
+            keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Undo)
+        else:  # the platform's redo keys plus both common ones, each once (a repeat is "ambiguous")
+            keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo) + [QKeySequence("Ctrl+Shift+Z"),
+                                                                              QKeySequence("Ctrl+Y")]
+        unique = []
+        for key in keys:
+            if key not in unique:
+                unique.append(key)
+        action.setShortcuts(unique)
         action.triggered.connect(lambda: self._undo_redo(which))
         return action
 
-    def _undo_text(self, text: str) -> None:
-        self.actions_["undo"].setText(f"&Undo {text}".strip())
-
-    def _redo_text(self, text: str) -> None:
-        self.actions_["redo"].setText(f"&Redo {text}".strip())
+    def _undo_changed(self, state) -> None:
+        self.actions_["undo"].setEnabled(state.can_undo)
+        self.actions_["redo"].setEnabled(state.can_redo)
+        self.actions_["undo"].setText(f"&Undo {state.undo_text}".strip())
+        self.actions_["redo"].setText(f"&Redo {state.redo_text}".strip())
 
     def _undo_redo(self, which: str) -> None:
         self.detail.flush()
-        stack = self.session.undo_stack
-        (stack.undo if which == "undo" else stack.redo)()
+        self.qt.attempt(self.workspace.undo if which == "undo" else self.workspace.redo)
 
-    # -- the session ---------------------------------------------------------------------
+    # -- the workspace -----------------------------------------------------------------------
 
-    def set_session(self, session: Session) -> None:
-        """Show another open database (the previous session is closed)."""
-        if self.session is not None:
+    @property
+    def workspace(self) -> Workspace | None:
+        """The open database as the reviewer works on it."""
+        return self.qt.workspace if self.qt is not None else None
+
+    @property
+    def article(self) -> dict | None:
+        """The open article's row (with its body), or None."""
+        opened = self.workspace.article if self.qt is not None else None
+        return opened.article if opened is not None else None
+
+    def set_workspace(self, workspace: Workspace) -> None:
+        """Show another open database (the previous one is closed)."""
+        if self.qt is not None:
             self.detail.flush()
-            self.session.close()
-        self.session = session
-        session.setParent(self)
-        session.articlesChanged.connect(self.refresh_articles)
-        session.claimsChanged.connect(self._claims_changed)
-        session.historyChanged.connect(self._history_changed)
-        session.failed.connect(self.show_error)
-        session.evidenceChanged.connect(self._evidence_changed)
-        self.detail.evidence.set_session(session)
-        stack = session.undo_stack
-        stack.canUndoChanged.connect(self.actions_["undo"].setEnabled)
-        stack.canRedoChanged.connect(self.actions_["redo"].setEnabled)
-        stack.undoTextChanged.connect(self._undo_text)
-        stack.redoTextChanged.connect(self._redo_text)
-        self.actions_["undo"].setEnabled(False)
-        self.actions_["redo"].setEnabled(False)
-        self.db_label.setText(display_path(session.store.path))
-        self.db_label.setToolTip(str(session.store.path))
-        self.reviewer_label.setText(f"Reviewer: {session.reviewer_name}")
-        self.setWindowTitle(f"{session.store.path.name} — Fact-check Workbench")
-        self.files.remember_recent(session.store.path)
-        self.article = None
+            self._follow(None)
+            self.qt.close()
+            self.qt.deleteLater()
+        self.qt = qt = QtWorkspace(workspace, self)
+        qt.articlesChanged.connect(self._articles_changed)
+        qt.countsChanged.connect(lambda event: self.article_list.model_.set_counts(event.article_id, event.counts))
+        qt.claimsChanged.connect(self._claims_changed)
+        qt.historyChanged.connect(self._history_changed)
+        qt.undoChanged.connect(self._undo_changed)
+        qt.reloaded.connect(lambda _event: self.refresh_articles())
+        qt.articleOpened.connect(self._article_opened)
+        qt.failed.connect(self.show_error)
+        self.detail.evidence.set_workspace(qt)
+        self.detail.save_rationale = workspace.set_rationale
+        workspace.set_only_mine(self.actions_["only_mine"].isChecked())
+        self._undo_changed(workspace.undo_stack.state())
+        self.db_label.setText(display_path(workspace.path))
+        self.db_label.setToolTip(str(workspace.path))
+        self.reviewer_label.setText(f"Reviewer: {workspace.reviewer_name}")
+        self.setWindowTitle(f"{workspace.path.name} — Fact-check Workbench")
+        self.files.remember_recent(workspace.path)
         self.refresh_articles()
         rows = self.article_list.model_.rows
-        last = QSettings().value(f"lastArticle/{session.store.database_id}")
+        last = QSettings().value(f"lastArticle/{workspace.database_id}")
         if rows:
             target = last if any(r["id"] == last for r in rows) else rows[0]["id"]
             self.article_list.select_article(target)
-        else:
-            self.open_article(None)
+        self.open_article(self.article_list.current_id())
 
     def refresh_articles(self) -> None:
         """Reload the article list (titles and progress)."""
-        self.article_list.model_.set_rows(articles.list_articles(self.session.store))
+        self.article_list.model_.set_rows(self.workspace.list_articles())
+        if self.article:
+            self.article_list.select_article(self.article["id"])
+
+    def _articles_changed(self, event) -> None:
+        self.article_list.model_.apply(event.rows)
         if self.article:
             self.article_list.select_article(self.article["id"])
 
     # -- articles and claims -------------------------------------------------------------
 
     def open_article(self, article_id: str | None) -> None:
-        """Show an article in the reader with its claims."""
+        """Show an article in the reader with its claims (None: no article)."""
         self.detail.flush()
-        if article_id is None:
-            self.article = None
+        if article_id is not None and self.article and self.article["id"] == article_id:
+            return
+        self.qt.attempt(self.workspace.open_article, article_id)
+
+    def _article_opened(self, opened: OpenArticle | None) -> None:
+        """The workspace shows another article (or the same one re-read): follow it everywhere."""
+        keep = self.current_claim if opened is not None and self._shown is not None and opened.id == self._shown.id \
+            else None
+        self._follow(opened)
+        self.reader.show_article(opened)
+        self.claims_panel.model.set_article(opened)
+        if opened is None:
             self.title.setText("No article")
             self.meta.setText("Import an article with File ▸ Import Articles…, or drop files here.")
-            self.reader.clear_article()
-            self.claims_panel.model.set_rows([])
-            self.disagreements = {}
             self.select_claim(None)
             return
-        if self.article and self.article["id"] == article_id:
-            return
-        store = self.session.store
-        self.article = articles.get_article(store, article_id)
-        rows = [r for r in claims.claims_for(store, article_id) if self._shown(r)]
-        self.title.setText(self.article["title"])
-        meta = [source_line(self.article)]
-        if self.article.get("author"):
-            meta.append(f"by {self.article['author']}")
-        if self.article.get("url"):
-            meta.append(self.article["url"])
+        article = opened.article
+        self.title.setText(article["title"])
+        meta = [source_line(article)]
+        if article.get("author"):
+            meta.append(f"by {article['author']}")
+        if article.get("url"):
+            meta.append(article["url"])
         self.meta.setText(" · ".join(meta))
-        self.current_claim = None
-        self.disagreements = {}
-        self.reviewers_on_screen = Counter(r["created_by"] for r in rows)
-        self.reader.show_article(self.article["body"], rows)
-        self.claims_panel.model.set_rows(rows, evidence.evidence_counts(store, article_id))
-        self._refresh_disagreements()
-        self.select_claim(None)
-        self.article_list.select_article(article_id)
-        QSettings().setValue(f"lastArticle/{store.database_id}", article_id)
+        self.select_claim(keep, scroll=False)
+        self.article_list.select_article(opened.id)
+        QSettings().setValue(f"lastArticle/{self.workspace.database_id}", opened.id)
 
-    def _refresh_disagreements(self) -> None:
-        """Find disagreements among the claims on screen; flag them in the list and the detail."""
-        if len(+self.reviewers_on_screen) < 2 and not self.disagreements:
-            return  # one reviewer cannot disagree with themselves: skip the sweep
-        found = find_disagreements(list(self.reader.claims.values()), self.session.store.reviewer_names())
-        self.disagreements = {claim_id: d for d in found for claim_id in d.claim_ids}
-        self.claims_panel.model.set_disagreements({cid: d.summary() for cid, d in self.disagreements.items()})
-        self._show_disagreement()
+    def _follow(self, opened: OpenArticle | None) -> None:
+        """Listen to the open article's reset and disagreement events (and stop on the previous one's)."""
+        if self._shown is not None:
+            self._shown.events.reset.disconnect(self._article_reset)
+            self._shown.events.disagreements.disconnect(self._disagreements_changed)
+        self._shown = opened
+        if opened is not None:
+            opened.events.reset.connect(self._article_reset)
+            opened.events.disagreements.connect(self._disagreements_changed)
+
+    def _article_reset(self, _=None) -> None:
+        self.select_claim(self.current_claim, scroll=False)
+
+    def _disagreements_changed(self, changed: dict) -> None:
+        if self.current_claim in changed:
+            self._show_disagreement()
 
     def _show_disagreement(self) -> None:
-        found = self.disagreements.get(self.current_claim) if self.current_claim else None
+        opened = self.workspace.article
+        found = opened.disagreements.get(self.current_claim) if opened and self.current_claim else None
         self.detail.show_disagreement(list(found.claim_ids) if found else [], found.summary() if found else "")
 
-    def select_claim(self, claim_id: str | None) -> None:
+    def select_claim(self, claim_id: str | None, *, scroll: bool = True) -> None:
         """Make a claim current everywhere: reader frame, list row, detail."""
-        row = self.reader.claims.get(claim_id) if claim_id else None
+        opened = self.workspace.article if self.qt is not None else None
+        row = opened.claim(claim_id) if opened is not None and claim_id else None
         self.current_claim = row["id"] if row else None
-        self.reader.set_current_claim(self.current_claim, scroll=row is not None)
+        self.reader.set_current_claim(self.current_claim, scroll=scroll and row is not None)
         self.claims_panel.select(self.current_claim)
-        number = self.claims_panel.model.row_of(self.current_claim) if row else None
-        self.detail.show_claim(row, number + 1 if number is not None else None)
+        self.detail.show_claim(row, opened.number(row["id"]) if row else None)
         if row:
-            self.detail.show_history(claims.verdict_history(self.session.store, row["id"]))
+            self.detail.show_history(self.workspace.verdict_history(row["id"]))
         self._show_disagreement()
 
-    def _claims_changed(self, article_id: str, claim_ids: list) -> None:
-        store = self.session.store
-        if not self.article or article_id != self.article["id"]:
-            counts = articles.verdict_counts(store, article_id).get(article_id)
-            self.article_list.model_.set_counts(article_id, counts or dict.fromkeys(VERDICTS, 0))
+    def _claims_changed(self, event) -> None:
+        opened = self.workspace.article
+        if opened is None or event.article_id != opened.id or self.current_claim not in event.rows:
             return
-        changed = {}
-        for claim_id in claim_ids:
-            row = store.get("claims", claim_id)
-            changed[claim_id] = row if row and not row["deleted_at"] and self._shown(row) else None
-        for claim_id, row in changed.items():
-            if claim_id in self.reader.claims:
-                self.reviewers_on_screen[self.reader.claims[claim_id]["created_by"]] -= 1
-            if row is not None:
-                self.reviewers_on_screen[row["created_by"]] += 1
-        self.reader.update_claims(changed)
-        self.claims_panel.model.apply(changed)
-        for claim_id, row in changed.items():  # a new or restored claim: how much evidence it has
-            if row is not None and not self.claims_panel.model.has_evidence_count(claim_id):
-                self.claims_panel.model.set_evidence_count(claim_id, evidence.evidence_count(store, claim_id))
-        self.article_list.model_.set_counts(article_id, self.claims_panel.model.counts())
-        self._refresh_disagreements()
-        if self.current_claim in changed:
-            row = changed[self.current_claim]
-            if row is None:
-                self.select_claim(None)
-            else:
-                number = self.claims_panel.model.row_of(row["id"])
-                self.detail.show_claim(row, number + 1 if number is not None else None)
+        row = opened.claim(self.current_claim)
+        if row is None:
+            self.select_claim(None)
+        else:
+            self.detail.show_claim(row, opened.number(row["id"]))
 
-    def _evidence_changed(self, claim_id: str) -> None:
-        if self.article:  # kept for deleted claims too, so that a restored claim shows the right count
-            count = evidence.evidence_count(self.session.store, claim_id)
-            self.claims_panel.model.set_evidence_count(claim_id, count)
-
-    def _history_changed(self, claim_id: str) -> None:
-        if claim_id == self.current_claim:
-            self.detail.show_history(claims.verdict_history(self.session.store, claim_id))
+    def _history_changed(self, event) -> None:
+        if event.claim_id == self.current_claim:
+            self.detail.show_history(event.entries)
 
     # -- claim actions (menus, toolbar, keys) ----------------------------------------------
+
+    def _need_claim(self) -> bool:
+        if self.current_claim:
+            return True
+        self.statusBar().showMessage("Select a claim first (click a highlight or press N).", STATUS_MS)
+        return False
 
     def mark_claim(self) -> None:
         """Make the selected text a claim (snapped to whole words) and select it."""
@@ -275,38 +274,36 @@ class MainWindow(QMainWindow):
         if selected is None:
             self.statusBar().showMessage("Select some text in the article first.", STATUS_MS)
             return
-        command = commands.CreateClaim(self.session, self.article["id"], *selected)
-        if self.session.push(command):
-            self.select_claim(command.claim_id)
+        claim_id = self.qt.act(self.workspace.mark, self.article["id"], *selected)
+        if claim_id:
+            self.select_claim(claim_id)
             self.reader.setFocus()
 
     def add_evidence(self) -> None:
         """Open the Add Evidence dialog for the current claim (Ctrl+E)."""
-        if not self.current_claim:
-            self.statusBar().showMessage("Select a claim first (click a highlight or press N).", STATUS_MS)
+        if not self._need_claim():
             return
         self.detail.flush()
         self.detail.tabs.setCurrentWidget(self.detail.evidence)
         self.detail.evidence.add_evidence()
 
-    def set_verdict(self, verdict: str) -> None:
-        """Give the current claim a verdict."""
-        if not self.current_claim:
-            self.statusBar().showMessage("Select a claim first (click a highlight or press N).", STATUS_MS)
+    def set_verdict(self, verdict: str, claim_id: str | None = None) -> None:
+        """Give a claim (the current one unless named) a verdict."""
+        if claim_id is None and not self._need_claim():
             return
-        self.session.push(commands.SetVerdict(self.session, self.current_claim, verdict))
+        self.qt.attempt(self.workspace.set_verdict, claim_id or self.current_claim, verdict)
 
     def delete_claim(self) -> None:
         """Delete the current claim; the next one becomes current."""
         if not self.current_claim:
             return
         following = self._neighbour(+1)
-        if self.session.push(commands.DeleteClaim(self.session, self.current_claim)):
+        if self.qt.attempt(self.workspace.delete_claim, self.current_claim):
             self.select_claim(following)
             self.statusBar().showMessage("Claim deleted. Undo (Ctrl+Z) brings it back.", STATUS_MS)
 
     def next_claim(self) -> None:
-        """Move to the next claim in reading order."""
+        """Move to the next claim in reading order (as the claim list filters them)."""
         self.select_claim(self._neighbour(+1) or self.current_claim)
 
     def previous_claim(self) -> None:
@@ -314,35 +311,20 @@ class MainWindow(QMainWindow):
         self.select_claim(self._neighbour(-1) or self.current_claim)
 
     def _neighbour(self, step: int) -> str | None:
-        ids = self.claims_panel.visible_ids()
-        if not ids:
+        opened = self.workspace.article
+        if opened is None:
             return None
-        if self.current_claim in ids:
-            index = ids.index(self.current_claim) + step
-            return ids[index] if 0 <= index < len(ids) else None
-        caret = self.reader.offsets.to_code_point(self.reader.textCursor().position())
-        rows = [self.reader.claims[i] for i in ids]
-        if step > 0:
-            return next((r["id"] for r in rows if r["start"] >= caret), ids[0])
-        return next((r["id"] for r in reversed(rows) if r["start"] < caret), ids[-1])
+        accept = self.claims_panel.accepts
+        found = opened.neighbour(self.current_claim, step, accept, position=self.reader.caret())
+        if found is None and opened.claim(self.current_claim) is None:  # from the caret: wrap around
+            found = opened.neighbour(None, step, accept, position=-1 if step > 0 else len(opened.body) + 1)
+        return found
 
     # -- other windows and settings --------------------------------------------------------
 
-    def _shown(self, claim: dict) -> bool:
-        """Whether a claim is on screen: everyone's, or only mine when the view says so."""
-        return not self.actions_["only_mine"].isChecked() or claim["created_by"] == self.session.reviewer_id
-
     def toggle_only_mine(self) -> None:
         """Show only my claims, or everyone's."""
-        self.reload()
-
-    def reload(self) -> None:
-        """Show the database afresh after a change from outside the undo stack (a merge)."""
-        article_id, claim_id = (self.article["id"] if self.article else None), self.current_claim
-        self.article = None
-        self.refresh_articles()
-        if article_id:
-            self.go_to(article_id, claim_id)
+        self.workspace.set_only_mine(self.actions_["only_mine"].isChecked())
 
     def export_report(self) -> None:
         """Open the export dialog with its live preview."""
@@ -364,22 +346,21 @@ class MainWindow(QMainWindow):
         if self.search_dialog is None:
             self.search_dialog = SearchDialog(self)
             self.search_dialog.hitActivated.connect(self.go_to)
-        self.search_dialog.show_for(self.session.store)
+        self.search_dialog.show_for(self.workspace.search)
 
     def go_to(self, article_id: str, claim_id: str | None) -> None:
         """Open an article and, if given, select one of its claims."""
         self.open_article(article_id)
-        self.select_claim(claim_id)
+        self.select_claim(claim_id or None)
 
     def change_reviewer(self) -> None:
         """Ask for the reviewer's name; later work is stamped with it."""
         name, ok = QInputDialog.getText(self, "Reviewer name", "Your name, as it appears on your work:",
-                                        text=self.session.reviewer_name)
+                                        text=self.workspace.reviewer_name)
         if ok and name.strip():
             QSettings().setValue("reviewer", name.strip())
-            self.session.reviewer_name = name.strip()
-            self.session.reviewer_id = self.session.store.reviewer(name)
-            self.reviewer_label.setText(f"Reviewer: {self.session.reviewer_name}")
+            self.qt.attempt(self.workspace.set_reviewer, name)
+            self.reviewer_label.setText(f"Reviewer: {self.workspace.reviewer_name}")
 
     def toggle_dark(self) -> None:
         """Switch between the system palette and the dark one."""
@@ -392,7 +373,8 @@ class MainWindow(QMainWindow):
         if event.type() == event.Type.PaletteChange and hasattr(self, "actions_"):
             self.reader.refresh_colours()
             menus.refresh_icons(self.actions_, self.palette())
-            self.select_claim(self.current_claim)
+            if self.qt is not None:
+                self.select_claim(self.current_claim, scroll=False)
 
     def about(self) -> None:
         """The About box."""
@@ -405,8 +387,10 @@ class MainWindow(QMainWindow):
                           "<p>Everything is saved as you work, in one SQLite file you can share.</p>")
 
     def show_error(self, message: str) -> None:
-        """Tell the reviewer something went wrong, in a sentence."""
-        QMessageBox.warning(self, "Fact-check Workbench", message)
+        """Tell the reviewer something went wrong, in a sentence (shown as plain text)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Fact-check Workbench", message, QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
 
     # -- files, drag and drop ------------------------------------------------------------
 
@@ -438,21 +422,35 @@ class MainWindow(QMainWindow):
 
     def _restore_geometry(self) -> None:
         settings = QSettings()
-        if settings.value("geometry"):
-            self.restoreGeometry(settings.value("geometry"))
-        else:
-            self.resize(1280, 800)
+        if not (settings.value("geometry") and self.restoreGeometry(settings.value("geometry"))):
+            self.resize(*DEFAULT_SIZE)
+        self._fit_on_screen()
         if settings.value("splitter"):
             self.splitter.restoreState(settings.value("splitter"))
         dark = settings.value("darkTheme", False, type=bool)
         self.actions_["dark"].setChecked(dark)
+
+    def _fit_on_screen(self) -> None:
+        """Keep the whole window, frame and status bar included, inside the screen's free area."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()  # title bar and borders
+        width = min(self.width(), area.width() - frame.width())
+        height = min(self.height(), area.height() - frame.height())
+        self.resize(width, height)
+        x = min(max(self.x(), area.left()), area.right() + 1 - width - frame.width())
+        y = min(max(self.y(), area.top()), area.bottom() + 1 - height - frame.height())
+        self.move(x, y)
 
     def closeEvent(self, event) -> None:
         self.detail.flush()
         settings = QSettings()
         settings.setValue("geometry", self.saveGeometry())
         settings.setValue("splitter", self.splitter.saveState())
-        if self.session is not None:
-            self.session.close()
-            self.session = None
+        if self.qt is not None:
+            self._follow(None)
+            self.qt.close()
+            self.qt = None
         super().closeEvent(event)

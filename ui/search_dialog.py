@@ -5,7 +5,7 @@ import html
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
 
-from workbench.search import MARK_CLOSE, MARK_OPEN, search
+from workbench.search import MARK_CLOSE, MARK_OPEN
 
 KIND_LABELS = {"article": "Article", "claim": "Claim", "evidence": "Evidence"}
 
@@ -25,7 +25,7 @@ class SearchDialog(QDialog):
         self.setWindowTitle("Search")
         self.setObjectName("searchDialog")
         self.resize(560, 480)
-        self.store = None
+        self.search = None  # text -> hits (Workspace.search)
         self.query = QLineEdit()
         self.query.setObjectName("searchQuery")
         self.query.setPlaceholderText("Words in articles, claims, rationales or evidence")
@@ -47,9 +47,9 @@ class SearchDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.results, 1)
 
-    def show_for(self, store) -> None:
-        """Show the window searching store, with the query selected for retyping."""
-        self.store = store
+    def show_for(self, search) -> None:
+        """Show the window searching with search(text) (Workspace.search), the query selected for retyping."""
+        self.search = search
         if self.isVisible():
             self.raise_()  # already open behind the main window
         self.show()
@@ -63,7 +63,7 @@ class SearchDialog(QDialog):
         self._timer.stop()
         self.results.clear()
         text = self.query.text()
-        hits = search(self.store, text) if self.store is not None else []
+        hits = self.search(text) if self.search is not None else []
         for hit in hits:
             item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, (hit.article_id, hit.claim_id or ""))

@@ -100,15 +100,32 @@ def find_article(store: Store, id_or_prefix: str) -> dict:
     return get_article(store, rows[0]["id"])
 
 
+LIST_COLUMNS = "id, title, url, publisher, author, published, source_kind, created_at, length(body) AS length"
+LIST_ORDER = "created_at, title, id"
+
+
 def list_articles(store: Store) -> list[dict]:
     """Live articles (without bodies), oldest first, each with claim counts by verdict."""
-    rows = store.query(
-        "SELECT id, title, url, publisher, author, published, source_kind, created_at, "
-        "length(body) AS length FROM articles WHERE deleted_at IS NULL ORDER BY created_at, title")
+    rows = store.query(f"SELECT {LIST_COLUMNS} FROM articles WHERE deleted_at IS NULL ORDER BY {LIST_ORDER}")
     counts = verdict_counts(store)
     for row in rows:
-        row["counts"] = counts.get(row["id"], dict.fromkeys(VERDICTS, 0))
+        row["counts"] = counts.get(row["id"], empty_counts())
     return rows
+
+
+def article_rows(store: Store, article_ids) -> dict[str, dict | None]:
+    """List rows (as list_articles gives them) for some articles; None for those deleted or unknown."""
+    found: dict[str, dict | None] = dict.fromkeys(article_ids)
+    for row in store.query_in(f"SELECT {LIST_COLUMNS} FROM articles WHERE deleted_at IS NULL "
+                              "AND id IN ({marks})", found):
+        row["counts"] = verdict_counts(store, row["id"]).get(row["id"], empty_counts())
+        found[row["id"]] = row
+    return found
+
+
+def empty_counts() -> dict[str, int]:
+    """Claim counts by verdict of an article with no claims."""
+    return dict.fromkeys(VERDICTS, 0)
 
 
 def verdict_counts(store: Store, article_id: str | None = None) -> dict[str, dict[str, int]]:
@@ -120,7 +137,7 @@ def verdict_counts(store: Store, article_id: str | None = None) -> dict[str, dic
         params.append(article_id)
     result: dict[str, dict[str, int]] = {}
     for row in store.conn.execute(sql + " GROUP BY article_id, verdict", params):
-        result.setdefault(row["article_id"], dict.fromkeys(VERDICTS, 0))[row["verdict"]] = row["n"]
+        result.setdefault(row["article_id"], empty_counts())[row["verdict"]] = row["n"]
     return result
 
 

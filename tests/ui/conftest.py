@@ -6,7 +6,7 @@ from PySide6.QtGui import QTextCursor
 
 from ui.app import create_application
 from ui.main_window import MainWindow
-from ui.session import Session
+from workbench.workspace import Workspace
 from workbench.articles import add_article
 from workbench.seeds import open_database
 
@@ -32,7 +32,7 @@ def window(qtbot, db_path):
     """The main window on a new database holding the seeds and one article with emoji."""
     store = open_database(db_path, reviewer="Ana")
     add_article(store, EMOJI_BODY, reviewer_id=store.reviewer("Ana"), title="Emoji article")
-    win = MainWindow(Session(store, "Ana"))
+    win = MainWindow(Workspace(store, "Ana"))
     qtbot.addWidget(win)
     win.resize(1280, 800)
     win.show()

@@ -45,14 +45,14 @@ def test_merge_from_the_menu_shows_colleagues_claims(qtbot, window, tmp_path, mo
     monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: shown.append(text))
     window.actions_["merge"].trigger()
     assert shown and "1 claim" in shown[0]
-    assert theirs["id"] in window.reader.claims
+    assert theirs["id"] in {r["id"] for r in window.workspace.article.rows}
     assert (tmp_path / "bo.db").read_bytes() == before
-    assert not window.session.undo_stack.canUndo()
+    assert not window.workspace.undo_stack.state().can_undo
 
     window.actions_["only_mine"].trigger()
-    assert theirs["id"] not in window.reader.claims and len(window.reader.claims) == 1
+    assert theirs["id"] not in {r["id"] for r in window.workspace.article.rows} and len(window.workspace.article.rows) == 1
     window.actions_["only_mine"].trigger()
-    assert theirs["id"] in window.reader.claims
+    assert theirs["id"] in {r["id"] for r in window.workspace.article.rows}
 
     window.actions_["agreement"].trigger()
     dialog = window.agreement_dialog
@@ -69,10 +69,10 @@ def test_refused_merge_changes_nothing(qtbot, window, tmp_path, monkeypatch):
         other.conn.execute("CREATE VIEW sneaky AS SELECT * FROM claims")
     errors = []
     monkeypatch.setattr(window, "show_error", errors.append)
-    count = window.session.store.get_value("SELECT count(*) FROM claims")
+    count = window.workspace.store.get_value("SELECT count(*) FROM claims")
     window.files.merge([str(crafted)])
     assert errors and "sneaky" in errors[0]
-    assert window.session.store.get_value("SELECT count(*) FROM claims") == count
+    assert window.workspace.store.get_value("SELECT count(*) FROM claims") == count
 
 
 def test_save_a_copy_opens_as_a_database(qtbot, window, tmp_path, monkeypatch):
@@ -81,7 +81,7 @@ def test_save_a_copy_opens_as_a_database(qtbot, window, tmp_path, monkeypatch):
     window.actions_["save_copy"].trigger()
     with Store.open(target) as copy:
         assert copy.get_value("SELECT count(*) FROM articles") == 3
-        assert copy.database_id != window.session.store.database_id
+        assert copy.database_id != window.workspace.store.database_id
 
 
 def test_export_dialog_previews_and_saves_each_format(qtbot, window, tmp_path, monkeypatch):
@@ -121,7 +121,7 @@ def test_disagreement_is_marked_and_can_be_settled(qtbot, window, tmp_path, monk
     assert window.detail.disagreement_text.text().endswith("Ana: Verified · Bo: Disputed")
     settle_disputed = next(a for a in window.detail.settle.menu().actions() if a.text() == "Disputed")
     settle_disputed.trigger()
-    store = window.session.store
+    store = window.workspace.store
     assert store.get("claims", mine)["verdict"] == "disputed"
     assert not window.detail.disagreement.isVisible()
     assert "reviewers disagree" not in model.data(model.index(model.row_of(mine)))

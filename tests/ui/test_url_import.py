@@ -49,8 +49,8 @@ def test_url_import_failure_is_reported(qtbot, window, server, monkeypatch):
     errors = []
     monkeypatch.setattr(window, "show_error", errors.append)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (f"{server}/missing", True))
-    count = window.session.store.get_value("SELECT count(*) FROM articles")
+    count = window.workspace.store.get_value("SELECT count(*) FROM articles")
     window.actions_["import_url"].trigger()
     qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
     assert "404" in errors[0] and errors[0].startswith(f"{server}/missing")
-    assert window.session.store.get_value("SELECT count(*) FROM articles") == count
+    assert window.workspace.store.get_value("SELECT count(*) FROM articles") == count
