@@ -5,8 +5,13 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before any Qt import; tests never need a display
 
 import pytest
+from hypothesis import settings
 
 from workbench.store import Store
+
+# Hypothesis's per-example deadline is a timing assertion: speed is measured in bench/, not here.
+settings.register_profile("workbench", deadline=None)
+settings.load_profile("workbench")
 
 
 @pytest.fixture

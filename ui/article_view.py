@@ -1,7 +1,7 @@
 """The article reader: the body as plain text with claims highlighted by verdict."""
 
 import html
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QPalette, QTextBlockFormat, QTextCharFormat, QTextCursor, QTextOption
 from PySide6.QtWidgets import QTextEdit, QToolTip
 
@@ -15,14 +15,18 @@ from workbench.workspace import OpenArticle
 TOOLTIP_RATIONALE_MAX = 400
 PARAGRAPH_GAP = 9  # pixels between paragraphs
 LINE_HEIGHT = 135  # percent
+HIGHLIGHT_MARGIN = 1.0  # viewport heights of text highlighted above and below what is visible
 
 
 class ArticleView(QTextEdit):
-    """Read-only text of the open article, highlights drawn from its OpenArticle.
+    """Read-only text of the open article, its claims highlighted by verdict.
 
-    A QTextEdit (not QPlainTextEdit) so that paragraphs get spacing and line height; its
-    layout is lazy, so opening a long article costs only what is on screen. Only the range an
-    OpenArticle `repaint` event names is re-formatted.
+    A QTextEdit (not QPlainTextEdit) so that paragraphs get spacing and line height. Its text is
+    set once per article and never changed: highlights are extra selections for the claims in
+    and around the visible part only, rebuilt when that part moves or an OpenArticle `repaint`
+    event touches it. Changing the document instead (character formats) makes Qt walk every
+    paragraph after the change, about 10 ms a verdict at 1 MB, and can stop its lazy layout of a
+    long article for good.
     """
 
     claimClicked = Signal(str)
@@ -45,8 +49,11 @@ class ArticleView(QTextEdit):
         self.body = ""
         self.offsets = OffsetMap("")
         self.current_claim: str | None = None
+        self.highlighted = (0, 0)  # the code-point range whose claims carry highlights now
+        self._formats: dict[tuple[str, bool], QTextCharFormat] = {}
         self._press_had_selection = False
         self.context_actions: list = []  # the window's claim actions, offered first in the context menu
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
 
     # -- content ---------------------------------------------------------------------------
 
@@ -61,6 +68,7 @@ class ArticleView(QTextEdit):
             article.events.reset.connect(self._reset)
         self.current_claim = None
         self.setExtraSelections([])
+        self.highlighted = (0, 0)
         self.body = article.body if article is not None else ""
         self.offsets = OffsetMap(self.body)
         # The text takes the current character format: a claim's, if the caret sat on one.
@@ -74,50 +82,87 @@ class ArticleView(QTextEdit):
         block.setLineHeight(LINE_HEIGHT, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
         cursor.mergeBlockFormat(block)
         cursor.endEditBlock()
-        self._format_range(0, len(self.body), clear=False)
+        self.refresh_highlights()
 
     def _repaint(self, span: tuple[int, int]) -> None:
-        self._format_range(*span, clear=True)
+        lo, hi = span
         if self.current_claim is not None and self.article.claim(self.current_claim) is None:
             self.current_claim = None
-        self._show_current()
+        if lo < self.highlighted[1] and hi > self.highlighted[0] or self.current_claim is not None:
+            self.refresh_highlights()
 
     def _reset(self, _=None) -> None:
         self.refresh_colours()
 
-    def _format_range(self, lo: int, hi: int, *, clear: bool) -> None:
-        if self.article is None or lo >= hi:
+    def _scrolled(self, _value=None) -> None:
+        lo, hi = self.visible_range(margin=0.0)
+        if lo < self.highlighted[0] or hi > self.highlighted[1]:
+            self.refresh_highlights()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.refresh_highlights()
+
+    def visible_range(self, margin: float = HIGHLIGHT_MARGIN) -> tuple[int, int]:
+        """The code points shown in the viewport, widened by margin viewport heights above and below."""
+        viewport = self.viewport()
+        extra = int(viewport.height() * margin)
+        top = self.cursorForPosition(QPoint(0, -extra)).position()
+        bottom = self.cursorForPosition(QPoint(viewport.width(), viewport.height() + extra)).position()
+        return self.offsets.to_code_point(top), self.offsets.to_code_point_end(bottom) + 1
+
+    def refresh_highlights(self) -> None:
+        """Highlight the claims in and around the visible text, and frame the current claim."""
+        if self.article is None:
+            self.setExtraSelections([])
             return
-        palette = self.palette()
+        lo, hi = self.visible_range()
         touching = self.article.spans_touching(lo, hi)
         verdicts = {row["id"]: row["verdict"] for row in touching}
-        formats: dict[tuple[str, bool], QTextCharFormat] = {}
-        cursor = QTextCursor(self.document())
-        cursor.beginEditBlock()
-        if clear:
-            self._select(cursor, lo, hi)
-            cursor.setCharFormat(QTextCharFormat())
+        selections = []
         for start, end, keys in segments((row["start"], row["end"], row["id"]) for row in touching):
             start, end = max(start, lo), min(end, hi)
-            if start >= end:
-                continue
-            key = (verdicts[keys[-1]], len(keys) > 1)  # the claim that started last lies on top
-            if key not in formats:
-                formats[key] = theme.char_format(key[0], palette, overlapped=key[1])
-            self._select(cursor, start, end)
-            cursor.setCharFormat(formats[key])
-        cursor.endEditBlock()
+            if start < end:  # the claim that started last lies on top
+                selections.append(self._selection(start, end, self._format(verdicts[keys[-1]], len(keys) > 1)))
+        current = self.article.claim(self.current_claim) if self.current_claim else None
+        if current is not None:
+            selections.append(self._selection(current["start"], current["end"], self._current_format()))
+        self.highlighted = (lo, hi)
+        self.setExtraSelections(selections)
+
+    def _selection(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
+        selection = QTextEdit.ExtraSelection()
+        selection.cursor = QTextCursor(self.document())
+        self._select(selection.cursor, start, end)
+        selection.format = fmt
+        return selection
+
+    def _format(self, verdict: str, overlapped: bool) -> QTextCharFormat:
+        key = (verdict, overlapped)
+        if key not in self._formats:
+            self._formats[key] = theme.char_format(verdict, self.palette(), overlapped=overlapped)
+        return self._formats[key]
+
+    def _current_format(self) -> QTextCharFormat:
+        highlight = QColor(self.palette().color(QPalette.ColorRole.Highlight))
+        highlight.setAlpha(110)
+        fmt = QTextCharFormat()
+        fmt.setBackground(highlight)
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+        fmt.setUnderlineColor(self.palette().color(QPalette.ColorRole.Highlight))
+        fmt.setFontWeight(600)
+        return fmt
 
     def _select(self, cursor: QTextCursor, start: int, end: int) -> None:
         cursor.setPosition(self.offsets.to_utf16(start))
         cursor.setPosition(self.offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
 
     def refresh_colours(self) -> None:
-        """Re-format everything (a palette change, or a reset of the open article)."""
-        self._format_range(0, len(self.body), clear=True)
+        """Redraw every highlight (a palette change, or a reset of the open article)."""
+        self._formats = {}
         if self.current_claim is not None and (self.article is None or self.article.claim(self.current_claim) is None):
             self.current_claim = None
-        self._show_current()
+        self.refresh_highlights()
 
     # -- selection and the current claim ------------------------------------------------
 
@@ -152,30 +197,12 @@ class ArticleView(QTextEdit):
         """Mark one claim as current (a frame over its text) and bring it into view."""
         claim = self.article.claim(claim_id) if self.article is not None else None
         self.current_claim = claim["id"] if claim else None
-        self._show_current()
         if scroll and claim:
             cursor = QTextCursor(self.document())
             cursor.setPosition(self.offsets.to_utf16(claim["start"]))
             self.setTextCursor(cursor)
             self.ensureCursorVisible()
-
-    def _show_current(self) -> None:
-        claim = self.article.claim(self.current_claim) if self.article is not None and self.current_claim else None
-        if claim is None:
-            self.setExtraSelections([])
-            return
-        selection = QTextEdit.ExtraSelection()
-        selection.cursor = QTextCursor(self.document())
-        self._select(selection.cursor, claim["start"], claim["end"])
-        highlight = QColor(self.palette().color(QPalette.ColorRole.Highlight))
-        highlight.setAlpha(110)
-        fmt = QTextCharFormat()
-        fmt.setBackground(highlight)
-        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-        fmt.setUnderlineColor(self.palette().color(QPalette.ColorRole.Highlight))
-        fmt.setFontWeight(600)
-        selection.format = fmt
-        self.setExtraSelections([selection])
+        self.refresh_highlights()
 
     # -- mouse and tooltips ------------------------------------------------------------------
 

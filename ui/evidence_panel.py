@@ -369,6 +369,12 @@ class EvidencePanel(QWidget):
                                      "files; use Save… and open it yourself")
         return path
 
+    def remove_opened_files(self) -> None:
+        """Delete the private copies of opened attachments (the window is closing)."""
+        if self._temp is not None:
+            self._temp.cleanup()
+            self._temp = None
+
     def save_attachment_dialog(self) -> Path | None:
         """Ask for a folder and save the selected attachment in it, under a name that cannot leave it."""
         attachment = self.current_attachment()

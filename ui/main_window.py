@@ -446,6 +446,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.detail.flush()
+        self.detail.evidence.remove_opened_files()
         settings = QSettings()
         settings.setValue("geometry", self.saveGeometry())
         settings.setValue("splitter", self.splitter.saveState())
