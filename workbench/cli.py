@@ -24,7 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"workbench {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("import", help="import articles (.txt .md .html, URLs) and W3C annotation files")
+    p = sub.add_parser("import", help="import articles (.txt .md .html, URLs), W3C annotation files and "
+                                      "schema.org ClaimReview files (fact-checks to match against)")
     p.add_argument("db", type=Path)
     p.add_argument("sources", nargs="+", metavar="SOURCE")
     p.add_argument("--reviewer", default=None, help="name stamped on what is imported")
@@ -101,7 +102,7 @@ def run_import(args) -> int:
             continue
         for added in outcome.added:
             if added.new:
-                print(f"{added.article['id']}\t{added.article['title']}")
+                print(f"{added.article['id']}\t{_one_line(added.article['title'])}")
             else:
                 print(f"{outcome.source}: {added.note} ({added.article['id']})", file=sys.stderr)
         repeated = {added.note for added in outcome.added if not added.new}
@@ -110,7 +111,15 @@ def run_import(args) -> int:
                 print(f"{outcome.source}: {note}", file=sys.stderr)
         if outcome.claims:
             print(f"{outcome.source}: {outcome.claims} claims imported", file=sys.stderr)
+        if outcome.fact_checks is not None:
+            for line in outcome.fact_checks.lines():
+                print(f"{outcome.source}: {_one_line(line)}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _one_line(text: str | None) -> str:
+    """Text for one field of a tab-separated line: tabs, line breaks and runs of spaces become one space."""
+    return " ".join((text or "").split())
 
 
 def _report_date(text: str):
