@@ -236,7 +236,9 @@ def _text(value) -> str | None:
         value = value.get("@value")
     if isinstance(value, bool) or value is None:
         return None
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
+        value = str(value)
+    elif isinstance(value, float):
         value = f"{value:g}"
     if not isinstance(value, str):
         return None

@@ -63,17 +63,16 @@ def import_sources(store, sources: list[str], *, reviewer_id: str, progress: Pro
     cancelled() turns true, the sources not yet started are left out (each gets the error
     "not imported: cancelled") and the one under way is abandoned whole where it can be.
     """
-    outcomes = []
+    outcomes: list[Outcome] = []
     for done, source in enumerate(sources):
         if cancelled is not None and cancelled():
-            outcomes += [Outcome(rest, error=f"{rest}: not imported: cancelled") for rest in sources[done:]]
             break
         if progress:
             progress(done, len(sources), source)
         outcomes.append(_import_one(store, source, reviewer_id, cancelled))
     if progress:
         progress(len(outcomes), len(sources), "")
-    return outcomes
+    return outcomes + [Outcome(rest, error=f"{rest}: not imported: cancelled") for rest in sources[len(outcomes):]]
 
 
 def import_text(store, text: str, *, reviewer_id: str, title: str | None = None,
