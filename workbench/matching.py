@@ -71,6 +71,12 @@ def _stemmer():
     return Stemmer.Stemmer("porter")
 
 
+@functools.lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    """The Porter stem of a lower-case word (the stems FTS5's porter tokenizer indexes)."""
+    return _stemmer().stemWord(word)
+
+
 @functools.cache
 def load_weights(path: Path = WEIGHTS_FILE) -> dict:
     """The shipped re-ranking weights and marking threshold."""
@@ -122,7 +128,7 @@ class Matcher:
         """The Porter stem of a lower-case word (cached)."""
         found = self._stems.get(word)
         if found is None:
-            found = self._stems[word] = _stemmer().stemWord(word)
+            found = self._stems[word] = stem(word)
         return found
 
     def profile(self, text: str, key: tuple[str, str] | None = None) -> Profile:
