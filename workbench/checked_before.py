@@ -116,27 +116,38 @@ class KnownSentences:
 
     def find(self, body: str, *, threshold: float | None = None, article_id: str | None = None) -> list[KnownSentence]:
         """Sentences of body whose best match scores at least threshold (default: the matcher's)."""
-        matcher = self.matcher
-        threshold = matcher.threshold if threshold is None else threshold
+        threshold = self.matcher.sentence_threshold if threshold is None else threshold
         found = []
         for start, end in sentence_spans(body):
-            sentence = matcher.profile(prepare(body[start:end]))
-            candidates = {}
-            for stem in sentence.stems:
-                for match, profile in self._by_stem.get(stem, ()):
-                    if article_id is None or match.article_id != article_id:  # not its own claims
-                        candidates[(match.kind, match.id)] = (match, profile)
-            best = None
-            for match, profile in candidates.values():
-                values = features(sentence, profile, 0.0, self._idf_for(sentence.stems | profile.stems))
-                # There is no BM25 rank without a query over the index: query coverage stands in.
-                values = (values[1], *values[1:])
-                score = sum(w * v for w, v in zip(matcher.weights, values))
-                if score >= threshold and (best is None or score > best.score):
-                    best = replace(match, score=score)
-            if best is not None:
+            best = self.best(body[start:end], article_id=article_id)
+            if best is not None and best.score >= threshold:
                 found.append(KnownSentence(start, end, best))
         return found
+
+    def best(self, sentence: str, *, article_id: str | None = None) -> Match | None:
+        """The best-scoring known item for one sentence (claims of article_id left out), or None."""
+        scored = self.scored(sentence, article_id=article_id)
+        return scored[0] if scored else None
+
+    def scored(self, sentence: str, *, article_id: str | None = None) -> list[Match]:
+        """Every known item that shares a key word with the sentence, scored, best first."""
+        matcher = self.matcher
+        profile_of_sentence = matcher.profile(prepare(sentence))
+        candidates = {}
+        for stem in profile_of_sentence.stems:
+            for match, profile in self._by_stem.get(stem, ()):
+                if article_id is None or match.article_id != article_id:  # not its own claims
+                    candidates[(match.kind, match.id)] = (match, profile)
+        scored = []
+        for match, profile in candidates.values():
+            values = features(profile_of_sentence, profile, 0.0,
+                              self._idf_for(profile_of_sentence.stems | profile.stems))
+            # There is no BM25 rank without a query over the index: how much of the known claim the
+            # sentence holds (match coverage) stands in for it.
+            values = (values[2], *values[1:])
+            scored.append(replace(match, score=sum(w * v for w, v in zip(matcher.weights, values))))
+        scored.sort(key=lambda m: (-m.score, m.kind, m.id))
+        return scored
 
     def _idf_for(self, stems) -> dict[str, float]:
         missing = [s for s in stems if s not in self._idf]

@@ -18,6 +18,9 @@ from workbench.webfetch import fetch
 
 MAX_BYTES = 20 * 1024 * 1024  # web pages and article files larger than this are refused
 MAX_JSON_BYTES = 100 * 1024 * 1024  # annotation and ClaimReview files larger than this are refused
+# Pages longer than this (characters) are read in one linear pass instead of by trafilatura, whose
+# heuristics (link density, a readability fallback) take about 5 s per megabyte of a long page.
+LARGE_PAGE = 1_000_000
 
 Progress = Callable[[int, int, str], None]  # (sources done, sources in all, the source being done)
 Cancelled = Callable[[], bool]
@@ -36,7 +39,7 @@ _LOOKS_HTML = re.compile(
     r"<(p|div|article|section|main|span|a|b|i|em|strong|h[1-6]|ul|ol|li|table|blockquote|br)\b)", re.I)
 _BLOCK_TAGS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
                "article", "section", "header", "footer", "pre", "table", "ul", "ol", "dd", "dt")
-_NOT_XML = dict.fromkeys([*range(9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF])  # characters XML forbids
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # characters XML forbids
 # Left out before extraction: trafilatura's fallbacks would otherwise offer menus as the text
 # of a page that has none (a script-built page, say).
 _PRUNE = ["//nav", "//footer", "//aside", "//menu", "//noscript", "//*[@role='navigation']",
@@ -328,18 +331,34 @@ def _html_text(html: str) -> str:
     import lxml.html
     from lxml import etree
 
-    html = html.translate(_NOT_XML)  # lxml refuses to set text holding them (ValueError)
+    html = _NOT_XML.sub("", html)  # lxml refuses to set text holding them (ValueError)
     try:
         root = lxml.html.document_fromstring(html)
     except (ValueError, etree.ParserError):
         return ""
+    return _block_text(root)
+
+
+def _block_text(root) -> str:
+    """The visible text under a parsed element, a line per block element (changes the tree)."""
     for element in root.xpath("//script|//style|//noscript|//template|//head"):
         element.drop_tree()
     for element in root.iter(*_BLOCK_TAGS):
         element.text = "\n" + (element.text or "")
         element.tail = "\n" + (element.tail or "")
     lines = (" ".join(line.split()) for line in root.text_content().split("\n"))
-    return "\n".join(line for line in lines if line)
+    return "\n".join(filter(None, lines))  # (faster than regular expressions on long non-ASCII text)
+
+
+def _main_text(root) -> str:
+    """The text of a very large page in one linear pass: the largest article (else main, else the
+    body), with navigation, headers, footers, asides and forms left out."""
+    for element in root.xpath(" | ".join([*_PRUNE, "//form", "//iframe", "//svg"])):
+        element.drop_tree()
+    containers = root.xpath("//article") or root.xpath("//main|//*[@role='main']")
+    if containers:
+        root = max(containers, key=lambda element: len(element.text_content()))
+    return _block_text(root)
 
 
 # -- HTML and the web ---------------------------------------------------------------------------
@@ -348,7 +367,6 @@ def _add_html(store, html: str, *, reviewer_id: str, url: str | None, source: st
               title: str | None = None, encoding: str | None = None, fallback: bool = False) -> Added:
     """Main text through trafilatura and what the page states about itself, then stored."""
     import lxml.html
-    import trafilatura
     from lxml import etree
 
     from workbench.pagemeta import PageMeta, read_meta
@@ -356,21 +374,25 @@ def _add_html(store, html: str, *, reviewer_id: str, url: str | None, source: st
     if "\x00" in html:
         raise ImportRefused(f"{source}: contains NUL characters; it looks like a binary file")
     try:
-        root = lxml.html.document_fromstring(html.translate(_NOT_XML))
+        root = lxml.html.document_fromstring(_NOT_XML.sub("", html))
     except (ValueError, etree.ParserError):
         root = None
     meta = read_meta(root) if root is not None else PageMeta()
-    links = {" ".join(a.text_content().split()) for a in root.iter("a")} if root is not None else set()
-    try:
-        # Metadata is read by read_meta, not by trafilatura: its date search (htmldate) guesses dates
-        # from page text (a footer's year became a publication date) and took half the time.
-        doc = trafilatura.bare_extraction(html, url=url, with_metadata=False, include_comments=False,
-                                          include_tables=True, prune_xpath=_PRUNE)
-    except Exception as error:  # noqa: BLE001 - a page the extractor chokes on is refused, not a crash
-        raise ImportRefused(f"{source}: the page could not be read ({type(error).__name__})") from None
-    text = (doc.text or "").strip() if doc is not None else ""
-    if text and all(" ".join(line.split()) in links for line in text.split("\n") if line.strip()):
-        text = ""  # every line is the label of a link: a menu, not an article
+    if len(html) > LARGE_PAGE and root is not None:
+        text = _main_text(root)
+    else:
+        import trafilatura
+
+        try:
+            # Metadata is read by read_meta, not by trafilatura: its date search (htmldate) guessed
+            # dates from page text (a footer's year became a publication date) and took half the time.
+            doc = trafilatura.bare_extraction(html, url=url, with_metadata=False, include_comments=False,
+                                              include_tables=True, prune_xpath=_PRUNE)
+        except Exception as error:  # noqa: BLE001 - a page the extractor chokes on is refused, not a crash
+            raise ImportRefused(f"{source}: the page could not be read ({type(error).__name__})") from None
+        text = (doc.text or "").strip() if doc is not None else ""
+        if text and root is not None and _only_links(text, root):
+            text = ""  # every line is the label of a link: a menu, not an article
     if not text and fallback:
         text = _html_text(html).strip()
     if not text:
@@ -381,6 +403,12 @@ def _add_html(store, html: str, *, reviewer_id: str, url: str | None, source: st
         store, text, reviewer_id=reviewer_id, title=title or meta.title, url=url,
         publisher=meta.sitename, author=meta.author, published=meta.published,
         source_kind=kind, encoding=encoding, source=source)
+
+
+def _only_links(text: str, root) -> bool:
+    """Whether every line of text is the label of a link of the page."""
+    links = {" ".join(a.text_content().split()) for a in root.iter("a")}
+    return all(" ".join(line.split()) in links for line in text.split("\n") if line.strip())
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,8 @@ WEIGHTS_FILE = Path(__file__).with_name("data") / "matcher.json"
 FACT_CHECK_CANDIDATES = 40
 CLAIM_CANDIDATES = 20
 MAX_QUERY_TERMS = 32
-COMMON_SHARE = 0.2  # words in more than this share of the fact-checks are not looked up
+COMMON_SHARE = 0.2  # words in more than this share of the fact-checks are not looked up ...
+COMMON_FROM = 2000  # ... once there are this many fact-checks
 FEATURES = ("bm25", "query_coverage", "match_coverage", "bigrams", "same_number", "other_number",
             "names", "fuzzy")
 STOPWORDS = frozenset("""a an the of to in on and or is are was were be been being it its this that these those
@@ -117,10 +118,12 @@ class Matcher:
         positive = sum(w for w in self.weights if w > 0) or 1.0
         self.weights = [w / positive for w in self.weights]  # a perfect match scores about 1
         self.threshold = float(config.get("threshold", 0.5))
+        self.sentence_threshold = float(config.get("sentence_threshold", self.threshold))
         self._stems: dict[str, str] = {}
         self._idf: dict[str, float] = {}
         self._profiles: dict[tuple[str, str], Profile] = {}
         self._vocab_ready = False
+        self._total = 0
 
     # -- words --------------------------------------------------------------------------------
 
@@ -155,7 +158,7 @@ class Matcher:
             conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fact_checks_vocab "
                          "USING fts5vocab(main, fact_checks_fts, row)")
             self._vocab_ready = True
-            self._total = conn.execute("SELECT count(*) FROM fact_checks").fetchone()[0]
+            self._total = conn.execute("SELECT count(*) FROM fact_checks WHERE deleted_at IS NULL").fetchone()[0]
         found = {}
         for start in range(0, len(stems), 500):
             chunk = stems[start:start + 500]
@@ -196,8 +199,10 @@ class Matcher:
         words = [w.casefold() for w in WORD.findall(prepared)]
         words = list(dict.fromkeys([w for w in words if w not in STOPWORDS] or words))
         idf = self.idf({self.stem(w) for w in words})
-        common = math.log(1 / COMMON_SHARE) + 1.0  # the idf of a word in COMMON_SHARE of the fact-checks
-        informative = [w for w in words if idf[self.stem(w)] > common] or words
+        informative = words
+        if self._total >= COMMON_FROM:  # in a small collection every word is cheap to look up
+            common = math.log(1 / COMMON_SHARE) + 1.0  # the idf of a word in COMMON_SHARE of the fact-checks
+            informative = [w for w in words if idf[self.stem(w)] > common] or words
         informative.sort(key=lambda w: -idf[self.stem(w)])
         return informative[:MAX_QUERY_TERMS]
 
