@@ -13,11 +13,11 @@
 import datetime
 from dataclasses import dataclass, replace
 
-from workbench.matching import Match, Matcher, features, prepare
-from workbench.sentences import sentence_spans
+from workbench.matching import STOPWORDS, Match, Matcher, features, prepare
+from workbench.sentences import WORD, sentence_spans
 from workbench.verdicts import DISPUTED, JUDGED, UNVERIFIABLE, VERIFIED
 
-KEY_WORDS = 3  # an item is looked for in sentences that contain one of its rarest stems
+KEY_WORDS = 3  # an item is compared with sentences that hold two of its three rarest stems
 _FALSE_WORDS = ("false", "fake", "pants on fire", "incorrect", "wrong", "misleading", "mostly false",
                 "inaccurate", "no evidence", "not true", "untrue", "fabricated", "distorts", "exaggerat",
                 "miscaptioned", "misattributed", "scam", "satire", "debunk")
@@ -83,12 +83,27 @@ class KnownSentence:
     match: Match
 
 
+@dataclass(frozen=True, eq=False)
+class _Known:
+    """A fact-check or judged claim as the sentence index keeps it."""
+
+    match: Match
+    text: str
+    stems: frozenset
+    weight: float  # the idf of all its stems together
+    needed: int  # how many of its key words a sentence must share to be compared with it
+
+
+def _stems(matcher: Matcher, text: str) -> frozenset:
+    return frozenset(matcher.stem(w) for w in (w.casefold() for w in WORD.findall(text)) if w not in STOPWORDS)
+
+
 class KnownSentences:
     """Finds the sentences of an article that the desk has already checked (see module docstring)."""
 
     def __init__(self, matcher: Matcher):
         self.matcher = matcher
-        self._by_stem: dict[str, list[tuple[Match, object]]] = {}
+        self._by_stem: dict[str, list[_Known]] = {}
         self.refresh()
 
     def refresh(self) -> None:
@@ -105,13 +120,16 @@ class KnownSentences:
                       "SELECT c.id, c.quote, c.verdict, c.updated_at, a.id AS article_id, a.title, a.url "
                       "FROM claims c JOIN articles a ON a.id = c.article_id WHERE c.verdict != 'pending' "
                       "AND c.deleted_at IS NULL AND a.deleted_at IS NULL")]
-        profiles = [(match, matcher.profile(text, (match.kind, match.id))) for match, text in items]
-        idf = matcher.idf(frozenset().union(*(p.stems for _, p in profiles)) if profiles else frozenset())
+        matcher.load_all_idf()  # the sentences of a long article will ask for many
+        keyed = [(match, text, _stems(matcher, text)) for match, text in items]
+        idf = matcher.idf(frozenset().union(*(stems for _, _, stems in keyed)) if keyed else frozenset())
         self._idf = idf
         by_stem: dict[str, list] = {}
-        for match, profile in profiles:
-            for stem in sorted(profile.stems, key=lambda s: (-idf[s], s))[:KEY_WORDS]:
-                by_stem.setdefault(stem, []).append((match, profile))
+        for match, text, stems in keyed:
+            entry = _Known(match, text, stems, sum(idf[s] for s in stems) or 1.0,
+                           min(2, len(stems), KEY_WORDS))
+            for stem in sorted(stems, key=lambda s: (-idf[s], s))[:KEY_WORDS]:
+                by_stem.setdefault(stem, []).append(entry)
         self._by_stem = by_stem
 
     def find(self, body: str, *, threshold: float | None = None, article_id: str | None = None) -> list[KnownSentence]:
@@ -119,9 +137,9 @@ class KnownSentences:
         threshold = self.matcher.sentence_threshold if threshold is None else threshold
         found = []
         for start, end in sentence_spans(body):
-            best = self.best(body[start:end], article_id=article_id)
-            if best is not None and best.score >= threshold:
-                found.append(KnownSentence(start, end, best))
+            scored = self.scored(body[start:end], article_id=article_id, floor=threshold)
+            if scored and scored[0].score >= threshold:
+                found.append(KnownSentence(start, end, scored[0]))
         return found
 
     def best(self, sentence: str, *, article_id: str | None = None) -> Match | None:
@@ -129,23 +147,36 @@ class KnownSentences:
         scored = self.scored(sentence, article_id=article_id)
         return scored[0] if scored else None
 
-    def scored(self, sentence: str, *, article_id: str | None = None) -> list[Match]:
-        """Every known item that shares a key word with the sentence, scored, best first."""
+    def scored(self, sentence: str, *, article_id: str | None = None, floor: float = float("-inf")) -> list[Match]:
+        """Known items that share a key word with the sentence, scored, best first (those that cannot
+        reach floor are left out early)."""
         matcher = self.matcher
-        profile_of_sentence = matcher.profile(prepare(sentence))
-        candidates = {}
-        for stem in profile_of_sentence.stems:
-            for match, profile in self._by_stem.get(stem, ()):
-                if article_id is None or match.article_id != article_id:  # not its own claims
-                    candidates[(match.kind, match.id)] = (match, profile)
+        weights = matcher.weights
+        coverage_weight = weights[0]  # the BM25 weight, which match coverage takes over here
+        rest = sum(w for w in weights[1:] if w > 0)  # the most the other features can add
+        prepared = prepare(sentence)
+        stems = _stems(matcher, prepared)
+        hits: dict[int, list] = {}
+        for stem in stems:
+            for known in self._by_stem.get(stem, ()):
+                if article_id is None or known.match.article_id != article_id:  # not its own claims
+                    hits.setdefault(id(known), [known, 0])[1] += 1
+        idf = self._idf_for(stems)
+        query = None
         scored = []
-        for match, profile in candidates.values():
-            values = features(profile_of_sentence, profile, 0.0,
-                              self._idf_for(profile_of_sentence.stems | profile.stems))
+        for known, count in hits.values():
+            if count < known.needed:
+                continue  # it shares too few of its rarest words with the sentence
+            coverage = sum(idf[s] for s in stems & known.stems) / known.weight
+            if coverage_weight * coverage + rest < floor:
+                continue  # cannot reach the floor whatever the other features say
+            query = query or matcher.profile(prepared)
+            profile = matcher.profile(known.text, (known.match.kind, known.match.id))
+            values = features(query, profile, 0.0, self._idf_for(query.stems | profile.stems))
             # There is no BM25 rank without a query over the index: how much of the known claim the
             # sentence holds (match coverage) stands in for it.
             values = (values[2], *values[1:])
-            scored.append(replace(match, score=sum(w * v for w, v in zip(matcher.weights, values))))
+            scored.append(replace(known.match, score=sum(w * v for w, v in zip(weights, values))))
         scored.sort(key=lambda m: (-m.score, m.kind, m.id))
         return scored
 

@@ -123,6 +123,7 @@ class Matcher:
         self._idf: dict[str, float] = {}
         self._profiles: dict[tuple[str, str], Profile] = {}
         self._vocab_ready = False
+        self._all_idf = False
         self._total = 0
 
     # -- words --------------------------------------------------------------------------------
@@ -148,9 +149,23 @@ class Matcher:
     def idf(self, stems) -> dict[str, float]:
         """Inverse document frequency of stems among the fact-checks (1 + log form; unseen stems rarest)."""
         missing = [s for s in stems if s not in self._idf]
-        if missing:
+        if missing and self._all_idf:
+            unseen = math.log((self._total + 1) / 0.5) + 1.0
+            self._idf.update(dict.fromkeys(missing, unseen))
+        elif missing:
             self._load_idf(missing)
         return {s: self._idf[s] for s in stems}
+
+    def load_all_idf(self) -> None:
+        """Read the idf of every stem the fact-checks use at once (for many look-ups to come)."""
+        self._idf.clear()
+        self._vocab_ready = False
+        self._load_idf([])
+        conn = self.store.conn
+        total = self._total
+        for term, count in conn.execute("SELECT term, doc FROM temp.fact_checks_vocab"):
+            self._idf[term] = math.log((total + 1) / (count + 0.5)) + 1.0
+        self._all_idf = True
 
     def _load_idf(self, stems: list[str]) -> None:
         conn = self.store.conn
@@ -160,11 +175,13 @@ class Matcher:
             self._vocab_ready = True
             self._total = conn.execute("SELECT count(*) FROM fact_checks WHERE deleted_at IS NULL").fetchone()[0]
         found = {}
-        for start in range(0, len(stems), 500):
-            chunk = stems[start:start + 500]
+        if len(stems) > 500:  # one pass over the whole vocabulary beats many look-ups
+            wanted = set(stems)
+            found.update((t, n) for t, n in conn.execute("SELECT term, doc FROM temp.fact_checks_vocab") if t in wanted)
+        else:
             found.update(conn.execute(
-                f"SELECT term, doc FROM temp.fact_checks_vocab WHERE term IN ({','.join('?' * len(chunk))})",
-                chunk).fetchall())
+                f"SELECT term, doc FROM temp.fact_checks_vocab WHERE term IN ({','.join('?' * len(stems))})",
+                stems).fetchall())
         total = self._total
         for stem in stems:
             self._idf[stem] = math.log((total + 1) / (found.get(stem, 0) + 0.5)) + 1.0

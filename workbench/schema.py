@@ -189,6 +189,7 @@ FACT_CHECKS = {
 # Stemmed (Porter) so that "arrested" finds "arrests": the index the matcher draws candidates from.
 FACT_CHECKS_FTS = ["claim", "title"]
 FACT_CHECKS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+FTS_TABLES = [*FTS_COLUMNS, "fact_checks"]  # every table with a full-text index and its triggers
 
 
 @migrations()
