@@ -1,4 +1,4 @@
-"""Sentences of a text as code-point spans, and the words, numbers and names inside them.
+"""Sentences of a text as code-point spans, and the words and numbers inside them.
 
 A rule-based splitter: a sentence ends at . ! ? … (with closing quotes and brackets) followed by
 white space and a capital, digit or opening quote, or at a line break; common abbreviations
@@ -55,15 +55,3 @@ def numbers(text: str) -> set[str]:
     """The numbers written in text, as written without thousands separators ("3,000" → "3000")."""
     return {n.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", n) else n for n in NUMBER.findall(text)}
 
-
-def names(text: str) -> set[str]:
-    """Capitalised words that do not start a sentence (names, places, organisations), case-folded."""
-    found = set()
-    for sentence_start, sentence_end in sentence_spans(text):
-        words = WORD.findall(text[sentence_start:sentence_end])
-        for word in words[1:]:
-            if word[0].isupper() and not word.isdigit():
-                found.add(word.casefold())
-        if words and words[0].isupper() and len(words[0]) > 1:
-            found.add(words[0].casefold())  # an acronym opening the sentence
-    return found
