@@ -11,12 +11,15 @@
 """
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from workbench.matching import STOPWORDS, Match, Matcher, features, prepare
 from workbench.sentences import WORD, sentence_spans
 from workbench.verdicts import DISPUTED, JUDGED, UNVERIFIABLE, VERIFIED
 
+SCORED_PER_SENTENCE = 10
+MAX_KEYED = 500  # a key word shared by more known items than this is left out of the index
 KEY_WORDS = 3  # an item is compared with sentences that hold two of its three rarest stems
 _FALSE_WORDS = ("false", "fake", "pants on fire", "incorrect", "wrong", "misleading", "mostly false",
                 "inaccurate", "no evidence", "not true", "untrue", "fabricated", "distorts", "exaggerat",
@@ -124,13 +127,17 @@ class KnownSentences:
         keyed = [(match, text, _stems(matcher, text)) for match, text in items]
         idf = matcher.idf(frozenset().union(*(stems for _, _, stems in keyed)) if keyed else frozenset())
         self._idf = idf
+        # Key words are an item's rarest among the known items themselves (near-copies of one claim
+        # then share their distinctive words, not "said"); a word keyed by too many items
+        # distinguishes nothing and is dropped from the index.
+        among_known = Counter(stem for _, _, stems in keyed for stem in stems)
         by_stem: dict[str, list] = {}
         for match, text, stems in keyed:
             entry = _Known(match, text, stems, sum(idf[s] for s in stems) or 1.0,
                            min(2, len(stems), KEY_WORDS))
-            for stem in sorted(stems, key=lambda s: (-idf[s], s))[:KEY_WORDS]:
+            for stem in sorted(stems, key=lambda s: (among_known[s], -idf[s], s))[:KEY_WORDS]:
                 by_stem.setdefault(stem, []).append(entry)
-        self._by_stem = by_stem
+        self._by_stem = {stem: entries for stem, entries in by_stem.items() if len(entries) <= MAX_KEYED}
 
     def find(self, body: str, *, threshold: float | None = None, article_id: str | None = None) -> list[KnownSentence]:
         """Sentences of body whose best match scores at least threshold (default: the matcher's)."""
@@ -162,15 +169,18 @@ class KnownSentences:
                 if article_id is None or known.match.article_id != article_id:  # not its own claims
                     hits.setdefault(id(known), [known, 0])[1] += 1
         idf = self._idf_for(stems)
-        query = None
-        scored = []
+        covered = []
         for known, count in hits.values():
             if count < known.needed:
                 continue  # it shares too few of its rarest words with the sentence
             coverage = sum(idf[s] for s in stems & known.stems) / known.weight
-            if coverage_weight * coverage + rest < floor:
-                continue  # cannot reach the floor whatever the other features say
-            query = query or matcher.profile(prepared)
+            if coverage_weight * coverage + rest >= floor:  # else it cannot reach the floor
+                covered.append((coverage, known))
+        # Many near-copies of one claim must not make a sentence slow: the best-covered few are scored.
+        covered.sort(key=lambda item: -item[0])
+        query = matcher.profile(prepared) if covered else None
+        scored = []
+        for _, known in covered[:SCORED_PER_SENTENCE]:
             profile = matcher.profile(known.text, (known.match.kind, known.match.id))
             values = features(query, profile, 0.0, self._idf_for(query.stems | profile.stems))
             # There is no BM25 rank without a query over the index: how much of the known claim the
