@@ -168,7 +168,9 @@ def _import_json(store, path: Path, reviewer_id: str, outcome: Outcome, cancelle
                                                         cancelled=cancelled)
         return
     with store.transaction():  # all or nothing, whatever the annotation module does inside
-        outcome.claims = annotations.import_collection(store, data, source=str(path), reviewer_id=reviewer_id)
+        report = annotations.import_collection_report(store, data, source=str(path), reviewer_id=reviewer_id)
+    outcome.claims = report.imported
+    outcome.notes.extend(report.lines())  # how each was placed, orphans with their quotes, skips
 
 
 def load_json(path: str | Path):
