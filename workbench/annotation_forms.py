@@ -277,7 +277,7 @@ def _bodies(item: dict, claim_id: str, created: str):
             continue
         if not isinstance(part, dict):
             continue
-        purposes = set(_list(part.get("purpose")))
+        purposes = {p for p in _list(part.get("purpose")) if isinstance(p, str)}  # a purpose is a name
         value = part.get("value")
         if "assessing" in purposes:
             if not isinstance(value, str) or value not in VERDICTS:

@@ -203,3 +203,17 @@ def test_importing_the_module_loads_no_extraction_library():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2]).stdout
     assert out.strip() == "[]"
+
+
+def test_an_annotation_body_whose_purpose_is_an_object_is_not_a_crash(store, reviewer_id, tmp_path):
+    from workbench.articles import add_article
+
+    article = add_article(store, "Officials said 412 drones crossed the border.", reviewer_id=reviewer_id).article
+    annotation = {"@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation",
+                  "target": {"source": f"urn:uuid:{article['id']}",
+                             "selector": {"type": "TextQuoteSelector", "exact": "412 drones"}},
+                  "body": [{"type": "TextualBody", "purpose": {}, "value": "pending"}]}
+    path = tmp_path / "odd.json"
+    path.write_text(__import__("json").dumps(annotation), encoding="utf-8")
+    outcome = one(store, path, reviewer_id)
+    assert outcome.error is None or "could not be imported (" not in outcome.error
