@@ -221,11 +221,17 @@ class FileActions:
             self.window.edit_article_details(focus="url")
 
     def report(self, outcomes, *, cancelled: bool = False) -> None:
-        """Select the last article that came in; list refusals in one message."""
+        """Select the last article that came in; say what else came in and list refusals in one message."""
         added = [a for o in outcomes if not o.error for a in o.added]
-        errors = [o.error for o in outcomes if o.error]
+        errors = [o.error for o in outcomes if o.error and not (cancelled and o.error.endswith(": cancelled"))]
         claims = sum(o.claims for o in outcomes if not o.error)
         self._show_added(added, claims, cancelled)
+        # Fact-check files and annotation files say what came in, what was skipped and what could not be placed.
+        notes = [f"{Path(o.source).name}: {line}" for o in outcomes if not o.error
+                 and (o.fact_checks or o.source.lower().endswith((".json", ".jsonld")))
+                 for line in (o.fact_checks.lines() if o.fact_checks else o.notes)]
+        if notes:
+            safe.message(self.window, "Import", "\n".join(notes))
         if errors:
             self.window.show_error("Some sources were not imported:\n\n" + "\n".join(errors))
 

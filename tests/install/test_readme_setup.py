@@ -1,6 +1,5 @@
 """The README's two set-up commands, taken from its text, run in a fresh copy of the project."""
 
-import os
 import shutil
 import sqlite3
 import subprocess

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import workbench
-from workbench import importers, webfetch
+from workbench import webfetch
 from tests.local_server import serving
 from workbench.articles import add_article, appearances
 from workbench.errors import ImportRefused

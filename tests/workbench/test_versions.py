@@ -16,7 +16,7 @@ from workbench.errors import WorkbenchError
 from workbench.evidence import add_evidence, attach_bytes, attachments_for, evidence_for
 from workbench.orphans import dismiss_orphan, orphans_for, place_orphan, restore_orphan
 from workbench.store import Store
-from workbench.versions import add_version, carried_from, import_new_version, versions_of, word_pieces, wording
+from workbench.versions import add_version, carried_from, import_new_version, versions_of, wording
 
 OLD = ("Jets over the border\n"
        "Four Russian fighter jets were spotted near the border with Poland on Tuesday.\n"

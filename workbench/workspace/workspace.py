@@ -281,18 +281,13 @@ class Workspace:
         return outcomes
 
     def import_task(self, sources: list[str]) -> Task:
-        """Importing files as a Task for a worker thread: a file at a time, cancelled between files."""
+        """Importing files as a Task for a worker thread: a file at a time; Cancel stops the one under
+        way where it can (all or nothing) and leaves the rest out."""
         reviewer_id, sources = self.reviewer_id, list(sources)
 
         def work(store, task: Task) -> list:
-            outcomes = []
-            for number, source in enumerate(sources):
-                if task.cancelled:
-                    break
-                task.report(number, len(sources), source)
-                outcomes.extend(importers.import_sources(store, [source], reviewer_id=reviewer_id))
-            task.report(len(outcomes), len(sources))
-            return outcomes
+            return importers.import_sources(store, sources, reviewer_id=reviewer_id, progress=task.report,
+                                            cancelled=lambda: task.cancelled)
 
         noun = "file" if len(sources) == 1 else "files"
         return Task(f"Importing {len(sources)} {noun}", self.path, work)
