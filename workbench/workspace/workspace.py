@@ -8,7 +8,7 @@ after COMMIT, emitted as events that carry the rows, so no view reads them back.
 import contextlib
 from pathlib import Path
 
-from workbench import articles, claims, evidence, importers, merge, search, stats
+from workbench import articles, claims, evidence
 from workbench.errors import WorkbenchError
 from workbench.workspace import changes as change_events
 from workbench.workspace import commands
@@ -17,6 +17,9 @@ from workbench.workspace.events import (ArticlesChanged, ClaimsChanged, CountsCh
 from workbench.workspace.open_article import OpenArticle
 from workbench.workspace.tasks import Task
 from workbench.workspace.undo import UndoStack
+
+# importers, merge, search and stats (and what they pull in: the web, HTML, JSON) are imported
+# where first used: the window must paint before it needs any of them.
 
 EMITTERS = {ClaimsChanged: "claims", EvidenceChanged: "evidence", HistoryChanged: "history",
             ArticlesChanged: "articles", CountsChanged: "counts"}
@@ -186,10 +189,14 @@ class Workspace:
 
     def search(self, text: str, limit: int = 200) -> list:
         """Full-text hits in articles, claims and evidence."""
+        from workbench import search
+
         return search.search(self.store, text, limit=limit)
 
     def stats(self) -> dict:
         """Counts by article, verdict and reviewer, and agreement."""
+        from workbench import stats
+
         return stats.collect(self.store)
 
     # -- undoable actions ------------------------------------------------------------------
@@ -283,6 +290,8 @@ class Workspace:
     def import_task(self, sources: list[str]) -> Task:
         """Importing files as a Task for a worker thread: a file at a time; Cancel stops the one under
         way where it can (all or nothing) and leaves the rest out."""
+        from workbench import importers
+
         reviewer_id, sources = self.reviewer_id, list(sources)
 
         def work(store, task: Task) -> list:
@@ -307,6 +316,8 @@ class Workspace:
 
     def import_page(self, page) -> object:
         """Store a web page fetched earlier (importers.fetch_page); undo deletes it."""
+        from workbench import importers
+
         with self.bulk("import"):
             outcome = importers.import_page(self.store, page, reviewer_id=self.reviewer_id)
             self._keep_imported([outcome])
@@ -314,6 +325,8 @@ class Workspace:
 
     def import_text(self, text: str):
         """A new article from pasted text or HTML; undo deletes it."""
+        from workbench import importers
+
         with self.bulk("import"):
             added = importers.import_text(self.store, text, reviewer_id=self.reviewer_id)
             if added.new:
@@ -330,6 +343,8 @@ class Workspace:
 
     def merge_task(self, paths) -> Task:
         """Merging other databases as a Task for a worker thread, a file at a time."""
+        from workbench import merge
+
         reviewer_id, paths = self.reviewer_id, [str(p) for p in paths]
 
         def work(store, task: Task) -> list:
@@ -362,4 +377,6 @@ class Workspace:
 
     def save_copy(self, target, *, overwrite: bool = False) -> Path:
         """Write a consistent copy of this database to send to a colleague."""
+        from workbench import merge
+
         return merge.save_copy(self.store, target, overwrite=overwrite)
