@@ -44,6 +44,8 @@ class Workspace:
         self.only_mine = False
         self._prepared: list = []
         self._bulk = 0
+        self._data_version = self.data_version()
+        self._listed: dict[str, dict] = {}  # the article list as last read (list_articles)
         store.before_commit(self._prepare)
         store.subscribe(self._publish)
 
@@ -112,6 +114,32 @@ class Workspace:
                 self._show(None)
         self.events.reloaded.emit(Reloaded(reason))
 
+    # -- changes made by others (another window, the command line, a sync) --------------------
+
+    def data_version(self) -> int:
+        """SQLite's count of commits by other connections to this file (cheap: no table is read)."""
+        return self.store.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def notice_outside_changes(self) -> bool:
+        """If another connection changed the file since last asked, emit events for what differs
+        from what is shown (the article list, the open article's claims, their evidence and
+        history), as this workspace's own actions do; True if anything was found.
+
+        Nothing is reset: a view keeps its selection and the reviewer's typing.
+        """
+        version = self.data_version()
+        if version == self._data_version:
+            return False
+        self._data_version = version
+        events = change_events.differences(self.store, self.article, self._listed)
+        for event in events:
+            if self.article is not None:
+                self._apply_to_open_article(event)
+            getattr(self.events, EMITTERS[type(event)]).emit(event)
+            if isinstance(event, ClaimsChanged) and self.article is not None and event.article_id == self.article.id:
+                self.events.counts.emit(CountsChanged(self.article.id, dict(self.article.counts)))
+        return bool(events)
+
     # -- the open article ------------------------------------------------------------------
 
     def open_article(self, article_id: str | None) -> OpenArticle | None:
@@ -124,10 +152,12 @@ class Workspace:
 
     def _load(self, article_id: str) -> OpenArticle:
         article = articles.get_article(self.store, article_id)
-        return OpenArticle(article, claims.claims_for(self.store, article_id),
+        opened = OpenArticle(article, claims.claims_for(self.store, article_id),
                            evidence_counts=evidence.evidence_counts(self.store, article_id),
                            reviewer_id=self.reviewer_id, names=self.store.reviewer_names(),
                            numbers=claims.claim_numbers(self.store, article_id), only_mine=self.only_mine)
+        opened.evidence_stamps = evidence.evidence_stamps(self.store, article_id)
+        return opened
 
     def _show(self, article: OpenArticle | None) -> None:
         self.article = article
@@ -151,7 +181,9 @@ class Workspace:
 
     def list_articles(self) -> list[dict]:
         """Live articles with their claim counts by verdict, oldest first."""
-        return articles.list_articles(self.store)
+        rows = articles.list_articles(self.store)
+        self._listed = {row["id"]: row for row in rows}
+        return rows
 
     def evidence_for(self, claim_id: str) -> list[dict]:
         """A claim's live evidence in order, with attachments (no bytes)."""
