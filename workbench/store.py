@@ -309,7 +309,9 @@ def check_database(path: Path) -> None:
     """Read-only checks that path is a healthy workbench database with rows this program can use."""
     untrusted.check_kind(path)
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        # immutable when no side file exists: then checking creates none (a refused file stays as it was)
+        flags = "&immutable=1" if untrusted.immutable_is_safe(path) else ""
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{flags}", uri=True, timeout=BUSY_TIMEOUT_S)
     except sqlite3.Error as error:
         raise DatabaseRefused(f"{path}: cannot open: {error}") from None
     try:
