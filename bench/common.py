@@ -20,6 +20,7 @@ class Result:
     unit: str = "s"
     target: float | None = None
     runs: int | None = None
+    spread: tuple[float, float] | None = None  # the fastest and slowest run, when reported
 
     @property
     def ratio(self) -> float | None:
@@ -30,7 +31,10 @@ class Result:
         base = _fmt(self.baseline_s, self.unit) if self.baseline_s else "—"
         target = f"< {_fmt(self.target, self.unit)}" if self.target is not None else "—"
         runs = str(self.runs) if self.runs else "—"
-        return (f"| {self.operation} | {self.size} | {_fmt(self.median_s, self.unit)} | {runs} | {base} | "
+        median = _fmt(self.median_s, self.unit)
+        if self.spread:
+            median += f" ({_fmt(self.spread[0], self.unit)}–{_fmt(self.spread[1], self.unit)})"
+        return (f"| {self.operation} | {self.size} | {median} | {runs} | {base} | "
                 f"{ratio} | {target} |")
 
 

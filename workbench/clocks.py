@@ -106,19 +106,22 @@ def canonicalise(conn, table: str, layout, *, rows: str | None = None, clocks: s
     conn.execute(f"DELETE FROM {clocks} WHERE tbl = ? AND EXISTS (SELECT 1 FROM {rows} t WHERE "
                  f"t.id = {clocks}.row_id AND t.created_at = {clocks}.at AND {creator} IS {clocks}.author)",
                  [table])
-    # The latest clock as one sortable text: times have a fixed width, so time then author order.
-    creation_key = 't.created_at || COALESCE(' + ('t."created_by"' if layout.has("created_by") else "NULL") + ", '')"
-    latest = (f"SELECT t.id AS row_id, max(k) AS k FROM (SELECT t.id AS id, {creation_key} AS k FROM {rows} t "
-              f"UNION ALL SELECT row_id, at || COALESCE(author, '') FROM {clocks} WHERE tbl = ?) "
-              f"JOIN {rows} t USING (id) GROUP BY t.id")
-    sets = ["updated_at = substr(d.k, 1, 27)"]
-    differs = ["updated_at IS NOT substr(d.k, 1, 27)"]
-    if layout.has("updated_by"):
-        sets.append("updated_by = NULLIF(substr(d.k, 28), '')")
-        differs.append("updated_by IS NOT NULLIF(substr(d.k, 28), '')")
+    has_by = layout.has("updated_by")
     target = rows.split(".")[-1]
-    conn.execute(f"UPDATE {rows} SET {', '.join(sets)} FROM ({latest}) d WHERE d.row_id = {target}.id "
-                 f"AND ({' OR '.join(differs)})", [table])
+    creator = f'{target}."created_by"' if layout.has("created_by") else "NULL"
+    # Rows without explicit clocks: their latest clock is their creation.
+    sets = "updated_at = created_at" + (", updated_by = created_by" if has_by else "")
+    differs = "updated_at IS NOT created_at" + (" OR updated_by IS NOT created_by" if has_by else "")
+    conn.execute(f"UPDATE {rows} SET {sets} WHERE ({differs}) AND NOT EXISTS (SELECT 1 FROM {clocks} c "
+                 f"WHERE c.tbl = ? AND c.row_id = {target}.id)", [table])
+    # The others: the latest of creation and clocks, as one sortable text (times have a fixed
+    # width, so this orders by time, then author).
+    latest = f"max(d.k, {target}.created_at || COALESCE({creator}, ''))"
+    sets = f"updated_at = substr({latest}, 1, 27)" + (f", updated_by = NULLIF(substr({latest}, 28), '')" if has_by else "")
+    differs = f"updated_at IS NOT substr({latest}, 1, 27)" + (
+        f" OR updated_by IS NOT NULLIF(substr({latest}, 28), '')" if has_by else "")
+    conn.execute(f"UPDATE {rows} SET {sets} FROM (SELECT row_id, max(at || COALESCE(author, '')) AS k FROM {clocks} "
+                 f"WHERE tbl = ? GROUP BY row_id) d WHERE d.row_id = {target}.id AND ({differs})", [table])
 
 
 FIELD_CLOCKS_SQL = ('CREATE TABLE "field_clocks" ("tbl" TEXT NOT NULL, "row_id" TEXT NOT NULL, '

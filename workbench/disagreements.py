@@ -98,15 +98,24 @@ def find_disagreements(rows: list[dict], names: dict[str, str], found: Opinions 
     if len({row["created_by"] for row in rows}) < 2 and not any(len(found.get(r["id"], ())) > 1 for r in rows):
         return []
     result = []
+    judged = frozenset(JUDGED)
     for group in linked_groups([(r["start"], r["end"], r["created_by"]) for r in rows]):
+        if len(group) == 1 and rows[group[0]]["id"] not in found:
+            continue  # one claim that stands for its creator's verdict alone
         members = [rows[i] for i in group]
-        given = [(who, verdict, m["id"]) for m in members for who, verdict in claim_opinions(m, found).items()
-                 if verdict in JUDGED]
+        given = []
+        for m in members:
+            stated = found.get(m["id"])
+            if stated:
+                given.extend((who, verdict, m["id"]) for who, verdict in stated.items() if verdict in judged)
+            elif m["verdict"] in judged:
+                given.append((m["created_by"], m["verdict"], m["id"]))
         if len({who for who, _, _ in given}) < 2 or len({verdict for _, verdict, _ in given}) < 2:
             continue
         members.sort(key=lambda m: (m["start"], m["end"], m["id"]))
         position = {m["id"]: i for i, m in enumerate(members)}
-        given.sort(key=lambda g: (position[g[2]], names.get(g[0], "?").casefold(), g[0]))
+        name_key = {who: (names.get(who, "?").casefold(), who) for who in {g[0] for g in given}}
+        given.sort(key=lambda g: (position[g[2]], name_key[g[0]]))
         result.append((members[0]["start"], Disagreement(
             tuple(m["id"] for m in members),
             tuple((names.get(who, "?"), verdict, claim) for who, verdict, claim in given))))

@@ -61,29 +61,38 @@ def linked_groups(spans: Sequence[tuple[int, int, object]]) -> list[list[int]]:
     per owner, the spans still open; when a span of another owner arrives, it is linked to the
     open ones, which are then one group and kept as their longest-lasting member alone.
     """
+    starts = [span[0] for span in spans]
+    ends = [span[1] for span in spans]
+    owners = [span[2] for span in spans]
     parent = list(range(len(spans)))
 
     def root(i: int) -> int:
         while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
+            parent[i] = i = parent[parent[i]]
         return i
 
     open_by_owner: dict[object, list[int]] = {}
-    for i in sorted(range(len(spans)), key=lambda k: (spans[k][0], spans[k][1])):
-        start, end, owner = spans[i]
-        if start >= end:
+    for i in sorted(range(len(spans)), key=starts.__getitem__):
+        start, owner = starts[i], owners[i]
+        if start >= ends[i]:
             continue
-        for other in list(open_by_owner):
-            if other == owner:
-                continue
-            still = [j for j in open_by_owner[other] if spans[j][1] > start]
-            if not still:
-                del open_by_owner[other]
-                continue
-            for j in still:
-                parent[root(j)] = root(i)
-            open_by_owner[other] = [max(still, key=lambda j: spans[j][1])]
+        if len(open_by_owner) > 1 or owner not in open_by_owner:
+            top = None
+            for other, items in list(open_by_owner.items()):
+                if other == owner:
+                    continue
+                keep, longest = -1, start
+                for j in items:
+                    if ends[j] > start:
+                        if top is None:
+                            top = root(i)
+                        parent[root(j)] = top
+                        if ends[j] > longest:
+                            keep, longest = j, ends[j]
+                if keep < 0:
+                    del open_by_owner[other]
+                else:
+                    open_by_owner[other] = [keep]
         open_by_owner.setdefault(owner, []).append(i)
     groups: dict[int, list[int]] = {}
     for i in range(len(spans)):

@@ -68,7 +68,8 @@ class Store:
         elif not path.parent.exists():
             raise DatabaseRefused(f"{path}: folder {path.parent} does not exist")
         try:
-            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            # URI names on, so that merges can attach another file read-only (untrusted.attached)
+            conn = sqlite3.connect(path.resolve().as_uri(), uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA foreign_keys = ON")
             _use_wal(conn)

@@ -14,7 +14,9 @@ reason. The checks, in order, each before anything of the file is read that coul
    (quoted or not) and string literals, so `"new.quote"` (a string to SQLite) is not `new.quote`.
    So there are no views, no triggers we did not create, and no trigger with one of our names
    but another body. Only then is any table read.
-4. The migrations recorded in the file are ours; PRAGMA integrity_check says ok; it has an id.
+4. The migrations recorded in the file are ours; PRAGMA quick_check says ok (the structure and
+   every record; index contents are not needed: the file is read by scanning its tables, and
+   blob bytes found by id are checked against their SHA-256); it has an id.
 
 The file itself is never written, and nothing is created beside it. When no `-wal`, `-shm` or
 `-journal` file lies next to it, it is opened with `mode=ro&immutable=1` (SQLite then takes no
@@ -63,8 +65,7 @@ def opened(path: str | Path) -> Iterator[sqlite3.Connection]:
 def open_read_only(path: Path, folder: Path, *, action: str = "merge") -> sqlite3.Connection:
     """A checked read-only connection to path, or to a private copy in folder (see the module text).
 
-    action names what the caller does ("merge", "open"): merging runs the full integrity check,
-    opening the quicker one, as Store.open does.
+    action names what the caller does ("merge", "open"), for messages.
     """
     check_file(path)
     source = path if immutable_is_safe(path) else private_copy(path, folder)
@@ -181,22 +182,25 @@ def refusal(path: Path, error: sqlite3.Error) -> DatabaseRefused:
     return DatabaseRefused(f"{path}: is damaged or unreadable ({message})")
 
 
-def check(path: Path, conn: sqlite3.Connection, *, action: str = "merge") -> int:
-    """Every check of a file's header, schema and health; returns its schema version."""
+def check(path: Path, conn: sqlite3.Connection, *, action: str = "merge", db: str = "main") -> int:
+    """Every check of a file's header, schema and health; returns its schema version.
+
+    db names the file's schema on conn: "main", or the name it is attached under.
+    """
     try:
-        version = check_header(path, conn, action=action)
-        check_schema(path, conn, version)
-        _check_contents(path, conn, version, full=action == "merge")
+        version = check_header(path, conn, action=action, db=db)
+        check_schema(path, conn, version, db=db)
+        _check_contents(path, conn, version, db=db)
         return version
     except sqlite3.Error as error:
         raise refusal(path, error) from None
 
 
-def check_header(path: Path, conn: sqlite3.Connection, *, action: str) -> int:
+def check_header(path: Path, conn: sqlite3.Connection, *, action: str, db: str = "main") -> int:
     """Refuse another application's database or a newer schema; return the file's schema version."""
-    if conn.execute("PRAGMA application_id").fetchone()[0] != schema.APPLICATION_ID:
+    if conn.execute(f'PRAGMA "{db}".application_id').fetchone()[0] != schema.APPLICATION_ID:
         raise DatabaseRefused(f"{path}: is a SQLite database, but not a fact-check workbench database")
-    version, ours = conn.execute("PRAGMA user_version").fetchone()[0], schema.schema_version()
+    version, ours = conn.execute(f'PRAGMA "{db}".user_version').fetchone()[0], schema.schema_version()
     if version > ours:
         raise DatabaseRefused(
             f"{path}: was written by a newer version of the workbench (schema {version}, this "
@@ -206,9 +210,9 @@ def check_header(path: Path, conn: sqlite3.Connection, *, action: str) -> int:
     return version
 
 
-def check_schema(path: Path, conn: sqlite3.Connection, version: int | None = None) -> None:
+def check_schema(path: Path, conn: sqlite3.Connection, version: int | None = None, *, db: str = "main") -> None:
     """Refuse a schema that is not exactly the one our migrations build for that version."""
-    found = _objects(conn)
+    found = _objects(conn, db)
     expected = expected_schema(version if version != schema.schema_version() else None)
     extra = sorted(set(found) - set(expected) - TOLERATED)
     code = [name for kind, name in extra if kind in ("trigger", "view")]
@@ -228,24 +232,24 @@ def check_schema(path: Path, conn: sqlite3.Connection, version: int | None = Non
         if found[key][0] != table:
             raise DatabaseRefused(f"{path}: its {kind} {name} belongs to another table")
         if kind == "table" and not _is_virtual(sql):
-            if _columns(conn, name) != columns[name]:
+            if _columns(conn, name, db) != columns[name]:
                 raise DatabaseRefused(f"{path}: its table {name} has other columns than the workbench's")
         elif tokens(found[key][1]) != tokens(sql):
             raise DatabaseRefused(
                 f"{path}: its {kind} {name} is not the one the workbench creates (it was changed or crafted)")
 
 
-def _check_contents(path: Path, conn: sqlite3.Connection, version: int, *, full: bool) -> None:
+def _check_contents(path: Path, conn: sqlite3.Connection, version: int, *, db: str) -> None:
     applied = [r[0] for r in conn.execute(
-        "SELECT name FROM _sqlite_migrations WHERE migration_set = 'workbench' ORDER BY rowid")]
+        f"SELECT name FROM \"{db}\"._sqlite_migrations WHERE migration_set = 'workbench' ORDER BY rowid")]
     if applied != schema.known_migration_names()[:version]:
         unknown = sorted(set(applied) - set(schema.known_migration_names()))
         detail = ", ".join(unknown) if unknown else "an incomplete migration record"
         raise DatabaseRefused(f"{path}: has schema changes this program does not know ({detail})")
-    problems = [r[0] for r in conn.execute(f"PRAGMA {'integrity' if full else 'quick'}_check(5)")]
+    problems = [r[0] for r in conn.execute(f"PRAGMA \"{db}\".quick_check(5)")]
     if problems != ["ok"]:
         raise DatabaseRefused(f"{path}: is damaged (integrity check: {'; '.join(problems)})")
-    row = conn.execute("SELECT value FROM meta WHERE key = 'database_id'").fetchone()
+    row = conn.execute(f"SELECT value FROM \"{db}\".meta WHERE key = 'database_id'").fetchone()
     if row is None or not isinstance(row[0], str) or not row[0]:
         raise DatabaseRefused(f"{path}: has no database id")
 
@@ -274,9 +278,48 @@ def _upgrade_copy(path: Path, copy: Path) -> None:
         conn.close()
 
 
-def database_id(conn: sqlite3.Connection) -> str:
-    """The database id of a checked connection."""
-    return conn.execute("SELECT value FROM meta WHERE key = 'database_id'").fetchone()[0]
+def database_id(conn: sqlite3.Connection, db: str = "main") -> str:
+    """The database id of a checked database."""
+    return conn.execute(f"SELECT value FROM \"{db}\".meta WHERE key = 'database_id'").fetchone()[0]
+
+
+@contextlib.contextmanager
+def attached(conn: sqlite3.Connection, path: str | Path, name: str = "other") -> Iterator[None]:
+    """Attach the workbench database at path to conn as `name`, read-only, after every check.
+
+    The file is checked through the attachment itself (one open file for the checks and the
+    reads), and detached again at the end. conn must have been opened with URI names enabled.
+    An older schema is read from an upgraded private copy, as in `opened`.
+    """
+    path = Path(path)
+    check_file(path)
+    with tempfile.TemporaryDirectory(prefix="workbench-untrusted-") as folder:
+        source = path if immutable_is_safe(path) else private_copy(path, Path(folder))
+        _attach(conn, path, source, name)
+        try:
+            version = check(path, conn, db=name)
+            if version < schema.schema_version():
+                conn.execute(f'DETACH DATABASE "{name}"')
+                if source == path:
+                    source = private_copy(path, Path(folder))
+                _upgrade_copy(path, source)
+                _attach(conn, path, source, name)
+                check(path, conn, db=name)
+            yield
+        finally:
+            if any(row[1] == name for row in conn.execute("PRAGMA database_list")):
+                conn.execute(f'DETACH DATABASE "{name}"')
+
+
+def _attach(conn: sqlite3.Connection, path: Path, source: Path, name: str) -> None:
+    try:
+        conn.execute(f'ATTACH DATABASE ? AS "{name}"', [f"{source.resolve().as_uri()}?mode=ro&immutable=1"])
+    except sqlite3.Error as error:
+        raise refusal(path, error) from None
+    files = {row[1]: row[2] for row in conn.execute("PRAGMA database_list")}
+    if Path(files.get(name) or "") != source.resolve():  # a build of SQLite without URI names
+        conn.execute(f'DETACH DATABASE "{name}"')
+        raise DatabaseRefused(f"{path}: cannot be opened read-only by this build of SQLite")
 
 
 # -- the expected schema ------------------------------------------------------------------------
@@ -304,14 +347,14 @@ def expected_columns(version: int | None = None) -> dict[str, list[tuple]]:
     return _expected(version)[1]
 
 
-def _objects(conn: sqlite3.Connection) -> dict[tuple[str, str], tuple[str, str | None]]:
+def _objects(conn: sqlite3.Connection, db: str = "main") -> dict[tuple[str, str], tuple[str, str | None]]:
     return {(kind, name): (table, sql) for kind, name, table, sql in conn.execute(
-        "SELECT type, name, tbl_name, sql FROM main.sqlite_master")}
+        f'SELECT type, name, tbl_name, sql FROM "{db}".sqlite_master')}
 
 
-def _columns(conn: sqlite3.Connection, table: str) -> list[tuple]:
+def _columns(conn: sqlite3.Connection, table: str, db: str = "main") -> list[tuple]:
     return [tuple(r) for r in conn.execute("SELECT cid, name, type, \"notnull\", dflt_value, pk, "
-                                           "hidden FROM pragma_table_xinfo(?)", [table])]
+                                           "hidden FROM pragma_table_xinfo(?, ?)", [table, db])]
 
 
 def _is_virtual(sql: str | None) -> bool:

@@ -59,7 +59,7 @@ OPEN_REFUSED = {
          "CREATE TRIGGER \"claims_ai\" AFTER INSERT ON \"claims\" BEGIN INSERT INTO \"claims_fts\" (rowid, "
          "\"quote\", \"rationale\") VALUES (new.\"seq\", \"new.quote\", new.\"rationale\"); END"], "claims_ai"),
     "claim range": (['UPDATE claims SET "end" = 100000'], "outside its article"),
-    "bad date": (["UPDATE claims SET updated_at = '2024-13-99T00:00:00.000000Z'"], "not a UTC time"),
+    "time not text": (["UPDATE claims SET updated_at = X'0102'"], "its updated_at is bytes, expected str"),
 }
 
 
