@@ -69,18 +69,18 @@ class Scope:
 
 def check(conn: sqlite3.Connection, layouts: dict[str, Layout], scope: Scope) -> None:
     """Raise MalformedRow at the first row in scope that this program would not have written."""
-    for table, layout in layouts.items():
-        _check_columns(conn, layout, scope)
+    for table, lay in layouts.items():
+        _check_columns(conn, lay, scope)
     if not scope.thorough:  # a whole database: SQLite checks every reference at once
         broken = conn.execute("PRAGMA main.foreign_key_check").fetchone()
         if broken:
             table, rowid, target = broken[0], broken[1], broken[2]
             found = conn.execute(f'SELECT id FROM main."{table}" WHERE rowid = ?', [rowid]).fetchone()
             _bad(scope, table, found[0] if found else rowid, f"points to no row of {target}")
-    for table, layout in layouts.items():
+    for table, lay in layouts.items():
         if scope.thorough:
-            _check_references(conn, layout, scope)
-        found = _python_checks(conn, layout, scope)
+            _check_references(conn, lay, scope)
+        found = _python_checks(conn, lay, scope)
         try:
             problem = next(found, None)
         finally:

@@ -163,9 +163,9 @@ def test_merge_refuses_rows_we_never_write(tmp_path, kind):
 
 
 def test_a_blob_over_the_attachment_limit_is_refused_before_its_bytes_are_read(tmp_path, monkeypatch):
-    from workbench import merge
+    from workbench import merge, merge_stage
 
-    monkeypatch.setattr(merge, "MAX_ATTACHMENT_BYTES", 8)  # the same check as for 50 MB, on a small file
+    monkeypatch.setattr(merge_stage, "MAX_ATTACHMENT_BYTES", 8)  # the same check as for 50 MB, on a small file
     real_database(tmp_path / "theirs.db")
     read = []
     original = merge._file_blob
