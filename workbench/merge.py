@@ -71,12 +71,12 @@ NOUNS = {"articles": ("article", "articles"), "claims": ("claim", "claims"),
          "reviewers": ("reviewer", "reviewers")}
 SUMMARY_ORDER = ("articles", "claims", "verdict_history", "evidence", "attachments", "blobs", "appearances",
                  "reviewers")
-WRITE_BUDGET_S = 0.03  # a write transaction ends after about this long (other windows wait for it)
-PAUSE_S = 0.002  # and leaves the lock free at least this long
-# Once another connection writes during a merge: shorter transactions, longer pauses (SQLite's busy
-# handler sleeps up to 10-25 ms between tries), for the next CONTENDED_S seconds.
-BUSY_BUDGET_S, BUSY_PAUSE_S, CONTENDED_S = 0.008, 0.02, 2.0
-CHUNK_ROWS = 200  # rows decided and written at a time
+WRITE_BUDGET_S, CHUNK_ROWS = 0.05, 200  # a write transaction while nobody else writes; rows at a time
+PAUSE_S = 0.002  # and the lock left free after it
+# When another connection has written in the last CONTENDED_S seconds: short
+# transactions of few rows, then pauses longer than SQLite's busy handler sleeps between tries
+# (up to 25 ms), so that a waiting writer gets in within a frame or two.
+BUSY_BUDGET_S, BUSY_ROWS, BUSY_PAUSE_S, CONTENDED_S = 0.008, 25, 0.03, 1.0
 BlobReader = Callable[[str, int], bytes | None]
 OTHER = "merging"  # the name the other file is attached under while it is merged
 
@@ -205,31 +205,36 @@ class _Writer:
         self._seq: dict[str, bool] = {}
 
     def run(self) -> MergeSummary:
-        work = [(table, rowids[i:i + CHUNK_ROWS]) for table, rowids in self.stage.rowids.items()
-                for i in range(0, len(rowids), CHUNK_ROWS)]
-        total, done, i = sum(len(r) for r in self.stage.rowids.values()), 0, 0
+        work = [(table, rowids) for table, rowids in self.stage.rowids.items() if rowids]
+        total, done = sum(len(r) for _, r in work), 0
         for table, count in self.stage.unchanged.items():
             self.summary.count(table).unchanged += count
-        seen, contended_until = self._others_version(), 0.0
-        while i < len(work):
+        # Whenever another connection has written lately, polite: short transactions of few rows,
+        # and pauses longer than a waiting writer's busy handler sleeps between tries. Otherwise
+        # longer ones (fewer commits, fewer full-text segments).
+        seen, polite_until = self._others_version(), 0.0
+        table_index, position = 0, 0
+        while table_index < len(work):
             began = time.perf_counter()
-            contended = began < contended_until
+            polite = began < polite_until
+            budget, rows = (BUSY_BUDGET_S, BUSY_ROWS) if polite else (WRITE_BUDGET_S, CHUNK_ROWS)
             with self.store.transaction():
-                while i < len(work):
-                    table, rowids = work[i]
-                    self._apply(table, rowids[0], rowids[-1] + 1, len(rowids))
-                    done, i = done + len(rowids), i + 1
-                    if time.perf_counter() - began > (BUSY_BUDGET_S if contended else WRITE_BUDGET_S):
+                while table_index < len(work):
+                    table, rowids = work[table_index]
+                    part = rowids[position:position + rows]
+                    self._apply(table, part[0], part[-1] + 1, len(part))
+                    done, position = done + len(part), position + len(part)
+                    if position >= len(rowids):
+                        table_index, position = table_index + 1, 0
+                    if time.perf_counter() - began > budget:
                         break
             if self.progress:
                 self.progress(done, total)
-            if i < len(work):
-                # Leave the lock free a while. Once another connection has written during the
-                # merge, longer than a waiting writer's busy handler sleeps between its tries.
-                time.sleep(BUSY_PAUSE_S if contended else PAUSE_S)
+            if table_index < len(work):
+                time.sleep(BUSY_PAUSE_S if polite else PAUSE_S)
                 version = self._others_version()
                 if version != seen:
-                    seen, contended_until = version, time.perf_counter() + CONTENDED_S
+                    seen, polite_until = version, time.perf_counter() + CONTENDED_S
         return self.summary
 
     def _others_version(self) -> int:
