@@ -10,9 +10,12 @@ the rules below. `rows` maps a table to its rows, each a sequence of the values 
 `batch_columns(store, table)` in that order (every column of the migrated schema but `seq` and
 blob bytes); `clocks` holds (table, row id, field, time, author) tuples, the other replica's
 `field_clocks` rows; `read_blob(blob id, limit)` returns a blob's bytes (at most limit + 1 of
-them) and is asked only for blobs that come in. `merge_database(store, path, reviewer_id=...)`
-reads another workbench file into a Batch (untrusted.opened: checked, read-only, upgraded in a
-private copy if older, never written) and merges it.
+them) and is asked only for blobs that come in. `attached`, instead of rows and clocks, names a
+database attached to the store's connection to be read with SQL (a file). `merge_database(store,
+path, reviewer_id=...)` attaches another workbench file that way (untrusted.attached: checked
+through the attachment, read-only, upgraded in a private copy if older, never written, nothing
+created beside it) and merges it. The reviewer id is only recorded with the merge: a refused
+merge writes nothing at all.
 
 The rules, the same for every table (merge_rules declares per table what differs; tables added
 by later migrations merge with no change here):
@@ -36,12 +39,15 @@ by later migrations merge with no change here):
   them (as it flags overlapping claims with different verdicts) to be settled.
 
 The work is done so that other windows are not held up: the batch is staged in temporary
-tables and checked with no write lock held (merge_stage.py); then it is written in short transactions (about
-WRITE_BUDGET_S each), each deciding against the rows as they are at that moment, so writers in
-other windows wait a frame or two at most. Each committed part is a consistent state (parents
-before the rows that point at them), so a merge interrupted part-way is completed by merging
-again. Reading this database costs in proportion to the batch: only rows whose keys the batch
-holds are looked up.
+tables and checked with no write lock held (merge_stage.py); rows this database already holds
+as they are, or stale copies of rows changed here since, are set aside first, so a merge costs in
+proportion to what is new in the batch (only rows whose keys the batch holds are looked up).
+Then the rest is written in transactions of at most about WRITE_BUDGET_S, each deciding against
+the rows as they are at that moment; once another connection writes during the merge, they are
+much shorter and the lock is left free between them for longer than SQLite's busy handler sleeps,
+so those writers wait a frame or two (bench/bench_merge.py measures it). Each committed part is a
+consistent state (parents before the rows that point at them), so a merge interrupted part-way is
+completed by merging again; change notices come per committed part.
 """
 
 import json
