@@ -3,6 +3,9 @@
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from workbench import clocks, ids
+from workbench.errors import DatabaseRefused
+
 APPLICATION_ID = 0x46434B57  # "FCKW": marks a SQLite file as a workbench database
 
 # Common columns of every row: a UUID id, UTC times, and a tombstone.
@@ -218,6 +221,14 @@ def m003_id_primary_keys(db: Database) -> None:
 
 
 @migrations()
+def m004_field_clocks(db: Database) -> None:
+    """Give every field its own clock (time and author), so that merges keep concurrent edits of
+    different fields of one row; existing rows get clocks from what they record (clocks.backfill)."""
+    db.execute(clocks.FIELD_CLOCKS_SQL)
+    clocks.backfill(db.conn)
+
+
+@migrations()
 def m005_versions_and_orphans(db: Database) -> None:
     """Add article versions, carried claims and orphaned annotations (TABLES_V5)."""
     _create(db, TABLES_V5)
@@ -245,6 +256,39 @@ def m006_fact_checks(db: Database) -> None:
     db["fact_checks"].create_index(["url"])
     for statement in fts_sql("fact_checks", FACT_CHECKS_FTS, FACT_CHECKS_TOKENIZE):
         db.execute(statement)
+
+
+def upgrade(conn, label: str) -> None:
+    """Apply the pending migrations to the database on conn (autocommit mode) in one transaction.
+
+    Migrations may rebuild tables, which SQLite allows only with foreign keys off; every key is
+    checked before the upgrade commits. label names the file in the message of a refusal.
+    """
+    db = Database(conn, execute_plugins=False, recursive_triggers=False)
+    if not migrations.pending(db):
+        return
+    keys_were_on = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        migrations.apply(db)
+        broken = conn.execute("PRAGMA foreign_key_check").fetchone()
+        if broken:
+            raise DatabaseRefused(f"{label}: cannot be upgraded: a {broken[0]} row points to no {broken[2]} row")
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {schema_version()}")
+        conn.execute("INSERT INTO meta(key, value) VALUES ('database_id', ?), ('created_at', ?) "
+                     "ON CONFLICT(key) DO NOTHING", [ids.new_id(), ids.now()])
+        conn.execute("INSERT INTO meta(key, value) VALUES ('schema_version', ?) "
+                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [str(schema_version())])
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    finally:
+        if keys_were_on:
+            conn.execute("PRAGMA foreign_keys = ON")
 
 
 def schema_version() -> int:
