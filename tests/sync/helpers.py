@@ -1,0 +1,66 @@
+"""Building reviewers' databases for sync tests, and reading every synced row of a database or server."""
+
+import random
+from pathlib import Path
+
+import psycopg
+
+from workbench import sync_merge
+from workbench.articles import add_article
+from workbench.claims import add_claim
+from workbench.evidence import add_evidence
+from workbench.store import Store
+from workbench.sync import sync_database
+from workbench.sync_server import server_rows
+from workbench.verdicts import VERDICTS
+
+WORDS = ("minister", "drones", "border", "budget", "cables", "turnout", "Gdańsk", "São", "Paulo", "😐",
+         "figure", "agreement", "ministry", "analysts", "jets", "talks")
+
+
+def article_text(rng: random.Random) -> str:
+    """A short news-like article, different for each seed."""
+    return "\n".join(" ".join(rng.choice(WORDS) for _ in range(rng.randint(12, 30))) + "."
+                     for _ in range(rng.randint(2, 5)))
+
+
+def add_work(store: Store, reviewer_id: str, rng: random.Random, claims: int = 3,
+             article_id: str | None = None) -> list[str]:
+    """An article (or the given one) with claims, verdicts and one piece of evidence each; the claim ids."""
+    if article_id is None:
+        article_id = add_article(store, article_text(rng), reviewer_id=reviewer_id).article["id"]
+    body = store.get("articles", article_id)["body"]
+    made = []
+    for _ in range(claims):
+        start = rng.randrange(0, len(body) - 5)
+        end = rng.randint(start + 1, min(len(body), start + 40))
+        claim = add_claim(store, article_id, start, end, reviewer_id=reviewer_id,
+                          verdict=rng.choice(VERDICTS), rationale=f"because {rng.random():.6f}")
+        add_evidence(store, claim["id"], reviewer_id=reviewer_id, url=f"https://example.org/{rng.random()}",
+                     title="A source", stance="supports")
+        made.append(claim["id"])
+    return made
+
+
+def local_state(store: Store) -> dict:
+    """Every synced row of a database: (table, server key) -> (values, clocks)."""
+    return {(table, sync_merge.server_key(table, data)): (data, clocks)
+            for table in sync_merge.TABLES
+            for data, clocks in sync_merge.local_rows(store, table).values()}
+
+
+def server_state(url: str) -> dict:
+    """Every row on the team server: (table, key) -> (values, clocks)."""
+    with psycopg.connect(url) as conn:
+        return server_rows(conn)
+
+
+def sync(store: Store, url: str, reviewer: str = "Ana", **options):
+    """One sync of store as reviewer."""
+    return sync_database(store, url, reviewer_id=store.reviewer(reviewer), **options)
+
+
+def open_db(folder: Path, name: str) -> tuple[Store, str]:
+    """A new database named name.db in folder, and the id of a reviewer called name."""
+    store = Store.open(folder / f"{name}.db")
+    return store, store.reviewer(name)
