@@ -85,7 +85,7 @@ class _Sync:
         try:
             info = sync_server.ensure_schema(conn, self.name)
             state = (sync_local.load_state(self.store, info.server_id)
-                     or sync_local.start(self.store, info.server_id, sync_server.without_password(self.url)))
+                     or sync_local.start(info.server_id, sync_server.without_password(self.url)))
             for attempt in range(1, MAX_ATTEMPTS + 1):
                 self.summary.attempts = attempt
                 self._pull(conn, state)
@@ -132,15 +132,17 @@ class _Sync:
         self.summary.pulled += pulled.count
         self.summary.files_received += len(pulled.blobs)
         self.progress("merging", 0, pulled.count)
+        if pulled.count:  # checked whole, then written (in parts the merge commits, each consistent)
+            self._add(sync_merge.apply_foreign(self.store, pulled.rows, pulled.blobs, source=self.name,
+                                               reviewer_id=self.reviewer_id))
+        # The cursor moves only now: a pull merged in part is merged again by the next sync.
         with self.store.transaction():
-            if pulled.count:
-                merged = sync_merge.apply_foreign(self.store, pulled.rows, pulled.blobs, source=self.name,
-                                                  reviewer_id=self.reviewer_id)
-                self._add(merged)
-                for table, rows in pulled.rows.items():  # exactly as the server has them: nothing to send
-                    local = sync_merge.local_rows(self.store, table, [data["id"] for data, _ in rows])
-                    sync_local.unmark(self.store, table, [data["id"] for data, clocks in rows
-                                                          if local.get(data["id"]) == (data, clocks)])
+            if state.fresh:  # a first sync with this server sends everything not already there
+                sync_local.mark_all(self.store)
+            for table, rows in pulled.rows.items():  # exactly as the server has them: nothing to send
+                local = sync_merge.local_rows(self.store, table, [data["id"] for data, _ in rows])
+                sync_local.unmark(self.store, table, [data["id"] for data, clocks in rows
+                                                      if local.get(data["id"]) == (data, clocks)])
             state.snapshot = pulled.snapshot
             state.own = [xid for xid in state.own if not sync_local.visible(xid, pulled.snapshot)]
             sync_local.save_state(self.store, state)

@@ -24,6 +24,7 @@ class SyncState:
     own: list[str] = field(default_factory=list)  # our push transactions not yet behind snapshot
     last_sync: str | None = None  # UTC ISO time of the last complete sync
     url: str | None = None  # the connection string last used, without its password
+    fresh: bool = False  # not saved yet: the first pull's transaction marks every row and saves it
 
 
 def state_key(server_id: str) -> str:
@@ -46,18 +47,16 @@ def load_state(store: Store, server_id: str) -> SyncState | None:
 
 def save_state(store: Store, state: SyncState) -> None:
     """Write state into meta (inside the caller's transaction)."""
+    state.fresh = False
     store.set_meta(state_key(state.server_id), json.dumps({
         "database_id": store.database_id, "snapshot": state.snapshot, "own": state.own,
         "last_sync": state.last_sync, "url": state.url}))
 
 
-def start(store: Store, server_id: str, url: str) -> SyncState:
-    """A first sync with a server: every row is to be sent, nothing has been pulled."""
-    state = SyncState(server_id, url=url)
-    with store.transaction():
-        mark_all(store)
-        save_state(store, state)
-    return state
+def start(server_id: str, url: str) -> SyncState:
+    """A first sync with a server: nothing pulled yet, and (once the first pull is applied, in its
+    transaction: see `fresh`) every row to be sent."""
+    return SyncState(server_id, url=url, fresh=True)
 
 
 def mark_all(store: Store) -> None:

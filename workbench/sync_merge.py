@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from workbench import merge, schema
+from workbench.errors import WorkbenchError
 from workbench.store import Store
 
 Row = tuple[dict, object]  # (column values, field clocks)
@@ -61,9 +62,12 @@ def apply_foreign(store: Store, rows: dict[str, list[Row]], blobs: dict[str, byt
         with Store.open(path) as scratch:
             _fill(scratch, rows, blobs)
             scratch_id = scratch.database_id
-        with store.transaction():
-            summary = merge.merge_database(store, path, reviewer_id=reviewer_id)
-            store.conn.execute("DELETE FROM meta WHERE key = ?", [f"merged:{scratch_id}"])
+        try:
+            with store.transaction():
+                summary = merge.merge_database(store, path, reviewer_id=reviewer_id)
+                store.conn.execute("DELETE FROM meta WHERE key = ?", [f"merged:{scratch_id}"])
+        except WorkbenchError as error:  # name the server, not the scratch file
+            raise type(error)(str(error).replace(str(path), source)) from None
     summary.source = source
     return summary
 

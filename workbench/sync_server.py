@@ -54,6 +54,8 @@ def conninfo_parts(conninfo: str) -> dict:
         parts = conninfo_to_dict(conninfo)
     except psycopg.ProgrammingError as error:
         raise SyncError(f"not a PostgreSQL connection string ({_first_line(error)})") from None
+    if any(not port.strip().isdigit() for port in str(parts.get("port") or "5432").split(",")):
+        raise SyncError(f"not a PostgreSQL connection string (the port {parts['port']!r:.40} is not a number)")
     return parts
 
 

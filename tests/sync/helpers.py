@@ -64,3 +64,27 @@ def open_db(folder: Path, name: str) -> tuple[Store, str]:
     """A new database named name.db in folder, and the id of a reviewer called name."""
     store = Store.open(folder / f"{name}.db")
     return store, store.reviewer(name)
+
+
+def assert_server_consistent(url: str) -> None:
+    """Every row on the server points only at rows the server has (blobs: with their bytes)."""
+    from workbench import schema
+
+    rows = server_state(url)
+    ids = {}
+    for (table, _), (data, _) in rows.items():
+        ids.setdefault(table, set()).add(data["id"])
+    for (table, key), (data, _) in rows.items():
+        for column, target, _ in schema.TABLES_V1[table].get("foreign_keys", []):
+            assert data[column] is None or data[column] in ids.get(target, set()), (table, key, column)
+    with psycopg.connect(url) as conn:
+        stored = {r[0] for r in conn.execute("SELECT sha256 FROM workbench.blobs")}
+    assert {data["sha256"] for (table, _), (data, _) in rows.items() if table == "blobs"} <= stored
+
+
+def assert_local_consistent(store: Store) -> None:
+    """The database is whole: integrity, foreign keys, full-text indexes."""
+    assert store.get_value("PRAGMA integrity_check") == "ok"
+    assert store.get_value("PRAGMA foreign_key_check") is None
+    for table in ("articles_fts", "claims_fts", "evidence_fts"):
+        store.conn.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
