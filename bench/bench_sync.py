@@ -92,8 +92,8 @@ def rows_of(path: Path) -> list[tuple[str, str, str]]:
     from workbench import sync_merge
 
     with Store.open(path) as store:
-        return [(table, data["id"], json.dumps(data, ensure_ascii=False))
-                for table in sync_merge.TABLES for data, _ in sync_merge.local_rows(store, table).values()]
+        return [(table, key, json.dumps(data, ensure_ascii=False))
+                for (table, key), (data, _) in sync_merge.all_rows(store).items()]
 
 
 def raw_first_syncs(paths: list[Path], url: str) -> list[float]:
@@ -141,8 +141,7 @@ def identical(paths: list[Path], url: str) -> int:
         server = server_rows(conn)
     for path in paths:
         with Store.open(path) as store:
-            local = {(table, sync_merge.server_key(table, data)): (data, clocks)
-                     for table in sync_merge.TABLES for data, clocks in sync_merge.local_rows(store, table).values()}
+            local = sync_merge.all_rows(store)
         if local != server:
             differing = [k for k in set(local) | set(server) if local.get(k) != server.get(k)][:3]
             raise AssertionError(f"{path.name} differs from the server at {differing}")

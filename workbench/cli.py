@@ -96,6 +96,13 @@ def _open(path: Path, *, create: bool, reviewer: str | None = None):
     return open_database(path, reviewer=reviewer or default_reviewer(), create=create)
 
 
+def _open_read_only(path: Path):
+    """A database for a command that only reads it: nothing is written to it or beside it."""
+    from workbench.store import Store
+
+    return Store.open(path, readonly=True)
+
+
 def run_import(args) -> int:
     """`workbench import DB SOURCE...`: one line per article added, errors on stderr."""
     from workbench.importers import import_sources
@@ -139,7 +146,7 @@ def run_export(args) -> int:
 
     if args.format == "pdf" and args.output is None:
         raise WorkbenchError("--format pdf writes a binary file: give one with -o FILE")
-    with _open(args.db, create=False) as store:
+    with _open_read_only(args.db) as store:
         article_id = find_article(store, args.article)["id"] if args.article else None
         if args.format == "annotations":
             text = annotations.dumps(annotations.export_collection(store, article_id))
@@ -172,7 +179,7 @@ def run_stats(args) -> int:
     """`workbench stats DB`: counts and agreement as a plain table."""
     from workbench import stats
 
-    with _open(args.db, create=False) as store:
+    with _open_read_only(args.db) as store:
         sys.stdout.write(stats.render(stats.collect(store)))
     return 0
 
@@ -181,10 +188,11 @@ def run_merge(args) -> int:
     """`workbench merge DB OTHER...`: each OTHER in its own transaction; a summary line each."""
     from workbench.merge import merge_database
 
-    reviewer = args.reviewer or default_reviewer()
+    from workbench.ids import reviewer_id as id_of
+
+    reviewer_id = id_of(args.reviewer or default_reviewer())  # recorded with each merge, not added as a row
     failed = False
-    with _open(args.db, create=False, reviewer=reviewer) as store:
-        reviewer_id = store.reviewer(reviewer)
+    with _open(args.db, create=False) as store:
         for other in args.others:
             try:
                 summary = merge_database(store, other, reviewer_id=reviewer_id)

@@ -1,75 +1,85 @@
-"""Merging other reviewers' databases into this one, and saving a copy to send to them.
+"""Merging other reviewers' work into this database, field by field, and saving a copy to send.
 
-`merge_database(store, other_path, reviewer_id=...)` brings every row of another workbench
-database into `store` in one transaction. The other file is opened with
-`untrusted.open_untrusted` (read-only, checked, nothing of it runs) and read with plain SELECTs.
+The core, for files and for the desk server alike (sync builds on it):
 
-Rules, the same for every table (reviewers, articles, appearances, claims, verdict_history,
-evidence, blobs, attachments; `meta` is this database's own and is not merged):
+    merge_batch(store, Batch(source, database_id, rows, clocks, read_blob)) -> MergeSummary
 
-- Rows are matched by id; appearances by (article, URL), their natural key, since two reviewers
-  importing one article from one URL make two appearance ids for the same fact. An article's id
-  is derived from its text, so the same article imported separately is one article here, with
-  both reviewers' claims on it.
-- A row only on the other side is inserted (without `seq`, which is this file's own row
-  number; the FTS triggers index it). A row on both sides that differs: the one with the later
-  `updated_at` wins, the whole row, tombstone included (a deletion wins if it is the later
-  change, and so does an undelete). Equal times: the row whose canonical JSON sorts last wins,
-  so that A merged into B and B merged into A give the same rows.
-- When the two versions of a claim have different verdicts, the losing verdict is kept in the
-  verdict history as a row noted "merge: kept ...", made by the reviewer who set it. Its id and
-  times come from the two versions only, so the row is the same whichever way round, and
-  merging again adds nothing. No row is added when the history already shows the losing verdict
-  being changed later (someone saw it and moved on: a plain sequential edit, not a conflict).
-- Every row of the other file is checked first: column types, UTC timestamps, ids, verdicts,
-  stances, an article's id matching its text, a claim's range and quote matching its article,
-  foreign keys pointing at rows that exist here or there, blobs matching their SHA-256. One bad
-  row refuses the whole file with a message naming the table and the id; nothing is merged.
+takes a batch of another replica's rows with their field clocks, checks them as untrusted input
+(row_checks: nothing of the batch is written unless every row passes), and applies them with
+the rules below. `rows` maps a table to its rows, each a sequence of the values of
+`batch_columns(store, table)` in that order (every column of the migrated schema but `seq` and
+blob bytes); `clocks` holds (table, row id, field, time, author) tuples, the other replica's
+`field_clocks` rows; `read_blob(blob id, limit)` returns a blob's bytes (at most limit + 1 of
+them) and is asked only for blobs that come in. `merge_database(store, path, reviewer_id=...)`
+reads another workbench file into a Batch (untrusted.opened: checked, read-only, upgraded in a
+private copy if older, never written) and merges it.
 
-Known limits: whole-row last-writer-wins loses the earlier side's edits to other fields of the
-same row (a rationale, an evidence note), except the verdict (and the losing claim's rationale,
-which goes into that history row's note). Blob data is checked for the blobs that come in.
+The rules, the same for every table (merge_rules declares per table what differs; tables added
+by later migrations merge with no change here):
+
+- Rows are matched by id, or by their natural key (appearances: article and URL). A row only
+  on the other side comes in (without `seq`, this file's own row number).
+- A row on both sides: its creation (`created_at`, `created_by`, the fixed columns, and the id
+  of a natural-key row) is the earliest of the two, whoever merges: the same article imported
+  by two reviewers keeps its first creator and time. Each field (a column, or a group of columns
+  that change together) takes the version with the later clock (time, then author, then value:
+  a total order), so concurrent edits of different fields both survive and the same field ends
+  the same in any order. `updated_at`/`updated_by` are then the latest clock's. Deleting is a
+  field (`deleted_at`) like any other: a later delete wins, and so does a later restore.
+- Merging is commutative, associative and idempotent: the result of merging any set of files in
+  any order and any number of times is the same rows and clocks.
+- Clocks: a time more than clocks.MAX_SKEW ahead of this computer's clock refuses the whole batch
+  (a forged 9999-12-31 cannot win); local edits use a hybrid logical clock (clocks.next_stamp),
+  so an edit made after merging a time from a computer whose clock runs ahead still wins.
+- Nothing is invented: a merge writes no history rows. Two reviewers' different verdicts on one
+  claim stay in the verdict history each under its own reviewer, and disagreements.py flags
+  them (as it flags overlapping claims with different verdicts) to be settled.
+
+The work is done so that other windows are not held up: the batch is staged in temporary
+tables and checked with no write lock held; then it is written in short transactions (about
+WRITE_BUDGET_S each), each deciding against the rows as they are at that moment, so writers in
+other windows wait a frame or two at most. Each committed part is a consistent state (parents
+before the rows that point at them), so a merge interrupted part-way is completed by merging
+again. Reading this database costs in proportion to the batch: only rows whose keys the batch
+holds are looked up.
 """
 
 import json
 import os
-import re
 import sqlite3
+import time
 import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench import ids, schema, untrusted
+from workbench import clocks, ids, row_checks, untrusted
 from workbench.errors import DatabaseRefused, WorkbenchError
-from workbench.verdicts import RELIABILITY, STANCES, VERDICTS
+from workbench.evidence import MAX_ATTACHMENT_BYTES, check_url, display_name
+from workbench.merge_rules import Layout, merged_tables
+from workbench.row_checks import MalformedRow
+
+__all__ = ["Batch", "MalformedRow", "MergeSummary", "TableCount", "batch_columns", "merge_batch",
+           "merge_database", "save_copy"]
 
 TABLES = ("reviewers", "articles", "appearances", "claims", "verdict_history", "evidence", "blobs",
           "attachments")
-COLUMNS = {t: [c for c in schema.TABLES_V1[t]["columns"] if c != "seq"] for t in TABLES}
-READ_COLUMNS = {t: [c for c in cols if c != "data"] for t, cols in COLUMNS.items()}  # blob bytes later
-KEYS = {"appearances": ("article_id", "url")}
 NOUNS = {"articles": ("article", "articles"), "claims": ("claim", "claims"),
          "verdict_history": ("verdict change", "verdict changes"),
          "evidence": ("evidence item", "evidence items"), "attachments": ("attachment", "attachments"),
          "blobs": ("attached file", "attached files"), "appearances": ("article URL", "article URLs"),
          "reviewers": ("reviewer", "reviewers")}
-MERGE_NAMESPACE = uuid.UUID("0c5b7e1a-93f4-5d2e-a6b8-4f1d2c3e9a70")
-ID, UPDATED_AT = 0, 2  # every table's columns start: id, created_at, updated_at, deleted_at
-
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
-_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z\Z")
-_SHA = re.compile(r"[0-9a-f]{64}\Z")
-_TYPES = {str: (str,), int: (int,), float: (float, int), bytes: (bytes,)}
-_TIMES = ("created_at", "updated_at", "deleted_at")
-
-
-class MalformedRow(WorkbenchError):
-    """A row of the other database that cannot be merged; nothing was merged."""
+SUMMARY_ORDER = ("articles", "claims", "verdict_history", "evidence", "attachments", "blobs", "appearances",
+                 "reviewers")
+OUTCOME = "nothing was merged"
+WRITE_BUDGET_S = 0.02  # a write transaction ends after about this long (other windows wait for it)
+CHUNK_ROWS = 200  # rows decided and written at a time
+BlobReader = Callable[[str, int], bytes | None]
 
 
 @dataclass
 class TableCount:
-    """What a merge did to one table: rows added, rows replaced by the other's, rows left as they were."""
+    """What a merge did to one table: rows added, rows changed by the other's, rows left as they were."""
 
     added: int = 0
     updated: int = 0
@@ -78,24 +88,28 @@ class TableCount:
 
 @dataclass
 class MergeSummary:
-    """What came in from one other database."""
+    """What came in from one other database or batch."""
 
     source: str
     database_id: str
     tables: dict[str, TableCount] = field(default_factory=lambda: {t: TableCount() for t in TABLES})
-    conflicts: int = 0  # claims whose losing verdict was kept as a new history row
+    conflicts: int = 0  # claims whose verdict differed between the two sides, set by different reviewers
 
     @property
     def changed(self) -> bool:
         """True if the merge added or changed any row."""
         return any(c.added or c.updated for c in self.tables.values())
 
+    def count(self, table: str) -> TableCount:
+        """The count of one table (added on first use for tables later migrations add)."""
+        return self.tables.setdefault(table, TableCount())
+
     def __str__(self) -> str:
-        order = ("articles", "claims", "verdict_history", "evidence", "attachments", "blobs",
-                 "appearances", "reviewers")
+        order = [*SUMMARY_ORDER, *(t for t in self.tables if t not in SUMMARY_ORDER)]
         parts = []
         for table in order:
-            count, (one, many) = self.tables[table], NOUNS[table]
+            count = self.tables.get(table, TableCount())
+            one, many = NOUNS.get(table, (f"{table} row", f"{table} rows"))
             if count.added:
                 part = f"{count.added} {one if count.added == 1 else many}"
                 parts.append(part + (f" ({count.updated} updated)" if count.updated else ""))
@@ -105,276 +119,400 @@ class MergeSummary:
             return "nothing new: everything in it was already here"
         text = ", ".join(parts) + " came in"
         if self.conflicts:
-            text += (f"; {self.conflicts} conflicting verdict{'s' if self.conflicts != 1 else ''} "
-                     "kept in the history")
+            text += (f"; {self.conflicts} claim{'s' if self.conflicts != 1 else ''} had different verdicts "
+                     "from two reviewers (the later is shown; each is kept in the history and flagged "
+                     "to be settled)")
         return text
 
 
-def merge_database(store, other_path: str | Path, *, reviewer_id: str) -> MergeSummary:
-    """Bring everything of the database at other_path into store, in one transaction."""
+@dataclass
+class Batch:
+    """Another replica's rows, as a file or the desk server holds them (see the module text)."""
+
+    source: str  # names the other side in every message: a file path, a server
+    database_id: str
+    rows: Mapping[str, Iterable[Sequence]]
+    clocks: Iterable[Sequence]
+    read_blob: BlobReader
+
+
+def batch_columns(store, table: str) -> tuple[str, ...]:
+    """The columns of a table's rows in a Batch, in order."""
+    return store.layout(table).staged
+
+
+# -- merging a file -----------------------------------------------------------------------------
+
+def merge_database(store, other_path: str | Path, *, reviewer_id: str,
+                   progress: Callable[[int, int], None] | None = None) -> MergeSummary:
+    """Bring everything of the workbench database at other_path into store.
+
+    The other file is checked and read without being written, and without anything being
+    created beside it; a refusal writes nothing here either.
+    """
     other_path = Path(other_path)
-    if store.get("reviewers", reviewer_id) is None:
-        raise WorkbenchError(f"no reviewer with id {reviewer_id} in {store.path}")
     try:
         if other_path.exists() and os.path.samefile(other_path, store.path):
             raise DatabaseRefused(f"{other_path}: is the database being merged into")
     except OSError:
         pass
-    conn = untrusted.open_untrusted(other_path)
-    try:
-        # A plain file copy keeps our database id; the work done in it still merges back.
-        other_id = untrusted.database_id(conn)
-        conn.execute("BEGIN")  # one snapshot of the other file for every read below
-        merge = _Merge(store, conn, other_path, MergeSummary(str(other_path), other_id))
-        with store.transaction():
-            merge.run()
-            if merge.summary.changed:
-                store.set_meta(f"merged:{other_id}", json.dumps(
-                    {"at": ids.now(), "by": reviewer_id, "path": str(other_path)}))
-        return merge.summary
-    except sqlite3.DatabaseError as error:
-        raise DatabaseRefused(f"{other_path}: cannot be read ({error})") from None
-    finally:
-        conn.close()
-
-
-class _Merge:
-    def __init__(self, store, conn: sqlite3.Connection, path: Path, summary: MergeSummary):
-        self.store, self.conn, self.path, self.summary = store, conn, path, summary
-        self.other: dict[str, dict] = {}  # table -> key -> row tuple
-        self.local: dict[str, dict] = {}  # table -> key -> row tuple
-
-    def run(self) -> None:
-        for table in TABLES:
-            self.other[table] = self._read_other(table)
-        for table in TABLES:
-            self.local[table] = self._rows(self.store.conn, table)
-        self._check_references()
-        generated = self._claim_conflicts()
-        for table in TABLES:
-            self._apply(table, generated if table == "verdict_history" else {})
-
-    # -- reading and checking ------------------------------------------------------------------
-
-    def _rows(self, conn, table: str) -> dict:
-        cols = READ_COLUMNS[table]
-        names = ", ".join(f'"{c}"' for c in cols)
-        key = [cols.index(c) for c in KEYS.get(table, ("id",))]
-        rows = conn.execute(f'SELECT {names} FROM "{table}"').fetchall()
-        return {tuple(r[i] for i in key) if len(key) > 1 else r[key[0]]: tuple(r) for r in rows}
-
-    def _read_other(self, table: str) -> dict:
-        rows = self._rows(self.conn, table)
-        spec = schema.TABLES_V1[table]["columns"]
-        cols = READ_COLUMNS[table]
-        kinds = [_TYPES[spec[c]] for c in cols]
-        check = _ROW_CHECKS.get(table)
-        for row in rows.values():
-            for col, value, kind in zip(cols, row, kinds):
-                if value is None:
-                    if col in schema.NOT_NULL:
-                        self._bad(table, row, f"has no {col}")
-                elif not isinstance(value, kind) or isinstance(value, bool):
-                    self._bad(table, row, f"its {col} is {type(value).__name__}, expected {kind[0].__name__}")
-            if not _UUID.match(row[ID]):
-                self._bad(table, row, "its id is not a UUID")
-            for col in _TIMES:
-                value = row[cols.index(col)]
-                if value is not None and not _TIME.match(value):
-                    self._bad(table, row, f"its {col} {value!r} is not a UTC time like 2024-05-31T12:00:00.000000Z")
-            if check:
-                problem = check(dict(zip(cols, row)))
-                if problem:
-                    self._bad(table, row, problem)
-        return rows
-
-    def _bad(self, table: str, row: tuple, reason: str):
-        raise MalformedRow(f"{self.path}: {table} row {row[ID]!s:.60}: {reason}; nothing was merged")
-
-    def _check_references(self) -> None:
-        known = {t: {r[ID] for r in self.local[t].values()} | {r[ID] for r in self.other[t].values()}
-                 for t in TABLES}
-        for table in TABLES:
-            cols = READ_COLUMNS[table]
-            refs = [(cols.index(col), col, target)
-                    for col, target, _ in schema.TABLES_V1[table].get("foreign_keys", [])]
-            for row in self.other[table].values():
-                for index, col, target in refs:
-                    if row[index] is not None and row[index] not in known[target]:
-                        self._bad(table, row, f"its {col} {row[index]!s:.60} points to no row of {target}")
-        bodies = {}
-        cols = READ_COLUMNS["claims"]
-        start, end, quote, article = (cols.index(c) for c in ("start", "end", "quote", "article_id"))
-        for row in self.other["claims"].values():
-            if row[article] not in bodies:
-                found = self.local["articles"].get(row[article]) or self.other["articles"][row[article]]
-                bodies[row[article]] = found[READ_COLUMNS["articles"].index("body")]
-            body = bodies[row[article]]
-            if not 0 <= row[start] < row[end] <= len(body):
-                self._bad("claims", row, f"its range {row[start]}–{row[end]} is outside its article "
-                                         f"({len(body)} characters)")
-            if body[row[start]:row[end]] != row[quote]:
-                self._bad("claims", row, f"its quote does not match the article text at {row[start]}–{row[end]}")
-
-    # -- deciding and writing ------------------------------------------------------------------
-
-    def _claim_conflicts(self) -> dict:
-        """History rows keeping the losing verdict of claims edited on both sides."""
-        cols = READ_COLUMNS["claims"]
-        verdict, by, created_by, rationale = (cols.index(c) for c in
-                                              ("verdict", "updated_by", "created_by", "rationale"))
-        changes: dict[str, list[tuple[str, str]]] = {}
-        hist = READ_COLUMNS["verdict_history"]
-        claim, source, at = hist.index("claim_id"), hist.index("from_verdict"), hist.index("created_at")
-        for rows in (self.local["verdict_history"], self.other["verdict_history"]):
-            for h in rows.values():
-                changes.setdefault(h[claim], []).append((h[source], h[at]))
-        generated = {}
-        for key, theirs in self.other["claims"].items():
-            ours = self.local["claims"].get(key)
-            if ours is None or ours == theirs or ours[verdict] == theirs[verdict]:
-                continue
-            winner, loser = (theirs, ours) if _beats(theirs, ours) else (ours, theirs)
-            if any(v == loser[verdict] and t >= loser[UPDATED_AT] for v, t in changes.get(key, ())):
-                continue  # the history shows the losing verdict changed later: not a conflict
-            note = (f"merge: kept {loser[verdict]} from {loser[UPDATED_AT]} "
-                    f"(the later {winner[verdict]} of {winner[UPDATED_AT]} won)")
-            if loser[rationale] and loser[rationale] != winner[rationale]:
-                note += f"; its rationale was: {loser[rationale]}"
-            row = {"id": str(uuid.uuid5(MERGE_NAMESPACE, _canon(loser) + "\n" + _canon(winner))),
-                   "created_at": winner[UPDATED_AT], "updated_at": winner[UPDATED_AT],
-                   "deleted_at": None, "claim_id": key, "from_verdict": loser[verdict],
-                   "to_verdict": winner[verdict], "created_by": loser[by] or loser[created_by],
-                   "note": note}
-            if row["id"] not in self.local["verdict_history"] and row["id"] not in self.other["verdict_history"]:
-                generated[row["id"]] = tuple(row[c] for c in hist)
-        self.summary.conflicts = len(generated)
-        return generated
-
-    def _apply(self, table: str, generated: dict) -> None:
-        count = self.summary.tables[table]
-        cols = READ_COLUMNS[table]
-        inserts, updates = [], []
-        local = self.local[table]
-        for key, theirs in (*self.other[table].items(), *generated.items()):
-            ours = local.get(key)
-            if ours is None:
-                inserts.append(theirs)
-            elif ours != theirs and _beats(theirs, ours):
-                updates.append((*theirs, ours[ID]))
-            else:
-                count.unchanged += 1
-        count.added, count.updated = len(inserts), len(updates)
-        conn = self.store.conn
-        names = ", ".join(f'"{c}"' for c in COLUMNS[table])
-        marks = ", ".join("?" for _ in COLUMNS[table])
+    with untrusted.opened(other_path) as conn:
         try:
-            if table == "blobs":  # one at a time: their bytes are read, checked and written singly
-                conn.executemany(f'INSERT INTO main."{table}" ({names}) VALUES ({marks})',
-                                 ((*row, self._blob_data(row)) for row in inserts))
-            elif inserts:
-                # Staged in a temporary table and copied in one statement: about twice as fast as
-                # one INSERT a row, which pays for a statement journal and the FTS trigger each time.
-                conn.execute("DROP TABLE IF EXISTS temp.merge_stage")
-                conn.execute(f'CREATE TEMP TABLE merge_stage AS SELECT {names} FROM main."{table}" WHERE 0')
-                conn.executemany(f"INSERT INTO temp.merge_stage VALUES ({marks})", inserts)
-                if table in schema.FTS_COLUMNS:  # numbered on from this file's highest seq
-                    base = conn.execute(f'SELECT COALESCE(MAX(seq), 0) FROM main."{table}"').fetchone()[0]
-                    conn.execute(f'INSERT INTO main."{table}" (seq, {names}) SELECT {base} + rowid, '
-                                 f"{names} FROM temp.merge_stage ORDER BY rowid")
-                else:
-                    conn.execute(f'INSERT INTO main."{table}" ({names}) SELECT {names} '
-                                 "FROM temp.merge_stage ORDER BY rowid")
-                conn.execute("DROP TABLE temp.merge_stage")
-            assignments = ", ".join(f'"{c}" = ?' for c in cols)
-            conn.executemany(f'UPDATE main."{table}" SET {assignments} WHERE id = ?', updates)
-        except sqlite3.IntegrityError as error:
-            raise MalformedRow(f"{self.path}: {table}: cannot be merged ({error}); nothing was merged") from None
-        for row in (*inserts, *updates):
-            self.store.changed(table, row[ID])
-
-    def _blob_data(self, row: tuple) -> bytes:
-        cols = READ_COLUMNS["blobs"]
-        found = self.conn.execute("SELECT data FROM blobs WHERE id = ?", [row[ID]]).fetchone()
-        data = found[0] if found else None
-        if not isinstance(data, bytes):
-            self._bad("blobs", row, "has no bytes")
-        if ids.sha256_hex(data) != row[cols.index("sha256")]:
-            self._bad("blobs", row, "its bytes do not match their SHA-256")
-        if len(data) != row[cols.index("size")]:
-            self._bad("blobs", row, f"has {len(data)} bytes, not the {row[cols.index('size')]} recorded")
-        return data
+            batch = Batch(str(other_path), untrusted.database_id(conn),
+                          {t: _read(conn, other_path, f"SELECT {_names(batch_columns(store, t))} FROM \"{t}\"")
+                           for t in merged_tables(store.conn)},
+                          _read(conn, other_path, "SELECT tbl, row_id, field, at, author FROM field_clocks"),
+                          lambda blob_id, limit: _file_blob(conn, other_path, blob_id, limit))
+            summary = merge_batch(store, batch, progress=progress)
+        except sqlite3.DatabaseError as error:
+            raise DatabaseRefused(f"{store.path}: {error}") from None
+    if summary.changed:
+        with store.transaction():
+            store.set_meta(f"merged:{summary.database_id}", json.dumps(
+                {"at": ids.now(), "by": reviewer_id, "path": str(other_path)}))
+    return summary
 
 
-def _canon(row: tuple) -> str:
-    return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+def _read(conn: sqlite3.Connection, path: Path, sql: str):
+    """The rows of a query on the other file; a read error names that file, not ours."""
+    try:
+        cursor = conn.execute(sql)
+        while rows := cursor.fetchmany(1000):
+            yield from rows
+    except sqlite3.DatabaseError as error:
+        raise untrusted.refusal(path, error) from None
 
 
-def _beats(theirs: tuple, ours: tuple) -> bool:
-    """True when theirs is the later version (equal times: the larger canonical JSON)."""
-    if theirs[UPDATED_AT] != ours[UPDATED_AT]:
-        return theirs[UPDATED_AT] > ours[UPDATED_AT]
-    return _canon(theirs) > _canon(ours)
+def _file_blob(conn: sqlite3.Connection, path: Path, blob_id: str, limit: int) -> bytes | None:
+    try:
+        row = conn.execute("SELECT substr(data, 1, ?) FROM blobs WHERE id = ?", [limit + 1, blob_id]).fetchone()
+    except sqlite3.DatabaseError as error:
+        raise untrusted.refusal(path, error) from None
+    return row[0] if row else None
 
 
-# -- per-table checks of the other file's rows (None: fine; else the reason) --------------------
+def _names(columns) -> str:
+    return ", ".join(f'"{c}"' for c in columns)
 
-def _check_article(row: dict) -> str | None:
-    if not row["body"]:
-        return "has no text"
-    if ids.article_id(row["body"]) != row["id"]:
-        return "its id does not match its text (an article's id is derived from its text)"
+
+# -- the core -----------------------------------------------------------------------------------
+
+def merge_batch(store, batch: Batch, *, progress: Callable[[int, int], None] | None = None) -> MergeSummary:
+    """Check a batch of another replica's rows as untrusted and apply them with the merge rules."""
+    layouts = {t: store.layout(t) for t in merged_tables(store.conn)}
+    stage = _Stage(store.conn, layouts, batch.source)
+    try:
+        stage.load(batch)
+        stage.check(batch)
+        return _Writer(store, stage, batch, progress).run()
+    finally:
+        stage.drop()
+
+
+class _Stage:
+    """The batch in temporary tables (private to this connection): checked there before any write."""
+
+    clocks = 'temp."merge_field_clocks"'
+
+    def __init__(self, conn: sqlite3.Connection, layouts: dict[str, Layout], source: str):
+        self.conn, self.layouts, self.source = conn, layouts, source
+        self.sizes: dict[str, int] = {}
+
+    @staticmethod
+    def name(table: str) -> str:
+        return f'temp."merge_{table}"'
+
+    def load(self, batch: Batch) -> None:
+        self.drop()
+        for table, layout in self.layouts.items():
+            cols = layout.staged
+            self.conn.execute(f"CREATE TEMP TABLE \"merge_{table}\" ({_names(cols)})")
+            marks = ", ".join("?" for _ in cols)
+            self._insert(table, f"INSERT INTO {self.name(table)} VALUES ({marks})", batch.rows.get(table, ()))
+            keys = _names(layout.key)
+            self.conn.execute(f'CREATE INDEX temp."merge_{table}_key" ON "merge_{table}" ({keys})')
+            if layout.key != ("id",):
+                self.conn.execute(f'CREATE INDEX temp."merge_{table}_id" ON "merge_{table}" (id)')
+            self.sizes[table] = self.conn.execute(f"SELECT count(*) FROM {self.name(table)}").fetchone()[0]
+        self.conn.execute('CREATE TEMP TABLE "merge_field_clocks" (tbl, row_id, field, at, author)')
+        self._insert("field_clocks", f"INSERT INTO {self.clocks} VALUES (?, ?, ?, ?, ?)", batch.clocks)
+        self.conn.execute('CREATE INDEX temp."merge_field_clocks_row" ON "merge_field_clocks" (tbl, row_id, field)')
+
+    def _insert(self, table: str, sql: str, rows: Iterable[Sequence]) -> None:
+        try:
+            self.conn.executemany(sql, rows)
+        except (sqlite3.ProgrammingError, sqlite3.InterfaceError, UnicodeEncodeError, OverflowError) as error:
+            raise MalformedRow(f"{self.source}: {table}: a row cannot be read ({error}); {OUTCOME}") from None
+
+    def check(self, batch: Batch) -> None:
+        """Every check of row_checks and the domain's, blob bytes that come in; then canonical form."""
+        for table, layout in self.layouts.items():
+            self._check_keys(table, layout)
+        # Clocks of rows the batch does not hold say nothing (a file keeps clocks of purged rows).
+        self.conn.execute(f"DELETE FROM {self.clocks} WHERE NOT EXISTS (SELECT 1 FROM json_each(?) j "
+                          "WHERE j.value = tbl)", [json.dumps(list(self.layouts))])
+        for table in self.layouts:
+            self.conn.execute(f"DELETE FROM {self.clocks} WHERE tbl = ? AND NOT EXISTS (SELECT 1 FROM "
+                              f"{self.name(table)} s WHERE s.id = row_id)", [table])
+        scope = row_checks.Scope(self.source, OUTCOME, rows=self.name,
+                                 lookups=lambda t: [self.name(t), f'main."{t}"'], clocks=self.clocks,
+                                 latest=clocks.latest_allowed(), thorough=True, extra=DOMAIN_CHECKS)
+        row_checks.check(self.conn, self.layouts, scope)
+        self._check_attachments(scope)
+        if "blobs" in self.layouts:  # read once here to check them, again when written
+            for row in self.conn.execute(f"SELECT * FROM {self.name('blobs')} s WHERE NOT EXISTS "
+                                         "(SELECT 1 FROM main.blobs m WHERE m.id = s.id)"):
+                _blob_data(batch, row)
+        for table, layout in self.layouts.items():
+            clocks.canonicalise(self.conn, table, layout, rows=self.name(table), clocks=self.clocks)
+
+    def _check_keys(self, table: str, layout: Layout) -> None:
+        for key in {("id",), layout.key}:
+            found = self.conn.execute(f"SELECT {_names(key)} FROM {self.name(table)} GROUP BY {_names(key)} "
+                                      "HAVING count(*) > 1 LIMIT 1").fetchone()
+            if found:
+                raise MalformedRow(f"{self.source}: {table}: holds {'/'.join(map(str, found))!s:.60} twice; {OUTCOME}")
+        if layout.key != ("id",):
+            same_key = " AND ".join(f'm."{c}" IS s."{c}"' for c in layout.key)
+            found = self.conn.execute(f'SELECT s.id FROM {self.name(table)} s JOIN main."{table}" m ON m.id = s.id '
+                                      f"WHERE NOT ({same_key}) LIMIT 1").fetchone()
+            if found:
+                raise MalformedRow(f"{self.source}: {table} row {found[0]!s:.60}: its id is used here by "
+                                   f"another row; {OUTCOME}")
+
+    def _check_attachments(self, scope) -> None:
+        if "attachments" not in self.layouts or "blobs" not in self.layouts:
+            return
+        blobs = f"SELECT id, sha256, size FROM {self.name('blobs')} UNION ALL SELECT id, sha256, size FROM main.blobs"
+        found = self.conn.execute(f"SELECT a.id FROM {self.name('attachments')} a JOIN ({blobs}) b ON b.id = a.blob_id "
+                                  "WHERE a.sha256 IS NOT b.sha256 OR a.size IS NOT b.size LIMIT 1").fetchone()
+        if found:
+            raise MalformedRow(f"{self.source}: attachments row {found[0]!s:.60}: its size or SHA-256 does not "
+                               f"match its file's; {OUTCOME}")
+
+    def rows(self, table: str, lo: int, hi: int, extra: str = "") -> list[sqlite3.Row]:
+        return self.conn.execute(f"SELECT rowid AS stage_rowid, * FROM {self.name(table)} "
+                                 f"WHERE rowid >= ? AND rowid < ? {extra}", [lo, hi]).fetchall()
+
+    def drop(self) -> None:
+        for table in self.layouts:
+            self.conn.execute(f'DROP TABLE IF EXISTS temp."merge_{table}"')
+        self.conn.execute('DROP TABLE IF EXISTS temp."merge_field_clocks"')
+
+
+def _check_link(row: dict, column: str = "url") -> str | None:
+    try:
+        check_url(row[column])
+    except WorkbenchError as error:
+        return f"its {column}: {error}"
     return None
-
-
-def _check_claim(row: dict) -> str | None:
-    if row["article_id"] is None or row["start"] is None or row["end"] is None or row["quote"] is None:
-        return "lacks its article, range or quote"
-    if row["verdict"] not in VERDICTS:
-        return f"has verdict {row['verdict']!r}; expected one of {', '.join(VERDICTS)}"
-    return None
-
-
-def _check_history(row: dict) -> str | None:
-    if row["claim_id"] is None:
-        return "belongs to no claim"
-    for col in ("from_verdict", "to_verdict"):
-        if row[col] not in VERDICTS:
-            return f"has {col} {row[col]!r}; expected one of {', '.join(VERDICTS)}"
-    return None
-
-
-def _check_evidence(row: dict) -> str | None:
-    if row["claim_id"] is None:
-        return "belongs to no claim"
-    if row["stance"] not in (None, *STANCES):
-        return f"has stance {row['stance']!r}; expected one of {', '.join(STANCES)}"
-    if row["reliability"] not in (None, *RELIABILITY):
-        return f"has reliability {row['reliability']!r}; expected one of {', '.join(RELIABILITY)}"
-    return None
-
-
-def _check_blob(row: dict) -> str | None:
-    if not isinstance(row["sha256"], str) or not _SHA.match(row["sha256"]):
-        return "its sha256 is not a SHA-256 in hex"
-    if row["id"] != ids.blob_id(row["sha256"]):
-        return "its id does not match its SHA-256"
-    if row["size"] is None or row["size"] < 0:
-        return "has no size"
-    return None
-
-
-def _check_appearance(row: dict) -> str | None:
-    return "lacks its article or URL" if row["article_id"] is None or row["url"] is None else None
 
 
 def _check_attachment(row: dict) -> str | None:
-    return "lacks its evidence or file" if row["evidence_id"] is None or row["blob_id"] is None else None
+    name = row["filename"]
+    if name is not None and display_name(name) != name:
+        return f"its file name {name!r:.60} is not one the workbench would store (folders, control characters)"
+    return None
 
 
-_ROW_CHECKS = {"articles": _check_article, "claims": _check_claim, "verdict_history": _check_history,
-               "evidence": _check_evidence, "blobs": _check_blob, "appearances": _check_appearance,
-               "attachments": _check_attachment}
+def _check_blob_size(row: dict) -> str | None:
+    if isinstance(row["size"], int) and row["size"] > MAX_ATTACHMENT_BYTES:
+        return f"its file is {row['size']:,} bytes; attachments can be at most {MAX_ATTACHMENT_BYTES:,} bytes"
+    return None
+
+
+DOMAIN_CHECKS = {"evidence": [_check_link], "articles": [_check_link], "appearances": [_check_link],
+                 "attachments": [_check_attachment], "blobs": [_check_blob_size]}
+
+
+def _blob_data(batch: Batch, row, table: str = "blobs") -> bytes:
+    """The bytes of a blob row that comes in, checked against its SHA-256, size and the limit."""
+    data = batch.read_blob(row["id"], MAX_ATTACHMENT_BYTES)
+
+    def bad(reason: str):
+        return MalformedRow(f"{batch.source}: {table} row {row['id']}: {reason}; {OUTCOME}")
+
+    if not isinstance(data, bytes):
+        raise bad("has no bytes")
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise bad(f"holds more than {MAX_ATTACHMENT_BYTES:,} bytes, the most an attachment can have")
+    if ids.sha256_hex(data) != row["sha256"]:
+        raise bad("its bytes do not match their SHA-256")
+    if len(data) != row["size"]:
+        raise bad(f"has {len(data)} bytes, not the {row['size']} recorded")
+    return data
+
+
+class _Writer:
+    """Writes a checked stage in short transactions, deciding each part against the rows as they are."""
+
+    def __init__(self, store, stage: _Stage, batch: Batch, progress):
+        self.store, self.conn, self.stage, self.batch = store, store.conn, stage, batch
+        self.progress = progress
+        self.summary = MergeSummary(batch.source, batch.database_id)
+
+    def run(self) -> MergeSummary:
+        work = [(table, lo, min(lo + CHUNK_ROWS, size + 1)) for table, size in self.stage.sizes.items()
+                for lo in range(1, size + 1, CHUNK_ROWS)]
+        total, done, i = sum(self.stage.sizes.values()), 0, 0
+        for table in self.stage.layouts:
+            self.summary.count(table)
+        while i < len(work):
+            with self.store.transaction():
+                started = time.perf_counter()
+                while i < len(work):
+                    table, lo, hi = work[i]
+                    self._apply(table, lo, hi)
+                    done, i = done + hi - lo, i + 1
+                    if time.perf_counter() - started > WRITE_BUDGET_S:
+                        break
+            if self.progress:
+                self.progress(done, total)
+        return self.summary
+
+    def _apply(self, table: str, lo: int, hi: int) -> None:
+        layout = self.stage.layouts[table]
+        stage = self.stage.name(table)
+        match = " AND ".join(f'm."{c}" = s."{c}"' for c in layout.key)
+        new = [r[0] for r in self.conn.execute(
+            f'SELECT s.rowid FROM {stage} s WHERE s.rowid >= ? AND s.rowid < ? AND NOT EXISTS '
+            f'(SELECT 1 FROM main."{table}" m WHERE {match})', [lo, hi])]
+        if new:
+            self._insert(table, layout, new)
+        count = self.summary.count(table)
+        count.added += len(new)
+        differing = self._differing(table, layout, lo, hi)
+        for stage_row in differing:
+            if self._merge_row(table, layout, stage_row):
+                count.updated += 1
+            else:
+                count.unchanged += 1
+        count.unchanged += (hi - lo) - len(new) - len(differing)
+
+    def _insert(self, table: str, layout: Layout, rowids: list[int]) -> None:
+        stage, cols = self.stage.name(table), layout.staged
+        chosen = json.dumps(rowids)
+        where = "s.rowid IN (SELECT value FROM json_each(?))"
+        try:
+            if layout.lazy:  # blob bytes: read, checked and written one at a time
+                rows = self.conn.execute(f"SELECT * FROM {stage} s WHERE {where}", [chosen]).fetchall()
+                names = _names((*cols, *layout.lazy))
+                marks = ", ".join("?" for _ in (*cols, *layout.lazy))
+                self.conn.executemany(f'INSERT INTO main."{table}" ({names}) VALUES ({marks})',
+                                      ((*row, _blob_data(self.batch, row)) for row in rows))
+            else:
+                seq, numbered = "", ""
+                if "seq" in _columns(self.conn, table):  # the full-text key: numbered on from the highest here
+                    seq = '"seq", '
+                    numbered = (f'(SELECT COALESCE(MAX(seq), 0) FROM main."{table}") + '
+                                "row_number() OVER (ORDER BY s.rowid), ")
+                self.conn.execute(f'INSERT INTO main."{table}" ({seq}{_names(cols)}) SELECT {numbered}'
+                                  f"{', '.join(f's.{chr(34)}{c}{chr(34)}' for c in cols)} FROM {stage} s "
+                                  f"WHERE {where} ORDER BY s.rowid", [chosen])
+            self.conn.execute(
+                "INSERT OR REPLACE INTO main.field_clocks (tbl, row_id, field, at, author) "
+                f"SELECT c.tbl, c.row_id, c.field, c.at, c.author FROM {self.stage.clocks} c JOIN {stage} s "
+                f"ON s.id = c.row_id WHERE c.tbl = ? AND {where}", [table, chosen])
+        except sqlite3.IntegrityError as error:
+            raise WorkbenchError(f"{self.batch.source}: {table}: cannot be merged ({error}); the database "
+                                 "changed during the merge: merge again") from None
+        for (row_id,) in self.conn.execute(f"SELECT id FROM {stage} s WHERE {where}", [chosen]):
+            self.store.changed(table, row_id)
+
+    def _differing(self, table: str, layout: Layout, lo: int, hi: int) -> list[sqlite3.Row]:
+        """Stage rows in [lo, hi) that exist here but differ in a value or a clock."""
+        stage, clocks_ = self.stage.name(table), self.stage.clocks
+        match = " AND ".join(f'm."{c}" = s."{c}"' for c in layout.key)
+        same = " AND ".join(f'm."{c}" IS s."{c}"' for c in layout.staged)
+        same_clocks = (
+            f"(SELECT count(*) FROM main.field_clocks d WHERE d.tbl = :t AND d.row_id = m.id) = "
+            f"(SELECT count(*) FROM {clocks_} c WHERE c.tbl = :t AND c.row_id = s.id) AND NOT EXISTS "
+            f"(SELECT 1 FROM {clocks_} c WHERE c.tbl = :t AND c.row_id = s.id AND NOT EXISTS (SELECT 1 FROM "
+            "main.field_clocks d WHERE d.tbl = :t AND d.row_id = m.id AND d.field = c.field "
+            "AND d.at IS c.at AND d.author IS c.author))")
+        return self.conn.execute(
+            f'SELECT s.rowid AS stage_rowid, s.* FROM {stage} s JOIN main."{table}" m ON {match} '
+            f"WHERE s.rowid >= :lo AND s.rowid < :hi AND NOT ({same} AND {same_clocks})",
+            {"t": table, "lo": lo, "hi": hi}).fetchall()
+
+    def _merge_row(self, table: str, layout: Layout, stage_row) -> bool:
+        """Merge one row present on both sides; True if one of its fields changed here."""
+        cols = layout.staged
+        theirs = {c: stage_row[c] for c in cols}
+        match = " AND ".join(f'"{c}" = ?' for c in layout.key)
+        found = self.conn.execute(f'SELECT {_names(cols)} FROM main."{table}" WHERE {match}',
+                                  [theirs[c] for c in layout.key]).fetchone()
+        ours = dict(zip(cols, found))
+        ours_clocks = _clocks(self.conn, "main.field_clocks", table, ours["id"])
+        theirs_clocks = _clocks(self.conn, self.stage.clocks, table, theirs["id"])
+        merged, merged_clocks = merge_row(layout, ours, ours_clocks, theirs, theirs_clocks)
+        changed = [c for c in cols if not _same(merged[c], ours[c])]
+        if not changed and merged_clocks == ours_clocks:
+            return False
+        if changed:
+            self.conn.execute(f'UPDATE main."{table}" SET {", ".join(f"{chr(34)}{c}{chr(34)} = ?" for c in changed)} '
+                              "WHERE id = ?", [*(merged[c] for c in changed), ours["id"]])
+        self.conn.execute("DELETE FROM main.field_clocks WHERE tbl = ? AND row_id = ?", [table, ours["id"]])
+        self.conn.executemany("INSERT INTO main.field_clocks (tbl, row_id, field, at, author) VALUES (?, ?, ?, ?, ?)",
+                              [(table, merged["id"], name, c.at, c.author) for name, c in merged_clocks.items()])
+        self.store.changed(table, merged["id"])
+        if table == "claims" and _verdict_conflict(layout, ours, ours_clocks, theirs, theirs_clocks):
+            self.summary.conflicts += 1
+        return any(c in layout.field_of for c in changed)  # creation and derived columns are not news
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {r[1] for r in conn.execute("SELECT * FROM pragma_table_info(?)", [table])}
+
+
+def _same(a, b) -> bool:
+    return a == b and type(a) is type(b) or (isinstance(a, (int, float)) and isinstance(b, (int, float)) and a == b)
+
+
+def _clocks(conn: sqlite3.Connection, where: str, table: str, row_id: str) -> dict[str, clocks.Clock]:
+    return {name: clocks.Clock(at, author) for name, at, author in conn.execute(
+        f"SELECT field, at, author FROM {where} WHERE tbl = ? AND row_id = ?", [table, row_id])}
+
+
+def creation_clock(layout: Layout, row: Mapping) -> clocks.Clock:
+    """The clock of a row's fields that have not changed since it was created."""
+    return clocks.Clock(row["created_at"], row["created_by"] if layout.has("created_by") else None)
+
+
+def merge_row(layout: Layout, ours: Mapping, ours_clocks: dict, theirs: Mapping, theirs_clocks: dict):
+    """The merge of two versions of one row: (values, explicit clocks), the same whichever is ours."""
+    creation = [c for c in layout.creation if c not in layout.lazy]
+
+    def creation_key(row):
+        return (row["created_at"], (row["created_by"] if layout.has("created_by") else None) or "",
+                clocks.canonical([row[c] for c in creation]))
+
+    first = ours if creation_key(ours) <= creation_key(theirs) else theirs
+    merged = {c: ours[c] for c in layout.staged}
+    merged.update({c: first[c] for c in creation})
+    base = creation_clock(layout, first)
+    result: dict[str, clocks.Clock] = {}
+    for name, cols in layout.fields.items():
+        mine = (ours_clocks.get(name) or creation_clock(layout, ours), [ours[c] for c in cols])
+        other = (theirs_clocks.get(name) or creation_clock(layout, theirs), [theirs[c] for c in cols])
+        clock, values = max(mine, other, key=lambda version: clocks.order_key(*version))
+        merged.update(zip(cols, values))
+        if clock != base:
+            result[name] = clock
+    latest = max([base, *result.values()], key=lambda c: (c.at, c.author or ""))
+    merged["updated_at"] = latest.at
+    if layout.has("updated_by"):
+        merged["updated_by"] = latest.author
+    return merged, result
+
+
+def _verdict_conflict(layout: Layout, ours, ours_clocks, theirs, theirs_clocks) -> bool:
+    """Both sides gave the claim a judged verdict, different ones, by different reviewers."""
+    if ours["verdict"] == theirs["verdict"] or "pending" in (ours["verdict"], theirs["verdict"]):
+        return False
+    mine = ours_clocks.get("verdict") or creation_clock(layout, ours)
+    other = theirs_clocks.get("verdict") or creation_clock(layout, theirs)
+    return mine.author != other.author
 
 
 # -- saving a copy ------------------------------------------------------------------------------

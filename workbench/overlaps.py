@@ -50,3 +50,42 @@ def overlapping_pairs(spans: Sequence[tuple[int, int, str]]) -> list[tuple[str, 
         pairs.extend((k, key) for _, k in open_spans)
         open_spans.append((end, key))
     return pairs
+
+
+def linked_groups(spans: Sequence[tuple[int, int, object]]) -> list[list[int]]:
+    """Indexes of spans (start, end, owner) grouped where spans of different owners overlap, in chains.
+
+    Spans of one owner overlapping each other are not linked directly, only through another
+    owner's span. Every span is in exactly one group (alone if it overlaps nobody else's). One
+    sort and a sweep: O(n log n) time and O(n) memory, never a list of pairs. The sweep keeps,
+    per owner, the spans still open; when a span of another owner arrives, it is linked to the
+    open ones, which are then one group and kept as their longest-lasting member alone.
+    """
+    parent = list(range(len(spans)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    open_by_owner: dict[object, list[int]] = {}
+    for i in sorted(range(len(spans)), key=lambda k: (spans[k][0], spans[k][1])):
+        start, end, owner = spans[i]
+        if start >= end:
+            continue
+        for other in list(open_by_owner):
+            if other == owner:
+                continue
+            still = [j for j in open_by_owner[other] if spans[j][1] > start]
+            if not still:
+                del open_by_owner[other]
+                continue
+            for j in still:
+                parent[root(j)] = root(i)
+            open_by_owner[other] = [max(still, key=lambda j: spans[j][1])]
+        open_by_owner.setdefault(owner, []).append(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(spans)):
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())

@@ -16,6 +16,7 @@ moment (network, SIGKILL) leaves both sides consistent and the next sync complet
 the same rows twice changes nothing. `SyncClient` wraps this for a window's worker thread.
 """
 
+import json
 import random
 import threading
 import time
@@ -26,7 +27,7 @@ from pathlib import Path
 import psycopg
 
 from workbench import schema, sync_local, sync_merge, sync_server
-from workbench.merge import MergeSummary
+from workbench.merge import MergeSummary, batch_columns
 from workbench.store import Store
 from workbench.sync_server import PushConflict, ServerUnreachable, SyncError
 
@@ -133,8 +134,9 @@ class _Sync:
         self.summary.files_received += len(pulled.blobs)
         self.progress("merging", 0, pulled.count)
         if pulled.count:  # checked whole, then written (in parts the merge commits, each consistent)
-            self._add(sync_merge.apply_foreign(self.store, pulled.rows, pulled.blobs, source=self.name,
-                                               reviewer_id=self.reviewer_id))
+            self._add(sync_merge.apply_foreign(
+                self.store, pulled.rows, pulled.blobs, source=self.name, server_id=state.server_id,
+                progress=lambda done, total: self.progress("merging", done, total)))
         # The cursor moves only now: a pull merged in part is merged again by the next sync.
         with self.store.transaction():
             if state.fresh:  # a first sync with this server sends everything not already there
@@ -157,7 +159,7 @@ class _Sync:
             return
         self.summary.merged.conflicts += merged.conflicts
         for table, count in merged.tables.items():
-            total = self.summary.merged.tables[table]
+            total = self.summary.merged.count(table)
             total.added += count.added
             total.updated += count.updated
             total.unchanged += count.unchanged
@@ -190,11 +192,12 @@ class _Sync:
         try:
             up_to, waiting = sync_local.pending(self.store)
             rows, blob_sizes = [], {}
-            for table in sync_merge.TABLES:
+            for table in sync_merge.tables(self.store):
                 if table not in waiting:
                     continue
+                rules = sync_merge.layout(self.store, table)
                 for data, clocks in sync_merge.local_rows(self.store, table, waiting[table]).values():
-                    rows.append((table, sync_merge.server_key(table, data), data, clocks))
+                    rows.append((table, sync_merge.server_key(rules, data), data, clocks))
                     if table == "blobs":
                         blob_sizes[data["sha256"]] = data["size"]
         finally:
@@ -204,32 +207,38 @@ class _Sync:
 
 def _missing_references(store: Store, rows: dict[str, list[tuple[dict, object]]], name: str) -> dict[str, set[str]]:
     """Ids the pulled rows point at that are neither among them nor here: (table -> ids) to fetch too."""
-    _check_shape(rows, name)
+    _check_shape(store, rows, name)
     have = {table: {data["id"] for data, _ in items} for table, items in rows.items()}
     wanted: dict[str, set[str]] = {}
     for table, items in rows.items():
-        for column, target, _ in schema.TABLES_V1[table].get("foreign_keys", []):
+        for column, target in sync_merge.layout(store, table).foreign_keys:
             refs = {data.get(column) for data, _ in items} - {None} - have.get(target, set())
             refs = {ref for ref in refs if isinstance(ref, str)}
             if refs:
                 wanted.setdefault(target, set()).update(refs)
     missing = {}
     for table, refs in wanted.items():
-        here = set(sync_merge.local_rows(store, table, sorted(refs)))
+        here = {r[0] for r in store.conn.execute(f'SELECT id FROM "{table}" WHERE id IN '
+                                                 "(SELECT value FROM json_each(?))", [json.dumps(sorted(refs))])}
         if refs - here:
             missing[table] = refs - here
     return missing
 
 
-def _check_shape(rows: dict[str, list[tuple[dict, object]]], name: str) -> None:
+def _check_shape(store: Store, rows: dict[str, list[tuple[dict, object]]], name: str) -> None:
     """Refuse server rows that are not rows of a synced table at all (their contents: merge checks)."""
+    known = sync_merge.tables(store)
     for table, items in rows.items():
-        if table not in sync_merge.TABLES:
+        if table not in known:
             raise SyncError(f"{name}: the server holds rows of an unknown table {table!r:.60}; nothing was merged")
-        for data, _ in items:
+        columns = set(batch_columns(store, table))
+        for data, clocks in items:
             if not isinstance(data, dict) or not isinstance(data.get("id"), str):
                 raise SyncError(f"{name}: a {table} row on the server is not a row; nothing was merged")
-            unknown = set(data) - set(sync_merge.COLUMNS[table])
+            if not isinstance(clocks, list) or not all(isinstance(c, list) and len(c) == 3 for c in clocks):
+                raise SyncError(f"{name}: {table} row {data['id']:.60} has field clocks that are not "
+                                "[field, time, author] lists; nothing was merged")
+            unknown = set(data) - columns
             if unknown:
                 raise SyncError(f"{name}: {table} row {data['id']:.60} has columns this program does not "
                                 f"know ({', '.join(sorted(map(str, unknown)))[:200]}); nothing was merged")

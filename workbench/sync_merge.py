@@ -1,48 +1,59 @@
 """The one seam between sync and the merge rules: rows out of this database, foreign rows in.
 
-Sync never decides which version of a row wins: `apply_foreign` hands the server's rows to the
-merge module, which checks them as untrusted input and applies them with the same rules as a file
-merge. `local_rows` reads rows in the form a push sends and a pull receives: per table, the
-columns merge carries (without `seq`, this file's own row number, and without blob bytes, which
-travel separately, once, by SHA-256), plus the row's field clocks.
+Sync never decides which version of a row wins: `apply_foreign` hands the server's rows to
+`merge.merge_batch`, which checks them as untrusted input and applies them with the same rules
+as a file merge. `local_rows` reads rows in the form a push sends and a pull receives: a row's
+values (merge's `batch_columns`: every merged column but `seq`, this file's own row number, and
+blob bytes, which travel separately, once, by SHA-256) and its field clocks, as
+`[[field, time, author], ...]` sorted by field (merge's `field_clocks` rows of that row).
 """
 
 import json
-import tempfile
-from pathlib import Path
+from collections.abc import Callable
 
-from workbench import merge, schema
-from workbench.errors import WorkbenchError
+from workbench import merge
+from workbench.merge_rules import Layout, merged_tables
 from workbench.store import Store
 
-Row = tuple[dict, object]  # (column values, field clocks)
+Row = tuple[dict, list]  # (column values, field clocks)
 
-TABLES = merge.TABLES
-COLUMNS = merge.READ_COLUMNS
+
+def tables(store: Store) -> list[str]:
+    """The tables a sync carries: the ones merge merges, parents first."""
+    return merged_tables(store.conn)
+
+
+def layout(store: Store, table: str) -> Layout:
+    """How a table merges (its columns, key and references)."""
+    return store.layout(table)
 
 
 def local_rows(store: Store, table: str, ids: list[str] | None = None) -> dict[str, Row]:
     """This database's rows of table (only those ids, when given): id -> (values, clocks)."""
-    names = ", ".join(f'"{c}"' for c in COLUMNS[table])
-    if ids is None:
-        found = store.conn.execute(f'SELECT {names} FROM "{table}"').fetchall()
-    else:
-        store.conn.execute("CREATE TEMP TABLE IF NOT EXISTS sync_ids (id TEXT PRIMARY KEY)")
-        store.conn.execute("DELETE FROM temp.sync_ids")
-        store.conn.executemany("INSERT OR IGNORE INTO temp.sync_ids VALUES (?)", ((i,) for i in ids))
-        found = store.conn.execute(f'SELECT {names} FROM "{table}" WHERE id IN (SELECT id FROM temp.sync_ids)').fetchall()
-        store.conn.execute("DELETE FROM temp.sync_ids")
-    return {row[0]: (dict(zip(COLUMNS[table], row)), None) for row in found}
+    columns = merge.batch_columns(store, table)
+    names = ", ".join(f'"{c}"' for c in columns)
+    only, chosen = "", []
+    if ids is not None:
+        only, chosen = " AND t.id IN (SELECT value FROM json_each(?))", [json.dumps(ids)]
+    found = {row[0]: (dict(zip(columns, row)), []) for row in store.conn.execute(
+        f'SELECT {names} FROM "{table}" t WHERE true{only}', chosen)}
+    clocked = store.conn.execute(
+        f'SELECT c.row_id, c.field, c.at, c.author FROM field_clocks c JOIN "{table}" t ON t.id = c.row_id '
+        f"WHERE c.tbl = ?{only} ORDER BY c.row_id, c.field", [table, *chosen])
+    for row_id, name, at, author in clocked:
+        found[row_id][1].append([name, at, author])
+    return found
 
 
-def server_key(table: str, data: dict) -> str:
+def server_key(rules: Layout, data: dict) -> str:
     """The key a row is stored under on the server: the key merge matches rows by.
 
     Usually the id; for a table matched by a natural key (an article's appearance at a URL) that
     key as JSON, so that two reviewers' rows for one fact are one row there too, merged like here.
     """
-    key = merge.KEYS.get(table)
-    return data["id"] if key is None else json.dumps([data.get(c) for c in key], ensure_ascii=False)
+    if rules.key == ("id",):
+        return data["id"]
+    return json.dumps([data.get(c) for c in rules.key], ensure_ascii=False)
 
 
 def blob_bytes(store: Store, sha256: str) -> bytes | None:
@@ -51,43 +62,33 @@ def blob_bytes(store: Store, sha256: str) -> bytes | None:
 
 
 def apply_foreign(store: Store, rows: dict[str, list[Row]], blobs: dict[str, bytes], *, source: str,
-                  reviewer_id: str) -> merge.MergeSummary:
-    """Check the foreign rows as untrusted and merge them in with the merge rules (one transaction).
+                  server_id: str, progress: Callable[[int, int], None] | None = None) -> merge.MergeSummary:
+    """Check the foreign rows as untrusted and merge them in with the merge rules.
 
-    Until the merge module takes rows directly, they are written into a scratch workbench file
-    that `merge.merge_database` then reads like any file a colleague sent.
+    Nothing is written unless every row passes; then the merge writes in short transactions,
+    each a consistent state (a merge cut part-way is completed by merging the same rows again).
     """
-    with tempfile.TemporaryDirectory(prefix="workbench-sync-") as folder:
-        path = Path(folder) / "server.db"
-        with Store.open(path) as scratch:
-            _fill(scratch, rows, blobs)
-            scratch_id = scratch.database_id
-        try:
-            with store.transaction():
-                summary = merge.merge_database(store, path, reviewer_id=reviewer_id)
-                store.conn.execute("DELETE FROM meta WHERE key = ?", [f"merged:{scratch_id}"])
-        except WorkbenchError as error:  # name the server, not the scratch file
-            raise type(error)(str(error).replace(str(path), source)) from None
-    summary.source = source
-    return summary
+    by_id = {data.get("id"): data.get("sha256") for data, _ in rows.get("blobs", ())}
+    batch_rows, batch_clocks = {}, []
+    for table, items in rows.items():
+        columns = merge.batch_columns(store, table)
+        batch_rows[table] = [tuple(data.get(c) for c in columns) for data, _ in items]
+        for data, clocks in items:
+            batch_clocks.extend((table, data.get("id"), *clock) for clock in clocks or ())
+
+    def read_blob(blob_id: str, limit: int) -> bytes | None:
+        data = blobs.get(by_id.get(blob_id))
+        return None if data is None else data[:limit + 1]
+
+    return merge.merge_batch(store, merge.Batch(source, server_id, batch_rows, batch_clocks, read_blob),
+                             progress=progress)
 
 
-def _fill(scratch: Store, rows: dict[str, list[Row]], blobs: dict[str, bytes]) -> None:
-    conn = scratch.conn
-    conn.execute("PRAGMA foreign_keys = OFF")  # rows may point at rows that only our database has
-    with scratch.transaction():
-        for table in TABLES:
-            cols = merge.COLUMNS[table]
-            names = ", ".join(f'"{c}"' for c in cols)
-            marks = ", ".join("?" for _ in cols)
-            values = []
-            for data, _clocks in rows.get(table, ()):
-                row = [data.get(c) if isinstance(data, dict) else None for c in cols]
-                if table == "blobs":
-                    row[cols.index("data")] = blobs.get(data.get("sha256")) if isinstance(data, dict) else None
-                values.append(row)
-            if table in schema.FTS_COLUMNS:
-                names, marks = '"seq", ' + names, "?, " + marks
-                values = [[n, *row] for n, row in enumerate(values, start=1)]
-            conn.executemany(f'INSERT OR REPLACE INTO "{table}" ({names}) VALUES ({marks})', values)
-        conn.execute("DELETE FROM sync_pending")
+def all_rows(store: Store) -> dict[tuple[str, str], Row]:
+    """Every synced row of this database keyed as on the server: (table, key) -> (values, clocks)."""
+    found = {}
+    for table in tables(store):
+        rules = layout(store, table)
+        for data, clocks in local_rows(store, table).values():
+            found[(table, server_key(rules, data))] = (data, clocks)
+    return found

@@ -125,7 +125,7 @@ SERVER_MIGRATIONS: list[tuple[str, list[str]]] = [
         "INSERT INTO workbench.server (key, value) VALUES ('server_id', gen_random_uuid()::text), "
         "('local_schema', '0')",
         "CREATE TABLE workbench.rows (tbl text NOT NULL, id text NOT NULL, data jsonb NOT NULL, "
-        "clocks jsonb, xid xid8 NOT NULL DEFAULT pg_current_xact_id(), pushed_by text NOT NULL, "
+        "clocks jsonb NOT NULL, xid xid8 NOT NULL DEFAULT pg_current_xact_id(), pushed_by text NOT NULL, "
         "pushed_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (tbl, id))",
         "CREATE INDEX rows_xid ON workbench.rows (xid)",
         "CREATE TABLE workbench.blobs (sha256 text PRIMARY KEY, size bigint NOT NULL, "

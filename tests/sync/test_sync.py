@@ -79,14 +79,13 @@ def test_a_row_committed_late_is_not_skipped(desk, tmp_path):
     for store, rid, name in ((ana, aid, "Ana"), (bo, bid, "Bo"), (cy, cid, "Cy")):
         sync(store, desk.url, name)  # the schema exists and each is known
     add_work(cy, cid, rng, claims=2)
-    late_rows = [(table, sync_merge.server_key(table, data), data)
-                 for table in sync_merge.TABLES for data, _ in sync_merge.local_rows(cy, table).values()]
+    late_rows = list(sync_merge.all_rows(cy).items())
     slow = psycopg.connect(desk.url)
     slow.execute("SELECT pg_current_xact_id()")  # takes its transaction id first
-    for table, key, data in late_rows:
-        slow.execute("INSERT INTO workbench.rows (tbl, id, data, pushed_by) VALUES (%s, %s, %s, 'slow') "
+    for (table, key), (data, clocks) in late_rows:
+        slow.execute("INSERT INTO workbench.rows (tbl, id, data, clocks, pushed_by) VALUES (%s, %s, %s, %s, 'slow') "
                      "ON CONFLICT (tbl, id) DO UPDATE SET data = excluded.data, xid = pg_current_xact_id()",
-                     [table, key, psycopg.types.json.Jsonb(data)])
+                     [table, key, psycopg.types.json.Jsonb(data), psycopg.types.json.Jsonb(clocks)])
     add_work(bo, bid, rng, claims=1)
     sync(bo, desk.url, "Bo")  # a later transaction commits first
     sync(ana, desk.url, "Ana")
@@ -167,3 +166,43 @@ def test_an_interrupted_push_is_completed_by_the_next_sync(desk, tmp_path, monke
     assert again.pushed == 0  # pulled back, found identical: nothing to send
     assert ana.get_value("SELECT count(*) FROM sync_pending") == 0
     assert local_state(ana) == server_state(desk.url)
+
+
+def test_concurrent_edits_of_different_fields_both_survive_a_sync(desk, tmp_path):
+    rng = random.Random(10)
+    (ana, aid), (bo, bid) = open_db(tmp_path, "Ana"), open_db(tmp_path, "Bo")
+    claim = add_work(ana, aid, rng, claims=1)[0]
+    sync(ana, desk.url, "Ana")
+    sync(bo, desk.url, "Bo")
+    verdict = "disputed" if ana.get("claims", claim)["verdict"] != "disputed" else "verified"
+    set_verdict(ana, claim, verdict, reviewer_id=aid)
+    set_rationale(bo, claim, "Bo's rationale, written later", reviewer_id=bid)
+    sync(bo, desk.url, "Bo")
+    sync(ana, desk.url, "Ana")
+    sync(bo, desk.url, "Bo")
+    for store in (ana, bo):
+        row = store.get("claims", claim)
+        assert (row["verdict"], row["rationale"]) == (verdict, "Bo's rationale, written later")
+    assert local_state(ana) == local_state(bo) == server_state(desk.url)
+
+
+def test_a_change_of_a_field_clock_alone_is_sent(desk, tmp_path):
+    """The same value set again later by another reviewer: only its clock changes, and travels."""
+    rng = random.Random(11)
+    (ana, aid), (bo, bid) = open_db(tmp_path, "Ana"), open_db(tmp_path, "Bo")
+    claim = add_work(ana, aid, rng, claims=1)[0]
+    sync(ana, desk.url, "Ana")
+    sync(bo, desk.url, "Bo")
+    rationale = bo.get("claims", claim)["rationale"]
+    set_rationale(bo, claim, rationale + " (checked)", reviewer_id=bid)
+    set_rationale(bo, claim, rationale, reviewer_id=bid)
+    sync(bo, desk.url, "Bo")
+    sync(ana, desk.url, "Ana")
+    assert local_state(ana) == local_state(bo) == server_state(desk.url)
+
+
+def test_every_merged_table_is_marked_for_sync(store):
+    from workbench import schema
+    from workbench.merge_rules import merged_tables
+
+    assert set(merged_tables(store.conn)) == set(schema.SYNCED_TABLES)

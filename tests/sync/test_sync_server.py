@@ -139,6 +139,7 @@ HOSTILE = {
     "a time that is not a UTC time": ("evidence", lambda d: d.update(created_at="2024-13-99"), "not a UTC time"),
     "a column of the wrong type": ("claims", lambda d: d.update(start="12"), "start is str"),
     "a column this program does not know": ("claims", lambda d: d.update(sneaky=1), "columns this program does not know"),
+    "a time far in the future": ("claims", lambda d: d.update(updated_at="9999-12-31T00:00:00.000000Z"), "future"),
 }
 
 
@@ -176,9 +177,30 @@ def test_blob_bytes_that_do_not_match_their_sha256_are_refused(desk, tmp_path):
 def test_something_that_is_not_a_row_is_refused(desk, tmp_path):
     (ana, aid), (bo, _) = open_db(tmp_path, "Ana"), open_db(tmp_path, "Bo")
     sync(ana, desk.url, "Ana")
-    desk.admin("INSERT INTO workbench.rows (tbl, id, data, pushed_by) VALUES ('claims', 'x', '[1, 2]', 'x')")
+    desk.admin("INSERT INTO workbench.rows (tbl, id, data, clocks, pushed_by) VALUES ('claims', 'x', '[1, 2]', '[]', 'x')")
     with pytest.raises(SyncError, match="a claims row on the server is not a row"):
         sync(bo, desk.url, "Bo")
     desk.admin("UPDATE workbench.rows SET tbl = 'sqlite_master', data = '{\"id\": \"x\"}' WHERE id = 'x'")
     with pytest.raises(SyncError, match="unknown table 'sqlite_master'"):
+        sync(bo, desk.url, "Bo")
+
+
+def test_a_forged_field_clock_from_the_future_is_refused(desk, tmp_path):
+    (ana, aid), (bo, _) = open_db(tmp_path, "Ana"), open_db(tmp_path, "Bo")
+    add_work(ana, aid, random.Random(5), claims=1)
+    sync(ana, desk.url, "Ana")
+    desk.admin("UPDATE workbench.rows SET clocks = '[[\"rationale\", \"9999-12-31T00:00:00.000000Z\", null]]', "
+               "xid = pg_current_xact_id() WHERE tbl = 'claims'")
+    before = dump(bo)
+    with pytest.raises(WorkbenchError, match="future"):
+        sync(bo, desk.url, "Bo")
+    assert dump(bo) == before
+
+
+def test_field_clocks_that_are_not_clocks_are_refused(desk, tmp_path):
+    (ana, aid), (bo, _) = open_db(tmp_path, "Ana"), open_db(tmp_path, "Bo")
+    add_work(ana, aid, random.Random(6), claims=1)
+    sync(ana, desk.url, "Ana")
+    desk.admin("UPDATE workbench.rows SET clocks = '\"abc\"', xid = pg_current_xact_id() WHERE tbl = 'claims'")
+    with pytest.raises(SyncError, match="field clocks that are not"):
         sync(bo, desk.url, "Bo")
