@@ -67,7 +67,13 @@ def sync_database(store: Store, url: str, *, reviewer_id: str, password: str | N
                   prompt: sync_server.PasswordPrompt | None = None, progress: Progress | None = None,
                   cancel: Callable[[], bool] | None = None) -> SyncSummary:
     """Push this database's changes to the server at url and pull everyone else's."""
-    return _Sync(store, url, reviewer_id, progress, cancel).run(password, prompt)
+    if progress:
+        progress("connecting", 0, None)
+    conn, _ = sync_server.connect(url, password=password, prompt=prompt)
+    try:
+        return _Sync(store, url, reviewer_id, progress, cancel).run(conn)
+    finally:
+        conn.close()
 
 
 class _Sync:
@@ -78,15 +84,14 @@ class _Sync:
         self.summary = SyncSummary(self.name)
         self.progress = progress or (lambda phase, done, total: None)
         self.cancel = cancel or (lambda: False)
-        self.asked_password: str | None = None
+        self.state: sync_local.SyncState | None = None
 
-    def run(self, password: str | None, prompt) -> SyncSummary:
-        self.progress("connecting", 0, None)
-        conn, self.asked_password = sync_server.connect(self.url, password=password, prompt=prompt)
+    def run(self, conn: psycopg.Connection) -> SyncSummary:
+        """The sync over an open connection (left open)."""
         try:
             info = sync_server.ensure_schema(conn, self.name)
-            state = (sync_local.load_state(self.store, info.server_id)
-                     or sync_local.start(info.server_id, sync_server.without_password(self.url)))
+            state = self.state = (sync_local.load_state(self.store, info.server_id)
+                                  or sync_local.start(info.server_id, sync_server.without_password(self.url)))
             for attempt in range(1, MAX_ATTEMPTS + 1):
                 self.summary.attempts = attempt
                 self._pull(conn, state)
@@ -109,8 +114,6 @@ class _Sync:
                                     f"({sync_server._first_line(error)}); nothing half-done was kept") from None
         except psycopg.Error as error:
             raise SyncError(f"{self.name}: the server refused the sync ({sync_server._first_line(error)})") from None
-        finally:
-            conn.close()
 
     def _check_cancel(self) -> None:
         if self.cancel():
@@ -260,7 +263,9 @@ class SyncClient:
 
     The connection string is kept without its password (`url`, fit to store in settings); a
     password given in it, typed at the prompt, or found by libpq (PGPASSWORD, ~/.pgpass) stays in
-    memory only. `on_status(status)` is called from the syncing thread at each change of state.
+    memory only. The connection stays open between syncs (a background sync every few seconds
+    costs no new login) and is opened again after an error. `on_status(status)` is called from
+    the syncing thread at each change of state. `close()` when done.
     """
 
     def __init__(self, db_path: str | Path, url: str, *, reviewer: str,
@@ -273,6 +278,7 @@ class SyncClient:
         self.prompt = prompt
         self.on_status = on_status or (lambda status: None)
         self._password = sync_server.conninfo_parts(url).get("password")
+        self._conn: psycopg.Connection | None = None
         self._lock = threading.Lock()  # one sync at a time; a second caller waits for the first
         self._status = SyncStatus("never synced", self._saved_last_sync())
 
@@ -288,25 +294,36 @@ class SyncClient:
             self._set(SyncStatus("syncing", self._status.last_sync, self._status.message))
             try:
                 with Store.open(self.db_path) as store:
-                    run = _Sync(store, self._with_password(), store.reviewer(self.reviewer), progress, cancel)
-                    try:
-                        summary = run.run(None, self.prompt)
-                    finally:
-                        self._password = run.asked_password or self._password
-                    last = sync_local.load_state(store, _server_of(store, self.url)) if store else None
+                    run = _Sync(store, self.url, store.reviewer(self.reviewer), progress, cancel)
+                    run.progress("connecting", 0, None)
+                    summary = run.run(self._connection())
             except ServerUnreachable as error:
+                self._drop()
                 self._set(SyncStatus("offline", self._status.last_sync, str(error)))
                 raise
             except Exception as error:
+                self._drop()
                 self._set(SyncStatus("failed", self._status.last_sync, str(error)))
                 raise
-            self._set(SyncStatus("synced", last.last_sync if last else None, str(summary)))
+            self._set(SyncStatus("synced", run.state.last_sync, str(summary)))
             return summary
 
-    def _with_password(self) -> str:
-        if not self._password:
-            return self.url
-        return psycopg.conninfo.make_conninfo(self.url, password=self._password)
+    def close(self) -> None:
+        """Close the connection to the server, if one is open."""
+        with self._lock:
+            self._drop()
+
+    def _connection(self) -> psycopg.Connection:
+        if self._conn is None or self._conn.closed or self._conn.broken:
+            self._drop()
+            self._conn, asked = sync_server.connect(self.url, password=self._password, prompt=self.prompt)
+            self._password = asked or self._password
+        return self._conn
+
+    def _drop(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
     def _set(self, status: SyncStatus) -> None:
         self._status = status

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import psycopg
 from psycopg import errors as pg_errors
+from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from workbench.errors import WorkbenchError
@@ -84,7 +85,9 @@ def connect(conninfo: str, *, password: str | None = None,
     ~/.pgpass or PGPASSFILE); when the server still wants one, prompt(server name) is asked once.
     """
     name = describe(conninfo)
-    options = {"application_name": APPLICATION_NAME, "connect_timeout": CONNECT_TIMEOUT_S,
+    # autocommit: statements outside `conn.transaction()` never leave a transaction open, which
+    # would hold back every pull's snapshot horizon while a window keeps its connection.
+    options = {"autocommit": True, "application_name": APPLICATION_NAME, "connect_timeout": CONNECT_TIMEOUT_S,
                "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3}
     options.update({k: v for k, v in conninfo_parts(conninfo).items() if k != "password" or not password})
     if password:
@@ -152,6 +155,7 @@ def ensure_schema(conn: psycopg.Connection, name: str) -> ServerInfo:
             if applied != known:
                 _check_known(applied, known, name)
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", [MIGRATION_LOCK])
+                _as_database_owner(conn)
                 applied = _applied(conn)  # another client may have done it while we waited
                 if applied is None:
                     conn.execute("CREATE SCHEMA IF NOT EXISTS workbench")
@@ -172,6 +176,14 @@ def ensure_schema(conn: psycopg.Connection, name: str) -> ServerInfo:
     except psycopg.OperationalError as error:
         raise _unreachable(name, error) from None
     return ServerInfo(values["server_id"], int(values["local_schema"]), name)
+
+
+def _as_database_owner(conn: psycopg.Connection) -> None:
+    """Create the tables as the database's owner when we are a member of that role (a desk's group
+    role with one login per reviewer): then every member may use them, and upgrade them later."""
+    owner = conn.execute("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()").fetchone()[0]
+    if owner != conn.info.user and conn.execute("SELECT pg_has_role(%s, 'MEMBER')", [owner]).fetchone()[0]:
+        conn.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(owner)))
 
 
 def _applied(conn: psycopg.Connection) -> list[str] | None:

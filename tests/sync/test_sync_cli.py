@@ -86,6 +86,9 @@ def test_client_keeps_the_url_without_password_and_reports_its_state(desk, tmp_p
     assert client.status.last_sync and client.status.message == str(summary)
     client.sync_once()
     assert len(asked) == 1  # the typed password is kept in memory for the next syncs
+    # the connection is kept for the next sync, idle: no open transaction holds the server back
+    assert desk.admin("SELECT state FROM pg_stat_activity WHERE application_name = 'workbench-sync'") == [("idle",)]
+    client.close()
     again = SyncClient(tmp_path / "Ana.db", desk.url, reviewer="Ana")
     assert again.status.last_sync == client.status.last_sync  # read back from the database
 

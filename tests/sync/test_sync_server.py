@@ -79,6 +79,31 @@ def test_a_role_that_may_not_create_the_tables_is_told_who_can(desk, tmp_path):
         desk.server.admin("DROP ROLE guest_reviewer")
 
 
+def test_a_desk_with_one_login_per_reviewer_in_a_group_role(desk, tmp_path, monkeypatch):
+    """The README's set-up: a group role owns the database; each reviewer logs in as a member."""
+    desk.server.admin("CREATE ROLE desk_group NOLOGIN")
+    desk.server.admin(f"ALTER DATABASE {desk.database} OWNER TO desk_group")
+    desk.admin("REVOKE ALL ON DATABASE " + desk.database + " FROM PUBLIC")
+    desk.server.admin("CREATE ROLE ana_login LOGIN PASSWORD 'ana' IN ROLE desk_group")
+    desk.server.admin("CREATE ROLE bo_login LOGIN PASSWORD 'bo' IN ROLE desk_group")
+    try:
+        (ana, aid), (bo, bid) = open_db(tmp_path, "Ana"), open_db(tmp_path, "Bo")
+        add_work(ana, aid, random.Random(7), claims=1)
+        add_work(bo, bid, random.Random(8), claims=1)
+        ana_url = desk.server.url(desk.database, user="ana_login", password="ana")
+        bo_url = desk.server.url(desk.database, user="bo_login", password="bo")
+        for store, url, name in ((ana, ana_url, "Ana"), (bo, bo_url, "Bo"), (ana, ana_url, "Ana")):
+            sync(store, url, name)
+        assert desk.admin("SELECT tableowner FROM pg_tables WHERE schemaname = 'workbench' "
+                          "GROUP BY tableowner") == [("desk_group",)]
+        assert local_state(ana) == local_state(bo) == server_state(ana_url)
+    finally:
+        desk.admin("DROP SCHEMA IF EXISTS workbench CASCADE")
+        desk.server.admin(f"ALTER DATABASE {desk.database} OWNER TO {desk.role}")
+        for role in ("ana_login", "bo_login", "desk_group"):
+            desk.server.admin(f"DROP ROLE {role}")
+
+
 # -- passwords ---------------------------------------------------------------------------------------
 
 def test_the_password_comes_from_the_url_pgpass_or_the_prompt(desk, tmp_path, monkeypatch):
