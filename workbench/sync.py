@@ -16,6 +16,7 @@ moment (network, SIGKILL) leaves both sides consistent and the next sync complet
 the same rows twice changes nothing. `SyncClient` wraps this for a window's worker thread.
 """
 
+import contextlib
 import json
 import random
 import threading
@@ -263,9 +264,12 @@ class SyncClient:
 
     The connection string is kept without its password (`url`, fit to store in settings); a
     password given in it, typed at the prompt, or found by libpq (PGPASSWORD, ~/.pgpass) stays in
-    memory only. The connection stays open between syncs (a background sync every few seconds
-    costs no new login) and is opened again after an error. `on_status(status)` is called from
-    the syncing thread at each change of state. `close()` when done.
+    memory only. The server connection and the database stay open between syncs, so a background
+    sync every few seconds costs neither a new login nor the checks of opening the file (call
+    `sync_once` from one worker thread: SQLite connections belong to the thread that opened them;
+    a call from another thread opens the file for that call only). Both are opened again after an
+    error. `on_status(status)` is called from the syncing thread at each change of state.
+    `close()` when done.
     """
 
     def __init__(self, db_path: str | Path, url: str, *, reviewer: str,
@@ -279,6 +283,8 @@ class SyncClient:
         self.on_status = on_status or (lambda status: None)
         self._password = sync_server.conninfo_parts(url).get("password")
         self._conn: psycopg.Connection | None = None
+        self._store: Store | None = None
+        self._store_thread: int | None = None
         self._lock = threading.Lock()  # one sync at a time; a second caller waits for the first
         self._status = SyncStatus("never synced", self._saved_last_sync())
 
@@ -293,7 +299,7 @@ class SyncClient:
         with self._lock:
             self._set(SyncStatus("syncing", self._status.last_sync, self._status.message))
             try:
-                with Store.open(self.db_path) as store:
+                with self._database() as store:
                     run = _Sync(store, self.url, store.reviewer(self.reviewer), progress, cancel)
                     run.progress("connecting", 0, None)
                     summary = run.run(self._connection())
@@ -309,9 +315,31 @@ class SyncClient:
             return summary
 
     def close(self) -> None:
-        """Close the connection to the server, if one is open."""
+        """Close the connection to the server and the database, if open (from the syncing thread)."""
         with self._lock:
             self._drop()
+            if self._store is not None and self._store_thread == threading.get_ident():
+                self._store.close()
+            self._store = None
+
+    @contextlib.contextmanager
+    def _database(self):
+        """The database, kept open for the next sync when this thread opened it; closed after an error."""
+        if self._store is not None and self._store_thread == threading.get_ident():
+            store = self._store
+        else:
+            store = Store.open(self.db_path)
+            if self._store is None:
+                self._store, self._store_thread = store, threading.get_ident()
+        try:
+            yield store
+        except BaseException:
+            if store is self._store:
+                self._store = None
+            store.close()
+            raise
+        if store is not self._store:
+            store.close()
 
     def _connection(self) -> psycopg.Connection:
         if self._conn is None or self._conn.closed or self._conn.broken:

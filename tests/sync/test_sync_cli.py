@@ -71,13 +71,27 @@ def test_the_single_user_commands_never_load_the_postgresql_client(tmp_path):
 
 # -- SyncClient -------------------------------------------------------------------------------------
 
-def test_client_keeps_the_url_without_password_and_reports_its_state(desk, tmp_path, monkeypatch):
+@pytest.fixture
+def make_client():
+    """SyncClient(...), closed at the end of the test."""
+    made = []
+
+    def make(*args, **options):
+        made.append(SyncClient(*args, **options))
+        return made[-1]
+
+    yield make
+    for client in made:
+        client.close()
+
+
+def test_client_keeps_the_url_without_password_and_reports_its_state(desk, tmp_path, monkeypatch, make_client):
     monkeypatch.delenv("PGPASSWORD")
     ana, rid = open_db(tmp_path, "Ana")
     add_work(ana, rid, random.Random(2))
     ana.close()
     seen, asked = [], []
-    client = SyncClient(tmp_path / "Ana.db", desk.url, reviewer="Ana", on_status=seen.append,
+    client = make_client(tmp_path / "Ana.db", desk.url, reviewer="Ana", on_status=seen.append,
                         prompt=lambda server: asked.append(server) or desk.password)
     assert client.url == f"user={desk.role} dbname={desk.database} host=127.0.0.1 port={desk.server.port}"
     assert client.status.state == "never synced" and client.status.last_sync is None
@@ -89,26 +103,26 @@ def test_client_keeps_the_url_without_password_and_reports_its_state(desk, tmp_p
     # the connection is kept for the next sync, idle: no open transaction holds the server back
     assert desk.admin("SELECT state FROM pg_stat_activity WHERE application_name = 'workbench-sync'") == [("idle",)]
     client.close()
-    again = SyncClient(tmp_path / "Ana.db", desk.url, reviewer="Ana")
+    again = make_client(tmp_path / "Ana.db", desk.url, reviewer="Ana")
     assert again.status.last_sync == client.status.last_sync  # read back from the database
 
 
-def test_client_goes_offline_and_back(desk, tmp_path):
+def test_client_goes_offline_and_back(desk, tmp_path, make_client):
     ana, rid = open_db(tmp_path, "Ana")
     ana.close()
-    offline = SyncClient(tmp_path / "Ana.db", f"postgresql://ana@127.0.0.1:{_closed_port()}/desk", reviewer="Ana")
+    offline = make_client(tmp_path / "Ana.db", f"postgresql://ana@127.0.0.1:{_closed_port()}/desk", reviewer="Ana")
     with pytest.raises(ServerUnreachable):
         offline.sync_once()
     assert offline.status.state == "offline" and "cannot reach" in offline.status.message
-    client = SyncClient(tmp_path / "Ana.db", desk.url, reviewer="Ana")
+    client = make_client(tmp_path / "Ana.db", desk.url, reviewer="Ana")
     client.sync_once()
     assert client.status.state == "synced"
 
 
-def test_client_cancel_keeps_both_sides_consistent(desk, tmp_path):
+def test_client_cancel_keeps_both_sides_consistent(desk, tmp_path, make_client):
     (ana, aid), (bo, bid) = open_db(tmp_path, "Ana"), open_db(tmp_path, "Bo")
     add_work(bo, bid, random.Random(3), claims=5)
-    SyncClient(tmp_path / "Bo.db", desk.url, reviewer="Bo").sync_once()
+    make_client(tmp_path / "Bo.db", desk.url, reviewer="Bo").sync_once()
     add_work(ana, aid, random.Random(4), claims=5)
     stop = threading.Event()
     phases = []
@@ -118,21 +132,21 @@ def test_client_cancel_keeps_both_sides_consistent(desk, tmp_path):
         if phase == "pushing":
             stop.set()
 
-    client = SyncClient(tmp_path / "Ana.db", desk.url, reviewer="Ana")
+    client = make_client(tmp_path / "Ana.db", desk.url, reviewer="Ana")
     with pytest.raises(SyncCancelled):
         client.sync_once(progress=progress, cancel=stop.is_set)
     assert client.status.state == "failed"
     assert "merging" in phases  # what was pulled is kept; nothing of Ana's reached the server
     assert not [k for k, (d, _) in server_state(desk.url).items() if k[0] == "claims" and d["created_by"] == aid]
     client.sync_once()
-    SyncClient(tmp_path / "Bo.db", desk.url, reviewer="Bo").sync_once()
+    make_client(tmp_path / "Bo.db", desk.url, reviewer="Bo").sync_once()
     assert local_state(ana) == local_state(bo) == server_state(desk.url)
 
 
-def test_client_syncs_one_at_a_time_from_two_threads(desk, tmp_path):
+def test_client_syncs_one_at_a_time_from_two_threads(desk, tmp_path, make_client):
     ana, rid = open_db(tmp_path, "Ana")
     add_work(ana, rid, random.Random(5))
-    client = SyncClient(tmp_path / "Ana.db", desk.url, reviewer="Ana")
+    client = make_client(tmp_path / "Ana.db", desk.url, reviewer="Ana")
     errors = []
 
     def run():
