@@ -17,7 +17,7 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SUPERUSER = "workbench_admin"
@@ -37,6 +37,7 @@ class PgServer:
     port: int
     user: str
     password: str
+    cluster: "_Cluster | None" = field(default=None, repr=False, compare=False)
 
     def url(self, database: str = "postgres", *, user: str | None = None,
             password: str | None = None) -> str:
@@ -53,6 +54,16 @@ class PgServer:
         with psycopg.connect(self.url(database), password=self.password, autocommit=True) as conn:
             cursor = conn.execute(sql, params)
             return cursor.fetchall() if cursor.description else []
+
+
+@dataclass(frozen=True)
+class _Cluster:
+    """Where a server's files are and who runs it (to start a standby beside it)."""
+
+    bin_dir: Path
+    user: str | None
+    folder: Path
+    env: dict
 
 
 def server_bin() -> Path | None:
@@ -114,7 +125,7 @@ def running_server() -> Iterator[PgServer]:
             env=env, capture_output=True, text=True, cwd=folder), "initdb")
         port = _start(bin_dir, user, data, folder, log, env)
         try:
-            yield PgServer("127.0.0.1", port, SUPERUSER, password)
+            yield PgServer("127.0.0.1", port, SUPERUSER, password, _Cluster(bin_dir, user, folder, env))
         finally:
             subprocess.run(_command(user, [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate",
                                            "-w", "stop"]), env=env, capture_output=True, cwd=folder)
@@ -142,3 +153,38 @@ def _check(result: subprocess.CompletedProcess, what: str, log: str = "") -> Non
     if result.returncode != 0:
         detail = (result.stderr or result.stdout or log).strip().splitlines()[-5:]
         raise ServerUnavailable(f"{what} failed: " + " | ".join(detail))
+
+
+@contextlib.contextmanager
+def running_standby(primary: PgServer) -> Iterator[PgServer]:
+    """A hot standby of primary (pg_basebackup, streaming replication) on another free port."""
+    cluster = primary.cluster
+    data = Path(tempfile.mkdtemp(prefix="standby-", dir=cluster.folder))
+    if cluster.user:
+        account = pwd.getpwnam(cluster.user)
+        os.chown(data, account.pw_uid, account.pw_gid)
+    data.chmod(0o700)
+    source = f"host={primary.host} port={primary.port} user={primary.user} password={primary.password}"
+    _check(subprocess.run(_command(cluster.user, [str(cluster.bin_dir / "pg_basebackup"), "-d", source,
+                                                  "-D", str(data), "-R", "-X", "stream", "-c", "fast"]),
+                          env=cluster.env, capture_output=True, text=True, cwd=cluster.folder), "pg_basebackup")
+    port = _start(cluster.bin_dir, cluster.user, data, cluster.folder, data / "standby.log", cluster.env)
+    try:
+        yield PgServer(primary.host, port, primary.user, primary.password, cluster)
+    finally:
+        subprocess.run(_command(cluster.user, [str(cluster.bin_dir / "pg_ctl"), "-D", str(data), "-m",
+                                               "immediate", "-w", "stop"]),
+                       env=cluster.env, capture_output=True, cwd=cluster.folder)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def wait_for_replay(primary: PgServer, standby: PgServer, timeout_s: float = 30.0) -> None:
+    """Wait until the standby has replayed everything the primary has written so far."""
+    import time
+
+    target = primary.admin("SELECT pg_current_wal_insert_lsn()")[0][0]  # commits here are not flushed at once
+    deadline = time.monotonic() + timeout_s
+    while not standby.admin("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (target,))[0][0]:
+        if time.monotonic() > deadline:
+            raise ServerUnavailable("the standby did not catch up with the primary")
+        time.sleep(0.02)

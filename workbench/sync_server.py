@@ -221,7 +221,10 @@ def pull(conn: psycopg.Connection, *, since: str | None, own: list[str], lacking
     pushed), and the bytes of blobs we do not have."""
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        snapshot = conn.execute("SELECT pg_current_snapshot()::text").fetchone()[0]
+        snapshot, standby = conn.execute("SELECT pg_current_snapshot()::text, pg_is_in_recovery()").fetchone()
+        if standby:  # a standby's snapshot lists no running transactions (it keeps them elsewhere):
+            xmin = snapshot.split(":")[0]  # only its xmin is exact, so treat everything after it as unseen
+            snapshot = f"{xmin}:{xmin}:"
         newest = int(conn.execute("SELECT value FROM workbench.server WHERE key = 'local_schema'").fetchone()[0])
         if newest > local_schema:
             raise SyncError(f"{name}: the team server holds rows written by a newer workbench (file "
