@@ -56,7 +56,7 @@ from pathlib import Path
 from workbench import clocks, ids, row_checks, untrusted
 from workbench.errors import DatabaseRefused, WorkbenchError
 from workbench.evidence import MAX_ATTACHMENT_BYTES, check_url, display_name
-from workbench.merge_rules import Layout, merged_tables
+from workbench.merge_rules import Layout
 from workbench.row_checks import MalformedRow
 
 __all__ = ["Batch", "MalformedRow", "MergeSummary", "TableCount", "batch_columns", "merge_batch",
@@ -160,7 +160,7 @@ def merge_database(store, other_path: str | Path, *, reviewer_id: str,
         try:
             batch = Batch(str(other_path), untrusted.database_id(conn),
                           {t: _read(conn, other_path, f"SELECT {_names(batch_columns(store, t))} FROM \"{t}\"")
-                           for t in merged_tables(store.conn)},
+                           for t in store.layouts()},
                           _read(conn, other_path, "SELECT tbl, row_id, field, at, author FROM field_clocks"),
                           lambda blob_id, limit: _file_blob(conn, other_path, blob_id, limit))
             summary = merge_batch(store, batch, progress=progress)
@@ -199,7 +199,7 @@ def _names(columns) -> str:
 
 def merge_batch(store, batch: Batch, *, progress: Callable[[int, int], None] | None = None) -> MergeSummary:
     """Check a batch of another replica's rows as untrusted and apply them with the merge rules."""
-    layouts = {t: store.layout(t) for t in merged_tables(store.conn)}
+    layouts = store.layouts()
     stage = _Stage(store.conn, layouts, batch.source)
     try:
         stage.load(batch)

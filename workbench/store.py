@@ -42,6 +42,7 @@ class Store:
         self.bodies: dict[str, str] = {}
         self._pending: set[tuple[str, str]] = set()
         self._layouts: dict[str, Layout | None] = {}
+        self._merged: dict[str, Layout] = {}
         self.readonly = False
         self._private: Path | None = None  # a read-only store's private copy, removed on close
 
@@ -217,10 +218,16 @@ class Store:
     def layout(self, table: str) -> Layout | None:
         """How a table merges (merge_rules), or None for a table that does not (meta)."""
         if table not in self._layouts:
-            merged = merged_tables(self.conn)
-            self._layouts = {t: layout(self.conn, t) for t in merged}
+            self.layouts()
             self._layouts.setdefault(table, None)
         return self._layouts[table]
+
+    def layouts(self) -> dict[str, Layout]:
+        """Every merged table's layout, parents before the tables that point at them."""
+        if not self._merged:
+            self._merged = {t: layout(self.conn, t) for t in merged_tables(self.conn)}
+            self._layouts.update(self._merged)
+        return self._merged
 
     def get(self, table: str, row_id: str) -> dict | None:
         """One row by id (tombstoned or not), as a dict, or None."""
@@ -302,7 +309,9 @@ def check_database(path: Path) -> None:
     """Read-only checks that path is a healthy workbench database with rows this program can use."""
     untrusted.check_kind(path)
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        # immutable when no side file exists: then checking creates none (a refused file stays as it was)
+        flags = "&immutable=1" if untrusted.immutable_is_safe(path) else ""
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{flags}", uri=True, timeout=BUSY_TIMEOUT_S)
     except sqlite3.Error as error:
         raise DatabaseRefused(f"{path}: cannot open: {error}") from None
     try:
