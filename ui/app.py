@@ -67,8 +67,8 @@ def run(db_path: Path) -> int:
 
     from ui import palette
     from ui.main_window import MainWindow
-    from ui.session import Session
     from workbench.seeds import open_database
+    from workbench.workspace import Workspace
 
     app = create_application()
     settings = QSettings()
@@ -78,6 +78,6 @@ def run(db_path: Path) -> int:
     if reviewer is None:
         return 0
     store = open_database(db_path, reviewer=reviewer)
-    window = MainWindow(Session(store, reviewer))
+    window = MainWindow(Workspace(store, reviewer))
     window.show()
     return app.exec()

@@ -95,12 +95,12 @@ class ExportDialog(QDialog):
         article = self.window.article if self.this_article.isChecked() else None
         return report.ReportOptions(article_id=article["id"] if article else None,
                                     include_pending=self.pending.isChecked(),
-                                    reviewer=self.window.session.reviewer_name)
+                                    reviewer=self.window.workspace.reviewer_name)
 
     def refresh(self) -> None:
         """Render the preview for the current options."""
         self._timer.stop()
-        store, fmt, options = self.window.session.store, self.format.currentData(), self.options()
+        store, fmt, options = self.window.workspace.store, self.format.currentData(), self.options()
         try:
             if fmt in ("markdown", "html", "pdf"):
                 self.preview.setHtml(report.build_html(store, options))
@@ -124,7 +124,7 @@ class ExportDialog(QDialog):
         if not path:
             return
         try:
-            data = render(self.window.session.store, fmt, self.options())
+            data = render(self.window.workspace.store, fmt, self.options())
             if isinstance(data, bytes):
                 Path(path).write_bytes(data)
             else:

@@ -94,4 +94,67 @@ def snap_to_words(body: str, start: int, end: int) -> tuple[int, int]:
         end -= 1
     while start < end and body[start] in "'’-":
         start += 1
+    return balance_pairs(body, start, end)
+
+
+PAIRS = {"(": ")", "[": "]", "{": "}", "“": "”", "‘": "’", "«": "»", "„": "“", "‹": "›"}
+CLOSERS = {closer: opener for opener, closer in PAIRS.items() if opener != "„"}
+
+
+def _unmatched(text: str) -> tuple[list[int], list[int]]:
+    """Indexes of openers without a closer, and of closers without an opener, in text.
+
+    ’ closes only an open ‘ (otherwise it is an apostrophe); straight quotes pair by count.
+    """
+    open_stack: list[int] = []
+    stray: list[int] = []
+    straight: list[int] = []
+    for index, ch in enumerate(text):
+        if ch == '"':
+            if straight:
+                straight.pop()
+            elif index == len(text) - 1 and index:  # a lone straight quote at the end closes
+                stray.append(index)
+            else:
+                straight.append(index)
+        elif ch in PAIRS and not (ch == "“" and open_stack and text[open_stack[-1]] == "„"):
+            open_stack.append(index)
+        elif ch in CLOSERS or ch == "“":
+            wanted = "„" if ch == "“" else CLOSERS[ch]
+            if open_stack and text[open_stack[-1]] in (wanted, CLOSERS.get(ch)):
+                open_stack.pop()
+            elif ch != "’":
+                stray.append(index)
+    return sorted(open_stack + straight), stray
+
+
+def balance_pairs(body: str, start: int, end: int) -> tuple[int, int]:
+    """Bring [start, end) to balanced brackets and quotes: take in the partner right outside
+    the edge ("(NATO" gains its ")"), or else drop an unpaired mark at the edge ("about,”" then ”)."""
+    for _ in range(4):  # each step fixes one edge; a few suffice for nested marks
+        openers, closers = _unmatched(body[start:end])
+        if not openers and not closers:
+            break
+        if openers:
+            mark = body[start + openers[-1]]
+            partner = '"' if mark == '"' else PAIRS[mark]
+            if end < len(body) and body[end] == partner:
+                end += 1
+            elif openers[0] == 0:
+                start += 1
+            else:
+                break
+        else:
+            mark = body[start + closers[0]]
+            partner = '"' if mark == '"' else CLOSERS.get(mark, "„") if mark != "“" else "„"
+            if start > 0 and body[start - 1] == partner:
+                start -= 1
+            elif closers[-1] == end - start - 1:
+                end -= 1
+            else:
+                break
+        while start < end and body[start].isspace():
+            start += 1
+        while end > start and body[end - 1].isspace():
+            end -= 1
     return start, end
