@@ -68,9 +68,14 @@ class FileActions:
     def switch_to(self, path: Path) -> None:
         """Open path in this window; a refused file leaves the current database open."""
         reviewer = self.window.workspace.reviewer_name
+        store = None
         try:
-            workspace = Workspace(open_database(path, reviewer=reviewer), reviewer)
+            store = open_database(path, reviewer=reviewer)
+            workspace = Workspace(store, reviewer)
+            workspace.list_articles()  # what the window reads first is read before it switches
         except WorkbenchError as error:
+            if store is not None:
+                store.close()
             self.window.show_error(str(error))
             self.forget_recent(path)
             return

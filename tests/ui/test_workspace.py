@@ -249,7 +249,7 @@ def test_tooltip_text_is_escaped():
 
 
 def test_status_bar_shows_database_and_reviewer(window, db_path):
-    assert window.db_label.toolTip() == str(db_path) and db_path.name in window.db_label.text()
+    assert window.db_label.toolTip() == f"<qt>{db_path}</qt>" and db_path.name in window.db_label.text()
     assert "Ana" in window.reviewer_label.text()
 
 
