@@ -13,8 +13,10 @@ row and one piece of evidence each. Timed:
   connection that COPYs the same rows as JSON into a plain table and reads back everything the
   others wrote, with no checks and no merge;
 - an incremental sync after one reviewer adds one claim (with its history and evidence): the
-  sync that pushes it, and a colleague's sync that pulls it; against a raw connect, upsert of
-  those rows, and read of rows newer than a cursor.
+  sync that pushes it, and a colleague's sync that pulls it, each with a new connection; against
+  a raw connect, upsert of those rows, and read of rows newer than a cursor;
+- a background sync with nothing new, as a window's SyncClient runs it (connection and file
+  kept open between syncs).
 
 Then every database syncs once more and all 20 databases and the server must hold identical rows.
 """
@@ -207,6 +209,7 @@ def _run(server, folder: Path, count: int, articles: int, shared: int, claims: i
         raws.append(raw_incremental(raw_url, new_rows))
     for number, path in enumerate(paths):
         sync_one(path, url, number)
+    idle = background_syncs(paths[0], url)
     rows = identical(paths, url)
     if verbose:
         print(f"# all {count} databases and the server hold the same {rows:,} rows")
@@ -214,13 +217,35 @@ def _run(server, folder: Path, count: int, articles: int, shared: int, claims: i
     target = TARGET_INCREMENTAL_S if (count, claims) == (REVIEWERS, CLAIMS) else None
     med = statistics.median
     return [
-        Result("sync: first sync of a reviewer (median of all)", size, med(first), med(raw_first), runs=count),
+        Result("sync: first sync of a reviewer (median of all)", size, med(first), med(raw_first), runs=count,
+               spread=(min(first), max(first))),
         Result("sync: first sync, the last reviewer (pulls all)", size, first[-1], raw_first[-1], runs=1),
         Result("sync: incremental, push one new claim", size, med(pushes), med(raws), target=target,
-               runs=INCREMENTAL_RUNS),
+               runs=INCREMENTAL_RUNS, spread=(min(pushes), max(pushes))),
         Result("sync: incremental, a colleague pulls it", size, med(pulls), med(raws), target=target,
-               runs=INCREMENTAL_RUNS),
+               runs=INCREMENTAL_RUNS, spread=(min(pulls), max(pulls))),
+        Result("sync: nothing new, connection kept (background)", size, med(idle), runs=len(idle),
+               spread=(min(idle), max(idle))),
     ]
+
+
+def background_syncs(path: Path, url: str, runs: int = INCREMENTAL_RUNS) -> list[float]:
+    """What a window's background sync costs when nothing changed: SyncClient keeps its connection
+    and the open file between syncs."""
+    from workbench.sync import SyncClient
+
+    client = SyncClient(path, url, reviewer="Reviewer 00")
+    try:
+        client.sync_once()
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            summary = client.sync_once()
+            times.append(time.perf_counter() - start)
+            assert (summary.pulled, summary.pushed) == (0, 0), summary
+        return times
+    finally:
+        client.close()
 
 
 def main() -> None:

@@ -6,7 +6,7 @@
    server schema (sync_server);
 2. pull every row changed on the server since our cursor (one server snapshot), plus the server's
    copy of any row those point at that we lack; check them as untrusted and merge them in with the
-   merge rules (sync_merge), moving the cursor in the same local transaction;
+   merge rules (sync_merge); then move the cursor in a local transaction of its own;
 3. push every row changed here since the last push (read in one local snapshot) in one server
    transaction that replaces only versions we have pulled; if someone pushed meanwhile, go back to 2.
 
@@ -112,9 +112,9 @@ class _Sync:
             return self.summary
         except psycopg.OperationalError as error:  # the connection was lost or the server went away
             raise ServerUnreachable(f"{self.name}: the connection to the team server was lost "
-                                    f"({sync_server._first_line(error)}); nothing half-done was kept") from None
+                                    f"({sync_server.error_line(error)}); nothing half-done was kept") from None
         except psycopg.Error as error:
-            raise SyncError(f"{self.name}: the server refused the sync ({sync_server._first_line(error)})") from None
+            raise SyncError(f"{self.name}: the server refused the sync ({sync_server.error_line(error)})") from None
 
     def _check_cancel(self) -> None:
         if self.cancel():

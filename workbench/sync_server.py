@@ -54,7 +54,7 @@ def conninfo_parts(conninfo: str) -> dict:
     try:
         parts = conninfo_to_dict(conninfo)
     except psycopg.ProgrammingError as error:
-        raise SyncError(f"not a PostgreSQL connection string ({_first_line(error)})") from None
+        raise SyncError(f"not a PostgreSQL connection string ({error_line(error)})") from None
     if any(not port.strip().isdigit() for port in str(parts.get("port") or "5432").split(",")):
         raise SyncError(f"not a PostgreSQL connection string (the port {parts['port']!r:.40} is not a number)")
     return parts
@@ -109,15 +109,16 @@ def connect(conninfo: str, *, password: str | None = None,
 
 
 def _unreachable(name: str, error: Exception) -> SyncError:
-    text = _first_line(error)
+    text = error_line(error)
     if "authentication failed" in text or "no password supplied" in text or "does not exist" in text:
         return SyncError(f"{name}: {text}")
     return ServerUnreachable(f"{name}: cannot reach the team server ({text})")
 
 
-def _first_line(error: Exception) -> str:
+def error_line(error: Exception) -> str:
+    """A driver error's message on one line."""
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    return lines[-1] if lines else type(error).__name__
+    return "; ".join(lines) if lines else type(error).__name__
 
 
 # -- the server schema ---------------------------------------------------------------------------
@@ -171,7 +172,7 @@ def ensure_schema(conn: psycopg.Connection, name: str) -> ServerInfo:
                                  [number, migration])
             values = dict(conn.execute("SELECT key, value FROM workbench.server").fetchall())
     except pg_errors.InsufficientPrivilege as error:
-        raise SyncError(f"{name}: this role may not set up the workbench tables ({_first_line(error)}); "
+        raise SyncError(f"{name}: this role may not set up the workbench tables ({error_line(error)}); "
                         "the desk's administrator runs the first sync as the database's owner") from None
     except psycopg.OperationalError as error:
         raise _unreachable(name, error) from None
