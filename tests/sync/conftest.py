@@ -23,13 +23,17 @@ def _required() -> bool:
 @pytest.fixture(scope="session")
 def pg_server():
     """The session's PostgreSQL server on 127.0.0.1, run by an unprivileged user; stopped at the end."""
+    problem = None
     try:
         with running_server() as server:
             yield server
     except ServerUnavailable as error:
-        if _required():
-            pytest.fail(f"the sync tests need a PostgreSQL server: {error}", pytrace=False)
-        pytest.skip(f"no PostgreSQL server: {error}")
+        problem = str(error)
+    if problem is None:
+        return
+    if _required():
+        pytest.fail(f"the sync tests need a PostgreSQL server: {problem}", pytrace=False)
+    pytest.skip(f"no PostgreSQL server: {problem}")
 
 
 @dataclass
