@@ -433,7 +433,7 @@ def build_html(store, options: ReportOptions, stylesheet: str | None = None) -> 
 
 
 def render_html(markdown_text: str, data: dict, options: ReportOptions, stylesheet: str | None = None) -> str:
-    """Markdown from `render_markdown` as an HTML document; stylesheet None means resources/report.css."""
+    """Markdown from `render_markdown` as an HTML document; stylesheet None means the shipped report.css."""
     import html
 
     import markdown
@@ -443,7 +443,7 @@ def render_html(markdown_text: str, data: dict, options: ReportOptions, styleshe
     body = markdown.markdown(markdown_text, extensions=["tables", "sane_lists"], output_format="html")
     body = _clean_html(body, [c for s in data["sections"] for c in s["claims"]])
     if stylesheet is None:
-        stylesheet = (paths.RESOURCES_DIR / "report.css").read_text(encoding="utf-8")
+        stylesheet = paths.resource_text("report.css")
     css = stylesheet.replace("</", "<\\/")  # a style sheet cannot close its element
     title = TITLE
     if options.article_id is not None and data["sections"]:

@@ -95,15 +95,47 @@ TABLES_V1 = {
     },
 }
 
+# m005 (annot): versions of an article, claims carried to a new version, annotations not placed.
+# Natural keys (what a merge matches rows by): article_versions (previous_id, article_id),
+# carried_claims claim_id, orphans id. Their ids are derived from those keys (versions.py,
+# claim_copies.py), so two databases that carried the same claims hold the same rows.
+TABLES_V5 = {
+    "article_versions": {  # article_id is a corrected version of previous_id
+        "columns": {**_ROW, "article_id": str, "previous_id": str, "created_by": str},
+        "pk": "id",
+        "foreign_keys": [("article_id", "articles", "id"), ("previous_id", "articles", "id"),
+                         ("created_by", "reviewers", "id")],
+        "unique": [["previous_id", "article_id"]],
+        "index": [["article_id"]],
+    },
+    "carried_claims": {  # claim_id was carried from from_claim_id (on the previous version)
+        "columns": {**_ROW, "claim_id": str, "from_claim_id": str, "method": str, "score": float,
+                    "created_by": str},
+        "pk": "id",
+        "foreign_keys": [("claim_id", "claims", "id"), ("from_claim_id", "claims", "id"),
+                         ("created_by", "reviewers", "id")],
+        "unique": [["claim_id"]],
+        "index": [["from_claim_id"]],
+    },
+    "orphans": {  # an annotation or carried claim that could not be placed; its id is the claim's to be
+        "columns": {**_ROW, "article_id": str, "quote": str, "prefix": str, "suffix": str,
+                    "verdict": str, "rationale": str, "reason": str, "source": str,
+                    "from_claim_id": str, "evidence": str, "created_by": str, "updated_by": str},
+        "pk": "id",
+        "foreign_keys": [("article_id", "articles", "id"), ("from_claim_id", "claims", "id"),
+                         ("created_by", "reviewers", "id"), ("updated_by", "reviewers", "id")],
+        "index": [["article_id"]],
+    },
+}
+
 NOT_NULL = {"id", "created_at", "updated_at"}
 
 migrations = Migrations("workbench")
 
 
-@migrations()
-def m001_initial(db: Database) -> None:
-    """Create every table, index and full-text index of the first schema."""
-    for name, spec in TABLES_V1.items():
+def _create(db: Database, tables: dict) -> None:
+    """Create tables declared as data (columns, primary key, foreign keys, unique and plain indexes)."""
+    for name, spec in tables.items():
         columns = spec["columns"]
         db[name].create(
             columns,
@@ -115,6 +147,12 @@ def m001_initial(db: Database) -> None:
             db[name].create_index(cols, unique=True)
         for cols in spec.get("index", []):
             db[name].create_index(cols)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """Create every table, index and full-text index of the first schema."""
+    _create(db, TABLES_V1)
     for name, cols in FTS_COLUMNS.items():
         db[name].enable_fts(cols, create_triggers=True, tokenize="unicode61 remove_diacritics 2")
 
@@ -127,9 +165,10 @@ def m002_evidence_updated_by(db: Database) -> None:
         db.execute(f'ALTER TABLE "{table}" ADD COLUMN "updated_by" TEXT REFERENCES "reviewers"("id")')
 
 
-def fts_sql(table: str) -> list[str]:
+def fts_sql(table: str, cols: list[str] | None = None,
+            tokenize: str = "unicode61 remove_diacritics 2") -> list[str]:
     """The FTS5 index of a table keyed by its `seq`, and the triggers that keep it in step."""
-    cols = FTS_COLUMNS[table]
+    cols = cols or FTS_COLUMNS[table]
     names = ", ".join(f'"{c}"' for c in cols)
     new = ", ".join(f'new."{c}"' for c in cols)
     old = ", ".join(f'old."{c}"' for c in cols)
@@ -137,7 +176,7 @@ def fts_sql(table: str) -> list[str]:
     delete = f"INSERT INTO {fts} ({fts}, rowid, {names}) VALUES ('delete', old.\"seq\", {old});"
     insert = f'INSERT INTO {fts} (rowid, {names}) VALUES (new."seq", {new});'
     return [
-        f"CREATE VIRTUAL TABLE {fts} USING FTS5 ({names}, tokenize='unicode61 remove_diacritics 2', "
+        f"CREATE VIRTUAL TABLE {fts} USING FTS5 ({names}, tokenize='{tokenize}', "
         f"content=\"{table}\", content_rowid=\"seq\")",
         f'CREATE TRIGGER "{table}_ai" AFTER INSERT ON "{table}" BEGIN {insert} END',
         f'CREATE TRIGGER "{table}_ad" AFTER DELETE ON "{table}" BEGIN {delete} END',
@@ -222,9 +261,39 @@ def upgrade(conn, label: str) -> None:
             conn.execute("PRAGMA foreign_keys = ON")
 
 
+@migrations()
+def m005_versions_and_orphans(db: Database) -> None:
+    """Add article versions, carried claims and orphaned annotations (TABLES_V5)."""
+    _create(db, TABLES_V5)
+
+
+# Published fact-checks imported from schema.org ClaimReview files (workbench/factchecks.py).
+FACT_CHECKS = {
+    "seq": int, **_ROW, "claim": str, "title": str, "rating": str, "rating_value": float,
+    "best_rating": float, "worst_rating": float, "reviewed_by": str, "reviewer_url": str, "url": str,
+    "published": str, "claimant": str, "claim_date": str, "appearance": str, "language": str,
+    "source": str, "created_by": str,
+}
+# Stemmed (Porter) so that "arrested" finds "arrests": the index the matcher draws candidates from.
+FACT_CHECKS_FTS = ["claim", "title"]
+FACT_CHECKS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+FTS_TABLES = [*FTS_COLUMNS, "fact_checks"]  # every table with a full-text index and its triggers
+
+
+@migrations()
+def m006_fact_checks(db: Database) -> None:
+    """Add fact_checks (imported ClaimReview) with a stemmed full-text index keyed by seq."""
+    db["fact_checks"].create(FACT_CHECKS, pk="id", not_null=NOT_NULL | {"seq"},
+                             foreign_keys=[("created_by", "reviewers", "id")])
+    db["fact_checks"].create_index(["seq"], unique=True)
+    db["fact_checks"].create_index(["url"])
+    for statement in fts_sql("fact_checks", FACT_CHECKS_FTS, FACT_CHECKS_TOKENIZE):
+        db.execute(statement)
+
+
 # The tables a sync sends to the team server (the ones merge brings in; `meta` is this file's own).
 SYNCED_TABLES = ("reviewers", "articles", "appearances", "claims", "verdict_history", "evidence",
-                 "blobs", "attachments")
+                 "blobs", "attachments", "article_versions", "carried_claims", "orphans", "fact_checks")
 
 
 def sync_mark_sql(table: str) -> list[str]:

@@ -1,10 +1,12 @@
 """The offset rule: normalisation, quote selectors and word snapping in code points."""
 
+import re
+
 import pytest
 from hypothesis import given, strategies as st
 
 from workbench.errors import ImportRefused
-from workbench.text import CONTEXT, _unmatched, find_quote, normalise_body, quote_at, snap_to_words
+from workbench.text import CONTEXT, _unmatched, collapse_white_space, normalise_body, quote_at, snap_to_words
 
 PIECES = list("ab cé\n\r\t") + ["😀", "👩‍👩‍👧", "e\u0301", "שלום", "مرحبا", "\u200f", "\ufeff"]
 TRICKY = st.lists(st.sampled_from(PIECES)).map("".join)
@@ -40,15 +42,24 @@ def test_quote_selector_matches_slice(data, body):
     assert quote.exact == body[start:end]
     assert body[:start].endswith(quote.prefix) and len(quote.prefix) == min(start, CONTEXT)
     assert body[end:].startswith(quote.suffix) and len(quote.suffix) <= CONTEXT
-    found = find_quote(body, quote, hint=start)
-    assert body[found:found + len(quote.exact)] == quote.exact
 
 
-def test_find_quote_prefers_matching_context():
-    body = "the cat sat. a dog ran. the cat ran."
-    second = body.rindex("the cat")
-    assert find_quote(body, quote_at(body, second, second + 7)) == second
-    assert find_quote(body, quote_at("xyz", 0, 3)) is None
+SPACED = st.lists(st.sampled_from(["a", "bé", " ", "  ", "\n", "\n\n", "\t", "\u00a0", "😀", "\u2028"]))
+
+
+@given(SPACED.map("".join))
+def test_collapsed_white_space_maps_back_to_the_original(text):
+    collapsed = collapse_white_space(text)
+    assert collapsed.text == re.sub(r"\s+", lambda m: "\n" if "\n" in m.group() else " ", text)
+    for index, ch in enumerate(collapsed.text):
+        start = collapsed.to_original(index)
+        if ch in " \n":
+            end = collapsed.to_original_end(index + 1)
+            assert text[start:end].isspace() and (start == 0 or not text[start - 1].isspace())
+            assert end == len(text) or not text[end].isspace()
+        else:
+            assert text[start] == ch and collapsed.to_original_end(index + 1) == start + 1
+        assert collapsed.from_original(start) == index
 
 
 @pytest.mark.parametrize("body, sel, expected", [
