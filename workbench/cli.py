@@ -10,7 +10,7 @@ from pathlib import Path
 from workbench import __version__, paths
 from workbench.errors import WorkbenchError
 
-COMMANDS = ("import", "export", "merge", "stats", "match")
+COMMANDS = ("import", "export", "merge", "stats", "match", "sync")
 EXPORT_FORMATS = ("markdown", "html", "pdf", "claimreview", "annotations")
 
 
@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", help="counts by article, verdict and reviewer, and agreement")
     p.add_argument("db", type=Path)
     _add_match_parser(sub)
+    add_sync_parser(sub)
     return parser
 
 
@@ -75,6 +76,15 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
     return value
+
+
+def add_sync_parser(sub) -> None:
+    """`workbench sync DB URL`."""
+    p = sub.add_parser("sync", help="push DB's changes to the desk's PostgreSQL server and pull everyone else's")
+    p.add_argument("db", type=Path)
+    p.add_argument("url", metavar="URL", help="postgresql://USER@HOST[:PORT]/DATABASE (the password: "
+                                              "PGPASSWORD, ~/.pgpass, or asked for)")
+    p.add_argument("--reviewer", default=None, help="name recorded as the one who merged what came in")
 
 
 def gui_parser() -> argparse.ArgumentParser:
@@ -252,6 +262,20 @@ def run_merge(args) -> int:
     return 1 if failed else 0
 
 
+def run_sync(args) -> int:
+    """`workbench sync DB URL`: one summary line; the password is asked for only on a terminal."""
+    from workbench.sync import sync_database  # psycopg is loaded only for a sync
+
+    def prompt(server: str) -> str | None:
+        return getpass.getpass(f"Password for {server}: ") if sys.stdin.isatty() else None
+
+    reviewer = args.reviewer or default_reviewer()
+    with _open(args.db, create=False, reviewer=reviewer) as store:
+        summary = sync_database(store, args.url, reviewer_id=store.reviewer(reviewer), prompt=prompt)
+    print(summary)
+    return 0
+
+
 def run_match(args) -> int:
     """`workbench match DB TEXT | --queries FILE`: ranked matches, as a table or JSON lines."""
     from workbench.matching import Matcher
@@ -310,4 +334,4 @@ def _print_matches(query_id: str | None, matches) -> None:
 
 
 COMMAND_RUNNERS = {"import": run_import, "export": run_export, "merge": run_merge, "stats": run_stats,
-                   "match": run_match}
+                   "match": run_match, "sync": run_sync}

@@ -258,6 +258,38 @@ def m006_fact_checks(db: Database) -> None:
         db.execute(statement)
 
 
+# The tables a sync sends to the team server (the ones merge brings in; `meta` is this file's own).
+SYNCED_TABLES = ("reviewers", "articles", "appearances", "claims", "verdict_history", "evidence",
+                 "blobs", "attachments", "article_versions", "carried_claims", "orphans", "fact_checks")
+
+
+def sync_mark_sql(table: str) -> list[str]:
+    """Triggers that note every inserted or changed row of table as waiting to be sent to the server.
+
+    Delete-then-insert gives a changed row a new, higher `n` (AUTOINCREMENT never reuses one), so a
+    sync that sent the rows up to some `n` clears only those and keeps a change made meanwhile.
+    """
+    body = (f"DELETE FROM sync_pending WHERE tbl = '{table}' AND row_id = new.id; "
+            f"INSERT INTO sync_pending (tbl, row_id) VALUES ('{table}', new.id);")
+    return [f'CREATE TRIGGER "{table}_sync_{when[0].lower()}" AFTER {when} ON "{table}" BEGIN {body} END'
+            for when in ("INSERT", "UPDATE")]
+
+
+@migrations()
+def m008_sync_pending(db: Database) -> None:
+    """Note which rows changed since they were last sent to a team server (workbench sync)."""
+    db.execute("CREATE TABLE sync_pending (n INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL, "
+               "row_id TEXT NOT NULL, UNIQUE (tbl, row_id))")
+    for table in SYNCED_TABLES:
+        for statement in sync_mark_sql(table):
+            db.execute(statement)
+    # A merge may change only a field's clock (the same value, a later edit): that row is news too.
+    for when, row in (("INSERT", "new"), ("UPDATE", "new"), ("DELETE", "old")):
+        db.execute(f'CREATE TRIGGER "field_clocks_sync_{when[0].lower()}" AFTER {when} ON "field_clocks" BEGIN '
+                   f"DELETE FROM sync_pending WHERE tbl = {row}.tbl AND row_id = {row}.row_id; "
+                   f"INSERT INTO sync_pending (tbl, row_id) VALUES ({row}.tbl, {row}.row_id); END")
+
+
 def upgrade(conn, label: str) -> None:
     """Apply the pending migrations to the database on conn (autocommit mode) in one transaction.
 

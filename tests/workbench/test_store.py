@@ -174,4 +174,6 @@ def test_older_schema_is_migrated_on_open(db_path):
 
 def test_full_text_triggers_survive_every_migration(store):
     triggers = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    assert triggers == {f"{t}_{s}" for t in schema.FTS_TABLES for s in ("ai", "ad", "au")}
+    assert triggers == ({f"{t}_{s}" for t in schema.FTS_TABLES for s in ("ai", "ad", "au")}
+                        | {f"{t}_sync_{s}" for t in schema.SYNCED_TABLES for s in ("i", "u")}
+                        | {f"field_clocks_sync_{s}" for s in ("i", "u", "d")})
