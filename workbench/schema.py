@@ -178,6 +178,12 @@ def m003_id_primary_keys(db: Database) -> None:
             db.execute(statement)
 
 
+@migrations()
+def m007_claimant(db: Database) -> None:
+    """Record who made a claim (its claimant); empty means the article's author."""
+    db.execute('ALTER TABLE "claims" ADD COLUMN "claimant" TEXT')
+
+
 def schema_version() -> int:
     """The schema version this program writes: the number of migrations it knows."""
     return len(migrations._migrations)
