@@ -74,6 +74,7 @@ class ReportOptions:
     reviewer: str = ""  # who made the report; empty: the reviewers who gave its verdicts
     flag_unsupported: bool = False  # the preview flags claims published with nothing behind them
     attachments: str = "names"  # names only; "folder": linked to files beside it; "embed": images inline
+    publication: object = None  # workbench.publication.Publication for ClaimReview; None: the database's
 
     @property
     def verdicts(self) -> tuple[str, ...]:

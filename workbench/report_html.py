@@ -48,40 +48,59 @@ def stylesheet_text(stylesheet: str | None) -> str:
     return stylesheet.replace("</", "<\\/")
 
 
+def document_start(title: str, stylesheet: str | None = None) -> str:
+    """The document up to the start of the report's body."""
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<title>{esc(title)}</title>\n<style>\n{stylesheet_text(stylesheet)}</style>\n"
+            "</head>\n<body>\n<main class=\"report\">\n")
+
+
+DOCUMENT_END = "</main>\n</body>\n</html>\n"
+
+
+def title_of(found, options: ReportOptions) -> str:
+    """The document's title: the report's, with the article's title for a one-article report."""
+    if options.article_id is not None and found.articles:
+        return TITLE + ": " + " ".join((found.articles[0]["title"] or "Untitled").split())
+    return TITLE
+
+
 def write_html(store, options: ReportOptions, out: TextIO, *, stylesheet: str | None = None,
                progress=None, cancelled=None) -> list[str]:
     """Write the report as an HTML document to out; return the warnings for the editor."""
     found = scope(store, options)
     run = Progress(found.total, progress, cancelled)
-    title = TITLE
-    if options.article_id is not None and found.articles:
-        title += ": " + " ".join((found.articles[0]["title"] or "Untitled").split())
-    out.write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-              f"<title>{esc(title)}</title>\n<style>\n{stylesheet_text(stylesheet)}</style>\n"
-              f"</head>\n<body>\n<main class=\"report\">\n<h1>{TITLE}</h1>\n")
+    out.write(document_start(title_of(found, options), stylesheet))
+    for _kind, part in body_parts(store, options, found, run):
+        out.write(part)
+    out.write(DOCUMENT_END)
+    run.check()
+    return run.warnings
+
+
+def body_parts(store, options: ReportOptions, found, run: Progress):
+    """The report's body as ("intro" | "article" | "claim" | "empty", html) parts, in order."""
     who = made_by(store, found, options)
     intro = f"Made{f' by <strong>{esc(who)}</strong>' if who else ''} on {human_date(options.generated.date())}. "
     intro += (f"{count(found.total, 'claim')} in {count(len(found.articles), 'article')}." if found.total
               else "There are no claims to report.")
     if found.left_out:
         intro += f" {count(found.left_out, 'pending claim')} left out."
-    out.write(f"<p>{intro}</p>\n")
+    head = f"<h1>{TITLE}</h1>\n<p>{intro}</p>\n"
     if found.total:
-        out.write("<h2>Summary</h2>\n" + summary(found) + "\n")
+        head += "<h2>Summary</h2>\n" + summary(found) + "\n"
+    yield "intro", head
     for article in found.articles:
         run.check()
-        out.write(article_head(article))
+        yield "article", article_head(article)
         shown = 0
         for number, claim in enumerate(claims_in(store, article, options), start=1):
-            out.write(claim_html(store, number, claim, article, options))
+            yield "claim", claim_html(store, number, claim, article, options)
             run.claim(article, number, claim)
             shown = number
         if not shown:
-            out.write("<p>No claims to report in this article.</p>\n")
-    out.write("</main>\n</body>\n</html>\n")
-    run.check()
-    return run.warnings
+            yield "empty", "<p>No claims to report in this article.</p>\n"
 
 
 def summary(found) -> str:
