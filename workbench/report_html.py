@@ -215,3 +215,22 @@ def embedded_image(store, attachment: dict) -> str | None:
     encoded = base64.b64encode(data).decode("ascii")
     return (f'<p class="attachment"><img src="data:{kind};base64,{encoded}" alt="{html.escape(collapse(attachment["filename"]))}">'
             "</p>")
+
+
+def write_preview(store, options: ReportOptions, out: TextIO, *, limit: int, progress=None,
+                  cancelled=None) -> list[str]:
+    """The HTML report cut after `limit` claims (a note says so): a preview that stays quick to show."""
+    found = scope(store, options)
+    run = Progress(found.total, progress, cancelled)
+    out.write(document_start(title_of(found, options)))
+    shown = 0
+    for kind, part in body_parts(store, options, found, run):
+        if kind == "claim" and shown >= limit:
+            out.write(f"<p><em>The preview stops here: it shows the first {limit:,} of {found.total:,} claims. "
+                      "The saved report has them all.</em></p>\n")
+            break
+        out.write(part)
+        shown += kind == "claim"
+    out.write(DOCUMENT_END)
+    run.check()
+    return run.warnings
