@@ -42,7 +42,106 @@ def parse(text: str) -> list:
         return []
     if is_plain(text):
         return [("p", _lines_to_inlines(p.split("\n"))) for p in re.split(r"\n\n+", text.strip("\n"))]
-    return parse_commonmark(text)
+    fast = parse_simple(text)
+    return fast if fast is not None else parse_commonmark(text)
+
+
+# -- a linear fast path for the Markdown most rationales hold: **strong**, *emphasis*, [links](url) --
+
+_SIMPLE_BAD = re.compile(r"[\\`_<>#!|~&=+\t\x00-\x08\x0b-\x1f\x7f]|\]:")
+_SIMPLE_TOKEN = re.compile(r"\*+|\[[^\[\]()*\n]+\]\([^\s()<>\[\]*]+\)|[\[\]]|[^*\[\]]+")
+_LINK = re.compile(r"\[([^\[\]()*\n]+)\]\(([^\s()<>\[\]*]+)\)")
+_BREAK_LINE = re.compile(r"\*[ *]*$|\* ")
+
+
+def _punct(char: str) -> bool:
+    import unicodedata
+
+    return unicodedata.category(char)[0] in "PS"
+
+
+def parse_simple(text: str) -> list | None:
+    """parse for text whose only Markdown is **strong**, *emphasis* and [text](url); None if unsure.
+
+    Each form is accepted only where CommonMark reads it the same way (checked against
+    parse_commonmark by a property test); anything else returns None and takes the parser.
+    """
+    if _SIMPLE_BAD.search(text):
+        return None
+    blocks: list = []
+    for paragraph in re.split(r"\n\n+", text.strip("\n")):
+        lines = paragraph.split("\n")
+        items = [line[2:] for line in lines if line.startswith("- ")]
+        if items and len(items) == len(lines):  # a tight bullet list, one line an item
+            if blocks and blocks[-1][0] == "list":
+                return None  # two lists a blank line apart are one loose list
+            parsed = [_simple_block(item) for item in items]
+            if any(p is None or len(p) != 1 for p in parsed):
+                return None
+            blocks.append(("list", None, True, parsed))
+            continue
+        block = _simple_block(paragraph)
+        if block is None:
+            return None
+        blocks.extend(block)
+    return blocks
+
+
+def _simple_block(paragraph: str) -> list | None:
+    for line in paragraph.split("\n"):
+        if line != line.strip() or not line or _LIST_START.match(line) or _BREAK_LINE.match(line):
+            return None
+    nodes = _simple_inline(paragraph)
+    if nodes is None:
+        return None
+    nodes = _normalise(nodes)
+    return [("p", nodes)] if _has_text(nodes) else []
+
+
+def _simple_inline(paragraph: str) -> list | None:
+    out: list = []
+    tokens = _SIMPLE_TOKEN.findall(paragraph)
+    position, n = 0, 0
+    while n < len(tokens):
+        token = tokens[n]
+        if token.startswith("*"):
+            if len(token) > 2 or n + 2 >= len(tokens) or tokens[n + 2] != token:
+                return None
+            inner = tokens[n + 1]
+            before = paragraph[position - 1] if position else " "
+            end = position + len(token) + len(inner) + len(token)
+            after = paragraph[end] if end < len(paragraph) else " "
+            if (inner[0].isspace() or inner[-1].isspace() or "*" in inner or inner.startswith("[")
+                    or not (before.isspace() or (_punct(before) and before not in "*]")
+                            or not _punct(inner[0]))
+                    or not (after.isspace() or (_punct(after) and after not in "*[") or not _punct(inner[-1]))
+                    or before == "*" or after == "*"):
+                return None
+            out.append(("em" if token == "*" else "strong", _text_nodes(inner)))
+            position, n = end, n + 3
+            continue
+        if token.startswith("["):
+            match = _LINK.fullmatch(token)
+            if not match or match.group(1) != match.group(1).strip():
+                return None
+            out.append(("link", safe_url(_PARSER.normalizeLink(match.group(2))), _text_nodes(match.group(1))))
+        elif token == "]":
+            return None
+        else:
+            out.extend(_text_nodes(token))
+        position += len(token)
+        n += 1
+    return out
+
+
+def _text_nodes(text: str) -> list:
+    out: list = []
+    for n, line in enumerate(text.split("\n")):
+        if n:
+            out.append(("br",))
+        if line:
+            out.append(("text", line))
+    return out
 
 
 def parse_commonmark(text: str) -> list:

@@ -441,6 +441,9 @@ def test_cli_export_errors(db, tmp_path, capsys, monkeypatch):
     assert main(["export", str(db), "-f", "markdown", "--article", "nope"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "nope" in err and "Traceback" not in err
+    from workbench import exporters
+
+    monkeypatch.delitem(exporters._REGISTRY, "pdf", raising=False)  # as before ui registers it
     assert main(["export", str(db), "-f", "pdf"]) == 1  # the Qt-free command line has no PDF writer
     assert capsys.readouterr().err.startswith("error: the PDF export needs the desktop part")
     assert main(["export", str(tmp_path / "missing.db"), "-f", "html"]) == 1
@@ -466,3 +469,15 @@ PROSE = list("ab é😀 .,;'\"?()-–—/%$@1\n\u00a0\u2028\u3000") + ["2.", "3)
 def test_plain_fast_path_matches_the_parser(text):
     if rationale.is_plain(text):
         assert rationale.parse(text) == rationale.parse_commonmark(text)
+
+
+SIMPLE = ["**", "*", "[", "]", "- ", "\n- ", "-", "(", ")", "a", "b", "é", " ", "\n", "\n\n", ".", ",", "'", ":", "-", "1.", "x)",
+          "[l](https://x.org/a_b)", "[l m](http://é.org)", "[l](u)", "**a**", "*b*", "—", "😀", "\u00a0"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(SIMPLE), max_size=14).map("".join))
+def test_simple_fast_path_matches_the_parser(text):
+    fast = rationale.parse_simple(text)
+    if fast is not None:
+        assert fast == rationale.parse_commonmark(text)
