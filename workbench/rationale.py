@@ -13,6 +13,7 @@ our own output), so emphasis-heavy rationales cost no more than plain ones.
 
 import html
 import re
+import unicodedata
 
 from markdown_it import MarkdownIt
 
@@ -55,8 +56,6 @@ _BREAK_LINE = re.compile(r"\*[ *]*$|\* ")
 
 
 def _punct(char: str) -> bool:
-    import unicodedata
-
     return unicodedata.category(char)[0] in "PS"
 
 
@@ -69,6 +68,7 @@ def parse_simple(text: str) -> list | None:
     if _SIMPLE_BAD.search(text):
         return None
     blocks: list = []
+    text = "\n".join(line.rstrip(" ") for line in text.split("\n"))  # trailing spaces: a break either way
     for paragraph in re.split(r"\n\n+", text.strip("\n")):
         lines = paragraph.split("\n")
         items = [line[2:] for line in lines if line.startswith("- ")]
