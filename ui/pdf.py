@@ -15,8 +15,11 @@ otherwise.
 """
 
 import bisect
+import datetime
 import os
+import re
 import sys
+import uuid
 from pathlib import Path
 
 from workbench import exporters
@@ -63,7 +66,7 @@ def font(family: str, points: float):
 class Paginator:
     """Places laid-out chunks on PDF pages and paints them."""
 
-    def __init__(self, device, title: str):
+    def __init__(self, device, title: str, document_id: uuid.UUID | None = None):
         from PySide6.QtCore import QMarginsF
         from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
@@ -72,6 +75,10 @@ class Paginator:
         self.writer.setResolution(RESOLUTION)
         self.writer.setTitle(title)
         self.writer.setCreator("Fact-check Workbench")
+        if document_id is not None:
+            from PySide6.QtCore import QUuid
+
+            self.writer.setDocumentId(QUuid(str(document_id)))
         self.writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
                                               QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM),
                                               QPageLayout.Unit.Millimeter))
@@ -201,6 +208,20 @@ def _cut(forbidden: list[tuple[float, float]], top: float, limit: float) -> floa
     return max(limit, top)
 
 
+_PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}Z\)")
+_XMP_DATE = re.compile(rb'xmp:(CreateDate|ModifyDate|MetadataDate)="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"')
+ID_NAMESPACE = uuid.UUID("0f3b6c2e-8d41-5a7e-9b12-4c5d6e7f8a90")
+
+
+def dated(data: bytes, when: datetime.datetime) -> bytes:
+    """PDF bytes with Qt's creation and modification times replaced by when (same lengths)."""
+    when = when.astimezone(datetime.timezone.utc)
+    pdf_date = when.strftime("D:%Y%m%d%H%M%SZ").encode()
+    xmp_date = when.strftime("%Y-%m-%dT%H:%M:%S+00:00").encode()
+    data = _PDF_DATE.sub(lambda m: b"/" + m.group(1) + b" (" + pdf_date + b")", data)
+    return _XMP_DATE.sub(lambda m: b"xmp:" + m.group(1) + b'="' + xmp_date + b'"', data)
+
+
 def write_pdf_report(store, options, out, *, progress=None, cancelled=None) -> list[str]:
     """The PDF exporter: write the report as a PDF to the binary stream out; return the warnings."""
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice
@@ -214,13 +235,17 @@ def write_pdf_report(store, options, out, *, progress=None, cancelled=None) -> l
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    pages = Paginator(buffer, title_of(found, options))
+    # The same database and options give the same bytes: a document id derived from them, and the
+    # report's date in place of Qt's clock.
+    document_id = uuid.uuid5(ID_NAMESPACE, f"{store.database_id}|{options.article_id}|{options.include_pending}|"
+                                           f"{options.generated.isoformat()}|{options.attachments}")
+    pages = Paginator(buffer, title_of(found, options), document_id)
     written = 0  # bytes of the buffer already copied to out
 
     def flush() -> None:
         nonlocal written
         chunk = bytes(data.mid(written).data())  # QPdfWriter appends; what it wrote stays as written
-        out.write(chunk)
+        out.write(dated(chunk, options.generated))
         written += len(chunk)
 
     parts, claims = [], 0

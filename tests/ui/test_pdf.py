@@ -131,3 +131,17 @@ def test_headings_never_end_a_page(store, reviewer_id):
         body_text = text.rsplit("Page", 1)[0].rstrip()
         assert not body_text.endswith(("VERIFIED", "Rationale", "Evidence")), body_text[-80:]
         assert not re.search(r"Claim \d+ · VERIFIED$", body_text)
+
+
+def test_same_database_and_date_give_the_same_pdf_bytes(store, reviewer_id, tmp_path, monkeypatch):
+    judged(store, reviewer_id, "A short article.\nTaxes fell by half last year.", "Taxes fell by half last year")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714953600")
+    outputs = []
+    for n in range(2):
+        out = tmp_path / f"r{n}.pdf"
+        assert main(["export", str(store.path), "-f", "pdf", "-o", str(out)]) == 0
+        outputs.append(out.read_bytes())
+        __import__("time").sleep(1.1)  # Qt's clock moves on; the report's date does not
+    assert outputs[0] == outputs[1]
+    assert b"/CreationDate (D:20240506000000Z)" in outputs[0]
+    assert pypdf.PdfReader(tmp_path / "r0.pdf").metadata.title == "Fact-check report"
