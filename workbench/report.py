@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from workbench import order
 from workbench.articles import appearances, get_article
 from workbench.errors import WorkbenchError
-from workbench.mdtext import SAFE_SCHEMES, blockquote, escape_line, escape_markdown, md_link, safe_url  # noqa: F401
 from workbench.verdicts import DISPUTED, JUDGED, LABELS, PENDING, VERIFIED
 
 TITLE = "Fact-check report"

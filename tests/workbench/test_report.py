@@ -13,13 +13,14 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from workbench import rationale, report
+from workbench import mdtext, rationale, report
 from workbench.articles import add_article
 from workbench.claimreview import build_claimreview
 from workbench.claims import add_claim, delete_claim, set_verdict
 from workbench.cli import main
 from workbench.errors import ImportRefused, WorkbenchError
-from workbench.report import ReportOptions, build_html, build_markdown, escape_markdown, safe_url
+from workbench.mdtext import escape_markdown, safe_url
+from workbench.report import ReportOptions, build_html, build_markdown
 from workbench.store import Store
 from workbench.text import normalise_body
 
@@ -168,7 +169,7 @@ def sample(store, reviewer_id):
 def test_escaped_text_reads_back_as_itself_in_commonmark_and_python_markdown(text):
     source = escape_markdown(text)
     assert markdown_text(source) == expected_text(text)
-    quoted = block_texts(COMMONMARK.parse(report.blockquote(source)), "blockquote")
+    quoted = block_texts(COMMONMARK.parse(mdtext.blockquote(source)), "blockquote")
     assert quoted == [expected_text(text)]
     html = markdown.markdown(source, extensions=["tables", "sane_lists"])
     root = lxml.html.fragment_fromstring(html, create_parent="div")
@@ -179,7 +180,7 @@ def test_escaped_text_reads_back_as_itself_in_commonmark_and_python_markdown(tex
 @settings(max_examples=200, deadline=None)
 @given(NASTY_TEXT)
 def test_escaped_line_is_one_safe_table_cell(text):
-    cell = report.escape_line(text)
+    cell = mdtext.escape_line(text)
     tokens = GFM_TABLES.parse(f"| Title | n |\n| --- | --: |\n| {cell} | 1 |\n")
     cells = [t for t in tokens if t.type == "inline"]
     assert len(cells) == 4
