@@ -482,3 +482,28 @@ def test_simple_fast_path_matches_the_parser(text):
     fast = rationale.parse_simple(text)
     if fast is not None:
         assert fast == rationale.parse_commonmark(text)
+
+
+def test_cli_report_is_made_by_the_verdict_givers_not_the_login(db, capsys, monkeypatch, store, reviewer_id):
+    monkeypatch.delenv("WORKBENCH_REVIEWER", raising=False)
+    monkeypatch.setenv("USER", "root")
+    monkeypatch.setenv("LOGNAME", "root")
+    bo = store.reviewer("Bo")
+    claim = store.query("SELECT id FROM claims WHERE quote LIKE 'Bread%'")[0]["id"]
+    set_verdict(store, claim, "disputed", reviewer_id=bo)
+    assert main(["export", str(db), "-f", "markdown", "--date", "2024-05-06"]) == 0
+    out = capsys.readouterr()
+    assert "Made by **Ana and Bo** on 6 May 2024." in out.out and "root" not in out.out
+    monkeypatch.setenv("WORKBENCH_REVIEWER", "Desk Editor")
+    assert main(["export", str(db), "-f", "html", "--date", "2024-05-06"]) == 0
+    assert "Made by <strong>Desk Editor</strong>" in capsys.readouterr().out
+
+
+def test_unsupported_verdicts_are_warned_about_on_stderr(db, capsys):
+    # The sample's "Unemployment fell" claim is verified with no evidence and no rationale.
+    assert main(["export", str(db), "-f", "markdown", "--date", "2024-05-06"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["warning: claim 2 of 'Jets | border <b>row</b>' (" + err[0].split("(")[1].split(")")[0]
+                   + ") is Verified with no evidence and no rationale",
+                   err[1]]
+    assert "'Prices'" in err[1] and "Verified" in err[1]
