@@ -70,28 +70,35 @@ def safe_url(url: str | None) -> str | None:
     return url
 
 
-_INLINE = re.compile(r"""[\\`*_{}\[\]#+!<>|~^$@"'\t]|&(?=#?[0-9A-Za-z]+;)|-(?=-)|(?<=-)-|\.(?=\.)|(?<=\.)\."""
-                     r"""|:(?=//)|(?<=\bwww)\.|(?<=\bWWW)\.""")
-_REFERENCE = {"<": "&lt;", ">": "&gt;", "&": "&amp;", "\t": "&#9;", "|": "&#124;", "~": "&#126;",
-              "^": "&#94;", "$": "&#36;", "@": "&#64;", '"': "&#34;", "'": "&#39;", ":": "&#58;",
-              ".": "&#46;"}
+_ALWAYS = re.compile(r"""[\\`*_{}\[\]#+!<>|~^$@"'\t]""")
+_REFERENCE = {"<": "&lt;", ">": "&gt;", "\t": "&#9;", "|": "&#124;", "~": "&#126;", "^": "&#94;", "$": "&#36;",
+              "@": "&#64;", '"': "&#34;", "'": "&#39;"}
+_ESCAPE = {c: _REFERENCE.get(c, "\\" + c) for c in "\\`*_{}[]#+!<>|~^$@\"'\t"}
+_AMPERSAND = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+_RUNS = re.compile(r"--+|\.\.+")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 CONTROLS = {c: 0x2400 + c for c in range(32) if c not in (9, 10)} | {127: 0x2421}
-_XMPP = re.compile(r"(?i)(xmpp)(?=&#58;|:)")
-
-
-def _escape_char(match: re.Match) -> str:
-    char = match.group()
-    if char == "." and match.start() and match.string[match.start() - 1] not in ".":
-        return "&#46;"  # the dot of "www."
-    if char == "." or char == "-":
-        return "\\" + char
-    return _REFERENCE.get(char, "\\" + char)
+_XMPP = re.compile(r"(?i)(xmpp)(?=:)")
+_WWW = re.compile(r"(?i)\b(www)\.")
 
 
 def escape_inline(text: str) -> str:
     """Text as inline Markdown that reads back as itself (line breaks kept as they are)."""
-    escaped = _INLINE.sub(_escape_char, text.translate(CONTROLS))
-    return _XMPP.sub(r"*\1*", escaped) if "mpp" in escaped.lower() else escaped
+    if _CONTROL.search(text):
+        text = text.translate(CONTROLS)
+    if "&" in text:
+        text = _AMPERSAND.sub("&amp;", text)
+    text = _ALWAYS.sub(lambda m: _ESCAPE[m.group()], text)
+    if "--" in text or ".." in text:  # dashes and dots that pandoc and smarty would join
+        text = _RUNS.sub(lambda m: "\\" + "\\".join(m.group()), text)
+    if ":" in text:
+        if "://" in text:
+            text = text.replace("://", "&#58;//")
+        if "mpp:" in text.lower():
+            text = _XMPP.sub(r"*\1*", text)
+    if "ww." in text.lower():
+        text = _WWW.sub(r"\1&#46;", text)
+    return text
 
 
 # Line starts that open a block somewhere: lists ("1." "a)" "(iv)" "#."), tables and definitions.

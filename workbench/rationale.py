@@ -288,7 +288,7 @@ def _md_block(block) -> str:
 
 
 def _md_inline(nodes: list) -> str:
-    text = "".join(_md_piece(node) for node in nodes)
+    text = _md_nodes(nodes)
     return "\n".join(fix_line(line[:-2]) + "  " if line.endswith("\x00\x00") else fix_line(line)
                      for line in text.split("\n")).strip()
 
@@ -303,9 +303,30 @@ def _md_piece(node) -> str:
         return code_span(isolate(node[1]))
     if kind in EMPHASIS:
         mark = "*" if kind == "em" else "**"
-        return mark + "".join(_md_piece(n) for n in node[1]) + mark
-    label = "".join(_md_piece(n) for n in node[2])
+        return mark + _md_nodes(node[1]) + mark
+    label = _md_nodes(node[2])
     return f"[{label}]({destination(node[1])})"
+
+
+def _md_nodes(nodes: list) -> str:
+    """Inline nodes as Markdown; an emphasis whose delimiters could not open or close where they
+    stand (punctuation inside, a letter outside) is written as its text alone."""
+    pieces = [_md_piece(node) for node in nodes]
+    for n, node in enumerate(nodes):
+        if node[0] in EMPHASIS:
+            mark = "*" if node[0] == "em" else "**"
+            inner = pieces[n][len(mark):-len(mark)]
+            before = pieces[n - 1][-1:] if n else ""
+            after = pieces[n + 1][:1] if n + 1 < len(pieces) else ""
+            if not (_flanks(inner[:1], before) and _flanks(inner[-1:], after)):
+                pieces[n] = inner
+    return "".join(pieces)
+
+
+def _flanks(inside: str, outside: str) -> bool:
+    """Whether a delimiter between these characters can open (or close) emphasis in CommonMark."""
+    return not inside or not _punct(inside) or not outside or outside.isspace() or outside == "\x00" \
+        or _punct(outside)
 
 
 def to_html(blocks: list) -> str:

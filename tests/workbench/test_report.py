@@ -195,7 +195,7 @@ def test_escaping_examples():
     assert escape_markdown("- x\n+ y\n1. z\n2) w\n=== \n> q\n: d\na) e\n(iv) f") == \
         ("\\- x  \n\\+ y  \n1\\. z  \n2\\) w  \n&#61;==&#32;  \n&gt; q  \n&#58; d  \na\\) e  \n(iv\\) f")
     assert escape_markdown("$x^2$ don't \"q\" a--b c... @key ~s~") == \
-        "&#36;x&#94;2&#36; don&#39;t &#34;q&#34; a\\-\\-b c&#46;\\.\\. &#64;key &#126;s&#126;"
+        "&#36;x&#94;2&#36; don&#39;t &#34;q&#34; a\\-\\-b c\\.\\.\\. &#64;key &#126;s&#126;"
     assert escape_markdown("see https://x.org/a_b or www.x.org") == \
         "see https&#58;//x.org/a\\_b or www&#46;x.org"
     assert escape_markdown("  indented") == "&#32;&#32;indented"
