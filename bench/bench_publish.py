@@ -62,6 +62,8 @@ def database(folder: Path, articles: int, claims: int) -> Path:
     """A database of generated articles and claims (the corpus of bench_core)."""
     rng = random.Random(20240601)
     path = folder / f"publish-{claims}.db"
+    if path.exists():
+        return path
     paths = write_articles(folder / f"articles-{claims}", rng, articles)
     with Store.open(path) as store:
         import_sources(store, [str(p) for p in paths], reviewer_id=store.reviewer("Bench"))
