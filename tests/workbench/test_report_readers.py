@@ -145,6 +145,8 @@ def test_every_reader_shows_the_stored_text(quote, rationale, title, note, excer
         ours, rendered = report_in_every_reader(store)
     [expected] = claim_parts(ours)
     assert expected["quote"] == shown(isolate(quote_text))
+    if note.strip():
+        assert "Note: " + shown(isolate(note.strip("\n").replace("\r", "\n"))) in expected["rest"]
     assert url in expected["links"]
     for name, root in rendered.items():
         check_inert(root, name)
