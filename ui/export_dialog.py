@@ -170,9 +170,11 @@ class ExportDialog(QDialog):
     def start(self, work, done, label: str) -> None:
         """Run work(store, progress, cancelled) -> (result, warnings) off the GUI thread, then done()."""
         self.cancel_job()
-        if getattr(self.window, "session", None) is None:
+        try:
+            path = store_of(self.window).path
+        except AttributeError:
             return  # the window has closed its database
-        job = Job(store_of(self.window).path, work)
+        job = Job(path, work)
         thread = QThread(self)
         job.moveToThread(thread)
         thread.started.connect(job.run)
