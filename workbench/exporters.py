@@ -115,7 +115,7 @@ def _annotations(store, options, out, *, progress=None, cancelled=None) -> list[
 
     if cancelled is not None and cancelled():
         raise Cancelled()
-    out.write(annotations.dumps(annotations.export_collection(store, options.article_id)))
+    annotations.write_collection(store, options.article_id, out)
     return []
 
 

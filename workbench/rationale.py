@@ -11,6 +11,7 @@ and HTML reports say the same words. Parsing is linear in the text (no Markdown 
 our own output), so emphasis-heavy rationales cost no more than plain ones.
 """
 
+import functools
 import html
 import re
 import unicodedata
@@ -124,7 +125,7 @@ def _simple_inline(paragraph: str) -> list | None:
             match = _LINK.fullmatch(token)
             if not match or match.group(1) != match.group(1).strip():
                 return None
-            out.append(("link", safe_url(_PARSER.normalizeLink(match.group(2))), _text_nodes(match.group(1))))
+            out.append(("link", _link_target(match.group(2)), _text_nodes(match.group(1))))
         elif token == "]":
             return None
         else:
@@ -132,6 +133,12 @@ def _simple_inline(paragraph: str) -> list | None:
         position += len(token)
         n += 1
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _link_target(url: str) -> str | None:
+    """A link destination as the parser gives it (normalised), if safe; rationales repeat their sources."""
+    return safe_url(_PARSER.normalizeLink(url))
 
 
 def _text_nodes(text: str) -> list:
