@@ -121,7 +121,8 @@ def review(article: dict, claim: dict, options: ReportOptions, publication) -> d
         if publication.publisher_url:
             result["author"]["url"] = publication.publisher_url
     else:
-        result["author"] = {"@type": "Person", "name": isolate(claim["judge"] or options.reviewer or "Unknown reviewer")}
+        name = claim["judge"] or options.reviewer or "Unknown reviewer"
+        result["author"] = {"@type": "Person", "name": isolate(name)}
     url = publication.review_url_for(claim["id"], article["id"])
     if url:
         result["url"] = url
@@ -169,8 +170,8 @@ def _is_organisation(name: str, publisher: str) -> bool:
 
 def citation(item: dict) -> dict:
     """A piece of evidence as a cited CreativeWork."""
-    work = {"@type": "CreativeWork", "name": isolate(" ".join(((item["title"] or "").strip() or
-                                                               (item["url"] or "").strip() or "Untitled source").split()))}
+    title = (item["title"] or "").strip() or (item["url"] or "").strip() or "Untitled source"
+    work = {"@type": "CreativeWork", "name": isolate(" ".join(title.split()))}
     url = safe_url(item["url"])
     if url:
         work["url"] = url

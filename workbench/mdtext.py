@@ -31,6 +31,7 @@ import re
 import urllib.parse
 
 SAFE_SCHEMES = ("http", "https", "mailto")
+BLANK_LINES = re.compile(r"\n\n+")  # a run of blank lines: one paragraph break
 
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 FSI, PDI = "\u2068", "\u2069"
@@ -129,7 +130,7 @@ def join_lines(lines: list[str]) -> str:
 def escape_markdown(text: str) -> str:
     """Markdown that renders as text itself: line breaks hard, blank-line runs one paragraph break."""
     text = isolate(text.replace("\r\n", "\n").replace("\r", "\n").strip("\n"))
-    paragraphs = re.split(r"\n\n+", text)
+    paragraphs = BLANK_LINES.split(text)
     return "\n\n".join(join_lines(escape_inline(p).split("\n")) for p in paragraphs)
 
 
@@ -146,7 +147,7 @@ def collapse(text: str) -> str:
 def paragraphs(text: str) -> list[list[str]]:
     """A multi-line field as it is shown: paragraphs (blank-line runs) of lines, bidi-isolated."""
     text = isolate(text.replace("\r\n", "\n").replace("\r", "\n").strip("\n"))
-    return [p.split("\n") for p in re.split(r"\n\n+", text)]
+    return [p.split("\n") for p in BLANK_LINES.split(text)]
 
 
 def destination(url: str) -> str:

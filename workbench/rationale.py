@@ -18,7 +18,8 @@ import unicodedata
 
 from markdown_it import MarkdownIt
 
-from workbench.mdtext import CONTROLS, blockquote, code_span, destination, escape_inline, fix_line, isolate, safe_url
+from workbench.mdtext import (BLANK_LINES, CONTROLS, blockquote, code_span, destination, escape_inline, fix_line,
+                              isolate, safe_url)
 
 _PARSER = MarkdownIt("commonmark", {"html": False})
 _PARSER.validateLink = lambda url: True  # every link is parsed; safe_url then decides
@@ -43,7 +44,7 @@ def parse(text: str) -> list:
     if not text.strip():
         return []
     if is_plain(text):
-        return [("p", _lines_to_inlines(p.split("\n"))) for p in re.split(r"\n\n+", text.strip("\n"))]
+        return [("p", _lines_to_inlines(p.split("\n"))) for p in BLANK_LINES.split(text.strip("\n"))]
     fast = parse_simple(text)
     return fast if fast is not None else parse_commonmark(text)
 
@@ -70,7 +71,7 @@ def parse_simple(text: str) -> list | None:
         return None
     blocks: list = []
     text = "\n".join(line.rstrip(" ") for line in text.split("\n"))  # trailing spaces: a break either way
-    for paragraph in re.split(r"\n\n+", text.strip("\n")):
+    for paragraph in BLANK_LINES.split(text.strip("\n")):
         lines = paragraph.split("\n")
         items = [line[2:] for line in lines if line.startswith("- ")]
         if items and len(items) == len(lines):  # a tight bullet list, one line an item

@@ -213,8 +213,8 @@ def embedded_image(store, attachment: dict) -> str | None:
     if kind not in IMAGE_TYPES:
         return None
     encoded = base64.b64encode(data).decode("ascii")
-    return (f'<p class="attachment"><img src="data:{kind};base64,{encoded}" alt="{html.escape(collapse(attachment["filename"]))}">'
-            "</p>")
+    alt = html.escape(collapse(attachment["filename"]))
+    return f'<p class="attachment"><img src="data:{kind};base64,{encoded}" alt="{alt}"></p>'
 
 
 def write_preview(store, options: ReportOptions, out: TextIO, *, limit: int, progress=None,

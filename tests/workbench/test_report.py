@@ -472,7 +472,8 @@ def test_plain_fast_path_matches_the_parser(text):
         assert rationale.parse(text) == rationale.parse_commonmark(text)
 
 
-SIMPLE = ["**", "*", "[", "]", "- ", "\n- ", "-", "  \n", " \n", "*a* ", "(", ")", "a", "b", "é", " ", "\n", "\n\n", ".", ",", "'", ":", "-", "1.", "x)",
+SIMPLE = ["**", "*", "[", "]", "- ", "\n- ", "-", "  \n", " \n", "*a* ",
+          "(", ")", "a", "b", "é", " ", "\n", "\n\n", ".", ",", "'", ":", "-", "1.", "x)",
           "[l](https://x.org/a_b)", "[l m](http://é.org)", "[l](u)", "**a**", "*b*", "—", "😀", "\u00a0"]
 
 
