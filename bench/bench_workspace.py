@@ -1,9 +1,13 @@
-"""Workspace speed: open a 1 MB article with 5,000 claims, set a verdict, mark a claim (offscreen).
+"""Workspace speed on long articles claimed by several reviewers: open, first selection, verdict, mark, N, undo.
 
-Run: python bench/bench_workspace.py [--quick]   (prints a table; each figure is a median of several
-runs, with the raw baseline, a bare QTextEdit doing the same text and formats, timed in the same
-process). `run(quick)` gives the results to bench/run.py. The peak RSS is the process's own peak,
-so it means "with the article open" only when this benchmark runs first in its process.
+Run: python bench/bench_workspace.py [--quick]   (prints a table). Two sizes, each article's
+claims made by four reviewers with overlaps: 1,000,000 characters / 5,000 claims and
+3,000,000 / 15,000. Each key action is timed from the key press to the repaint of the reader,
+as a median of several runs with the fastest and slowest, next to a raw baseline timed in the
+same process and in the same state: a bare QTextEdit holding the same text, laid out to the end
+like the reader, changing one range's format and repainting. `run(quick)` gives the results to
+bench/run.py. The peak RSS is the process's own peak, so it means "with the article open" only
+when this benchmark runs first in its process.
 """
 
 import argparse
@@ -19,41 +23,48 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtCore import QSettings, Qt  # noqa: E402
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor  # noqa: E402
+from PySide6.QtGui import QColor, QKeySequence, QTextCharFormat, QTextCursor  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QTextEdit  # noqa: E402
 
-from bench.common import Result, median_time, print_table, store_claim  # noqa: E402
+from bench.common import Result, print_table, run_times, store_claim, timed  # noqa: E402
 from bench.corpus import article_text, claim_ranges  # noqa: E402
 from ui.app import create_application  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
-from ui.session import Session  # noqa: E402
 from workbench.articles import add_article  # noqa: E402
+from workbench.seeds import open_database  # noqa: E402
 from workbench.store import Store  # noqa: E402
 from workbench.verdicts import VERDICTS  # noqa: E402
+from workbench.workspace import Workspace  # noqa: E402
 
-SIZE, CLAIMS = 1_000_000, 5_000
-QUICK_SIZE, QUICK_CLAIMS = 200_000, 1_000
-TARGET_S = 0.300  # issue 3: open and show a 1 MB article with 5,000 claims
-FRAME_S = 0.016  # issue 3: a verdict or a new claim repainted within one frame
+SIZES = [(1_000_000, 5_000), (3_000_000, 15_000)]
+QUICK_SIZES = [(200_000, 1_000)]
+REVIEWERS = ("Ana", "Bo", "Chen", "Dara")
+OPEN_TARGET_S = 0.300  # issue 3: open and show a 1 MB article with 5,000 claims
+FRAME_S = 0.016  # issue 10: every action shows its result within one frame
+NEXT_TARGET_S = 0.005  # issue 18: N under 5 ms at any size
 
 
-def build_database(path: Path, rng: random.Random, size: int = SIZE,
-                   claims: int = CLAIMS) -> tuple[str, list[tuple[int, int]]]:
-    """A database with one article of size code points carrying claims; returns its id and the ranges."""
+def build_database(path: Path, rng: random.Random, size: int, claims: int) -> tuple[str, str]:
+    """A database with one article of size code points whose claims four reviewers made; its id and text."""
     text = article_text(rng, size)
-    ranges = claim_ranges(rng, text, claims)
     with Store.open(path) as store:
-        reviewer = store.reviewer("Bench")
-        article = add_article(store, text, reviewer_id=reviewer, title="Long article").article
+        reviewers = [store.reviewer(name) for name in REVIEWERS]
+        article = add_article(store, text, reviewer_id=reviewers[0], title="Long article").article
         with store.transaction():
-            for start, end in ranges:
+            for number, (start, end) in enumerate(claim_ranges(rng, text, claims)):
                 store_claim(store, article, start, end, verdict=rng.choice(VERDICTS), rationale="",
-                            reviewer_id=reviewer)
-    return article["id"], ranges
+                            reviewer_id=reviewers[number % len(reviewers)])
+    return article["id"], text
 
 
-def baseline_open(text: str, ranges, runs: int = 5) -> float:
+def finish_layout(editor: QTextEdit) -> None:
+    """Lay the whole document out now, as a reader scrolled through it would be."""
+    document = editor.document()
+    document.documentLayout().blockBoundingRect(document.lastBlock())
+
+
+def baseline_open(text: str, ranges, runs: int) -> float:
     """A bare QTextEdit: the same text and one char format per claim, applied in one pass, painted."""
     editor = QTextEdit()
     editor.resize(640, 700)
@@ -72,19 +83,20 @@ def baseline_open(text: str, ranges, runs: int = 5) -> float:
         cursor.endEditBlock()
         editor.viewport().repaint()
 
-    result = median_time(run, runs=runs)
+    times = run_times(run, runs=runs)
     editor.close()
-    return result
+    return sorted(times)[len(times) // 2]
 
 
-def baseline_one_format(text: str, runs: int = 21) -> float:
-    """A bare QTextEdit: change one range's format and repaint."""
+def baseline_one_format(text: str, runs: int) -> float:
+    """A bare QTextEdit laid out to the end: change one range's format and repaint."""
     editor = QTextEdit()
     editor.resize(640, 700)
     editor.show()
     editor.setPlainText(text)
+    finish_layout(editor)
     fmt = QTextCharFormat()
-    colours = iter(["#fbc9c4", "#c9ecd2"] * 100)
+    colours = iter(["#fbc9c4", "#c9ecd2"] * runs)
 
     def run():
         fmt.setBackground(QColor(next(colours)))
@@ -94,30 +106,24 @@ def baseline_one_format(text: str, runs: int = 21) -> float:
         cursor.setCharFormat(fmt)
         editor.viewport().repaint()
 
-    result = median_time(run, runs=runs)
+    times = run_times(run, runs=runs)
     editor.close()
-    return result
+    return sorted(times)[len(times) // 2]
 
 
-def run(quick: bool = False) -> list[Result]:
-    """Open, verdict, mark and peak RSS on one long article; smaller sizes and fewer runs if quick."""
-    size, claims = (QUICK_SIZE, QUICK_CLAIMS) if quick else (SIZE, CLAIMS)
+def scenario(app, folder: Path, size: int, claims: int, quick: bool) -> list[Result]:
+    """Every measured action on one article of size characters with claims by four reviewers."""
     open_runs, key_runs = (3, 11) if quick else (5, 21)
-    open_target, frame_target = (None, None) if quick else (TARGET_S, FRAME_S)
-    chars, spans = f"{size:,} chars", f"{claims:,} claims"
-    rng = random.Random(20261122)
-    folder = Path(tempfile.mkdtemp())
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
-    app = create_application()
-    article_id, ranges = build_database(folder / "bench.db", rng, size, claims)
-    session = Session(Store.open(folder / "bench.db"), "Bench")
-    window = MainWindow(session)
+    chars = f"{size:,} chars, {claims:,} claims, {len(REVIEWERS)} reviewers"
+    rng = random.Random(20261122 + size)
+    path = folder / f"bench-{size}.db"
+    article_id, text = build_database(path, rng, size, claims)
+    window = MainWindow(Workspace(open_database(path, reviewer="Ana"), "Ana"))
     window.resize(1280, 800)
     window.show()
     window.activateWindow()
     QTest.qWaitForWindowActive(window)
-    text = session.store.get("articles", article_id)["body"]
+    ranges = [(r["start"], r["end"]) for r in window.workspace.claims_of(article_id)]
 
     def open_article():
         window.go_to(article_id, None)
@@ -127,56 +133,86 @@ def run(quick: bool = False) -> list[Result]:
         window.open_article(None)
         app.processEvents()
 
-    opened = median_time(open_article, runs=open_runs, setup=leave)
-    results = [Result("open an article with its claims and paint", f"{chars}, {spans}", opened,
-                      baseline_open(text, ranges, open_runs), target=open_target, runs=open_runs)]
+    results = [timed("open an article with its claims and paint", chars,
+                     run_times(open_article, runs=open_runs, setup=leave),
+                     baseline_open(text, ranges, open_runs), target=None if quick else OPEN_TARGET_S)]
+    one_format = baseline_one_format(text, key_runs)  # its own window: before focusing ours again
     window.go_to(article_id, None)
+    finish_layout(window.reader)
     app.processEvents()
-    first = sorted(window.reader.claims.values(), key=lambda c: c["start"])[0]
-    window.select_claim(first["id"])
-    one_format = baseline_one_format(text, key_runs)  # its own window: run it before focusing ours again
     window.activateWindow()
     QTest.qWaitForWindowActive(window)
+    frame = None if quick else FRAME_S
+    opened = window.workspace.article
+    width_before = window.reader.viewport().width()
+
+    def first_selection():
+        window.select_claim(opened.rows[0]["id"])
+        window.reader.viewport().repaint()
+
+    results.append(timed("first claim selection (no re-layout of the article)", chars,
+                         run_times(first_selection, runs=1), one_format, target=frame))
+    assert window.reader.viewport().width() == width_before, "the first selection re-laid out the article"
     window.reader.setFocus()
     keys = iter([Qt.Key.Key_1, Qt.Key.Key_2] * key_runs)
 
-    def verdict():
-        QTest.keyClick(window.reader, next(keys))
+    def press(key):
+        QTest.keyClick(window.reader, key)
         window.reader.viewport().repaint()
 
-    results.append(Result("set a verdict (key press to repaint)", spans, median_time(verdict, runs=key_runs),
-                          one_format, target=frame_target, runs=key_runs))
-    history = session.store.query("SELECT count(*) AS n FROM verdict_history WHERE claim_id = ?", [first["id"]])
-    assert history[0]["n"] >= key_runs - 1, "the verdict keys did not reach the window"
-    free = [i for i in range(40, 4000) if text[i - 1] == " " and not window.reader.claims_at(i)
-            and not window.reader.claims_at(i + 12)]
+    results.append(timed("set a verdict (key press to repaint)", chars,
+                         run_times(lambda: press(next(keys)), runs=key_runs), one_format, target=frame))
+    assert len(window.workspace.verdict_history(window.current_claim)) >= key_runs - 1, "keys did not arrive"
+    results.append(timed("next claim (N to repaint)", chars,
+                         run_times(lambda: press(Qt.Key.Key_N), runs=key_runs), one_format,
+                         target=None if quick else NEXT_TARGET_S))
+    free = [i for i in range(40, 40_000) if text[i - 1] == " " and not opened.claims_at(i)
+            and not opened.claims_at(i + 12)]
     spots = iter(free[::7])
 
     def select_free():
         start = next(spots)
         window.reader.select_range(start, start + 6)
 
-    def mark():
-        QTest.keyClick(window.reader, Qt.Key.Key_Return)
+    before = len(opened.rows)
+    results.append(timed("mark a claim (Enter to repaint)", chars,
+                         run_times(lambda: press(Qt.Key.Key_Return), runs=key_runs, setup=select_free),
+                         one_format, target=frame))
+    assert len(opened.rows) == before + key_runs, "Enter did not mark claims"
+
+    def undo():
+        QTest.keySequence(window, QKeySequence("Ctrl+Z"))
         window.reader.viewport().repaint()
 
-    before = len(window.reader.claims)
-    results.append(Result("mark a claim (Enter to repaint)", spans,
-                          median_time(mark, runs=key_runs, setup=select_free), one_format,
-                          target=frame_target, runs=key_runs))
-    assert len(window.reader.claims) == before + key_runs, "Enter did not mark claims"
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    results.append(Result("peak memory (RSS) with the article open", f"{chars}, {spans}", rss, unit="MB"))
+    results.append(timed("undo (Ctrl+Z to repaint)", chars, run_times(undo, runs=key_runs), one_format,
+                         target=frame))
+    assert len(opened.rows) == before, "Ctrl+Z did not undo the marks"
     window.close()
     app.processEvents()
-    session.store.close()
+    return results
+
+
+def run(quick: bool = False) -> list[Result]:
+    """Every scenario, then the peak RSS; smaller sizes and fewer runs if quick."""
+    folder = Path(tempfile.mkdtemp())
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    app = create_application()
+    QSettings().setValue("reviewer", "Ana")
+    results = []
+    for size, claims in QUICK_SIZES if quick else SIZES:
+        results.extend(scenario(app, folder, size, claims, quick))
+        if not results[-1:] or size == (QUICK_SIZES if quick else SIZES)[0][0]:
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            results.append(Result("peak memory (RSS) with the article open", f"{size:,} chars, {claims:,} claims",
+                                  rss, unit="MB"))
     shutil.rmtree(folder, ignore_errors=True)
     return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK_SIZE:,} chars and {QUICK_CLAIMS:,} claims")
+    parser.add_argument("--quick", action="store_true", help="one small article, fewer runs")
     print_table(run(parser.parse_args().quick))
 
 

@@ -20,6 +20,7 @@ class Result:
     unit: str = "s"
     target: float | None = None
     runs: int | None = None
+    spread: tuple[float, float] | None = None  # the fastest and slowest run
 
     @property
     def ratio(self) -> float | None:
@@ -30,8 +31,9 @@ class Result:
         base = _fmt(self.baseline_s, self.unit) if self.baseline_s else "—"
         target = f"< {_fmt(self.target, self.unit)}" if self.target is not None else "—"
         runs = str(self.runs) if self.runs else "—"
-        return (f"| {self.operation} | {self.size} | {_fmt(self.median_s, self.unit)} | {runs} | {base} | "
-                f"{ratio} | {target} |")
+        spread = f"{_fmt(self.spread[0], self.unit)}–{_fmt(self.spread[1], self.unit)}" if self.spread else "—"
+        return (f"| {self.operation} | {self.size} | {_fmt(self.median_s, self.unit)} | {spread} | {runs} | "
+                f"{base} | {ratio} | {target} |")
 
 
 def _fmt(value: float, unit: str) -> str:
@@ -42,8 +44,8 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
 
 
-def median_time(fn, runs: int = 5, setup=None, teardown=None) -> float:
-    """Median wall time of fn() over runs (setup() before and teardown() after each run, not timed)."""
+def run_times(fn, runs: int = 5, setup=None, teardown=None) -> list[float]:
+    """Wall time of fn() in each of runs (setup() before and teardown() after each run, not timed)."""
     times = []
     for _ in range(runs):
         if setup:
@@ -53,13 +55,24 @@ def median_time(fn, runs: int = 5, setup=None, teardown=None) -> float:
         times.append(time.perf_counter() - start)
         if teardown:
             teardown()
-    return statistics.median(times)
+    return times
+
+
+def median_time(fn, runs: int = 5, setup=None, teardown=None) -> float:
+    """Median wall time of fn() over runs (setup() before and teardown() after each run, not timed)."""
+    return statistics.median(run_times(fn, runs, setup, teardown))
+
+
+def timed(operation: str, size: str, times: list[float], baseline: float | None = None, **fields) -> Result:
+    """A Result from the times of each run: their median and their spread."""
+    return Result(operation, size, statistics.median(times), baseline, runs=len(times),
+                  spread=(min(times), max(times)), **fields)
 
 
 def print_table(results: list[Result]) -> None:
     """Print results as a Markdown table."""
-    print("| operation | size | median | runs | raw baseline | ratio | target |")
-    print("|---|---|---|---|---|---|---|")
+    print("| operation | size | median | fastest–slowest | runs | raw baseline | ratio | target |")
+    print("|---|---|---|---|---|---|---|---|")
     for result in results:
         print(result.row())
 

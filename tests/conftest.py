@@ -2,11 +2,19 @@
 
 import os
 
-os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before any Qt import; tests never need a display
+# Before any Qt import: tests never need a display. The offscreen screen is a 1280x800 laptop's,
+# the size the window must fit on (its status bar once fell off the bottom there).
+SCREEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "screen-1280x800.json")
+os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREEN}"
 
 import pytest
+from hypothesis import settings
 
 from workbench.store import Store
+
+# Hypothesis's per-example deadline is a timing assertion: speed is measured in bench/, not here.
+settings.register_profile("workbench", deadline=None)
+settings.load_profile("workbench")
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter  # noqa: E402
 from ui import palette  # noqa: E402
 from ui.app import create_application  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
-from ui.session import Session  # noqa: E402
+from workbench.workspace import Workspace  # noqa: E402
 from workbench import articles, claims, evidence  # noqa: E402
 from workbench.seeds import open_database  # noqa: E402
 
@@ -109,7 +109,7 @@ def main() -> None:
                                      verdict=verdict, rationale=rationale))
     add_demo_evidence(store, reviewer_id, made)
     shown = evidence.evidence_for(store, made[1]["id"])[0]["id"]
-    window = MainWindow(Session(store, "Ana Lopez"))
+    window = MainWindow(Workspace(store, "Ana Lopez"))
     width, height = (int(v) for v in args.size.split("x"))
     window.resize(width, height)
     window.show()

@@ -2,8 +2,6 @@
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout
 
-from workbench import stats
-
 PAIR_COLUMNS = ["Reviewers", "Claims matched", "Both judged", "Agreed", "Agreement", "Cohen's κ"]
 REVIEWER_COLUMNS = ["Reviewer", "Claims marked", "Verdicts given"]
 
@@ -41,7 +39,7 @@ class AgreementDialog(QDialog):
         self.setWindowTitle("Agreement between reviewers")
         self.setObjectName("agreementDialog")
         self.resize(640, 420)
-        collected = stats.collect(window.session.store)
+        collected = window.workspace.stats()
         reviewers = [[r["name"], str(r["claims"]), str(r["verdicts"])] for r in collected["reviewers"]]
         pairs = pair_rows(collected)
         layout = QVBoxLayout(self)

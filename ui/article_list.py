@@ -1,10 +1,11 @@
 """The article list: title, source and a bar of claims by verdict for every article."""
 
 import html
+from bisect import bisect_left
 from urllib.parse import urlparse
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QPalette, QPen
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate
 
 from ui import theme
@@ -56,6 +57,24 @@ class ArticleListModel(QAbstractListModel):
             self.rows[row] = {**self.rows[row], "counts": counts}
             self.dataChanged.emit(self.index(row), self.index(row))
 
+    def apply(self, changed: dict[str, dict | None]) -> None:
+        """New list rows for some articles (None: deleted), as an ArticlesChanged event carries them."""
+        for article_id, row in changed.items():
+            index = self.row_of(article_id)
+            if index is not None and row is not None and _order(row) == _order(self.rows[index]):
+                self.rows[index] = row
+                self.dataChanged.emit(self.index(index), self.index(index))
+                continue
+            if index is not None:
+                self.beginRemoveRows(QModelIndex(), index, index)
+                del self.rows[index]
+                self.endRemoveRows()
+            if row is not None:
+                index = bisect_left([_order(r) for r in self.rows], _order(row))
+                self.beginInsertRows(QModelIndex(), index, index)
+                self.rows.insert(index, row)
+                self.endInsertRows()
+
     def row_of(self, article_id: str) -> int | None:
         """The row number of an article, or None."""
         return next((i for i, r in enumerate(self.rows) if r["id"] == article_id), None)
@@ -77,6 +96,11 @@ class ArticleListModel(QAbstractListModel):
         if role == ArticleRole:
             return row
         return None
+
+
+def _order(row: dict) -> tuple:
+    """An article's place in the list (articles.LIST_ORDER)."""
+    return (row["created_at"], row["title"], row["id"])
 
 
 class ArticleDelegate(QStyledItemDelegate):
@@ -115,6 +139,12 @@ class ArticleDelegate(QStyledItemDelegate):
                              metrics.elidedText(line, Qt.TextElideMode.ElideRight, rect.width()))
             y += metrics.height()
         self._paint_bar(painter, QRect(rect.left(), y + 3, rect.width(), self.BAR), row["counts"], palette)
+        if option.state & QStyle.StateFlag.State_HasFocus:  # where the keyboard is, in light and dark
+            pen = QPen(palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Highlight))
+            pen.setWidth(2)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(option.rect.adjusted(1, 1, -2, -2))
         painter.restore()
 
     def _paint_bar(self, painter, rect: QRect, counts: dict[str, int], palette) -> None:
@@ -142,6 +172,16 @@ class ArticleList(QListView):
         self.setModel(self.model_)
         self.setItemDelegate(ArticleDelegate(self))
         self.setUniformItemSizes(True)
+
+    def current_id(self) -> str | None:
+        """The id of the current article, or None."""
+        index = self.currentIndex()
+        return index.data(ArticleIdRole) if index.isValid() else None
+
+    def neighbour_id(self, step: int) -> str | None:
+        """The id of the article step rows from the current one, or None at either end."""
+        row = self.currentIndex().row() + step
+        return self.model_.rows[row]["id"] if self.currentIndex().isValid() and 0 <= row < len(self.model_.rows) else None
 
     def select_article(self, article_id: str) -> None:
         """Make an article the current row."""

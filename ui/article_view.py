@@ -1,9 +1,8 @@
 """The article reader: the body as plain text with claims highlighted by verdict."""
 
 import html
-from bisect import bisect_left, insort
-
-from PySide6.QtCore import QEvent, Qt, Signal
+from bisect import bisect_left
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QPalette, QTextBlockFormat, QTextCharFormat, QTextCursor, QTextOption
 from PySide6.QtWidgets import QTextEdit, QToolTip
 
@@ -12,17 +11,23 @@ from ui.utf16 import OffsetMap
 from workbench.overlaps import segments
 from workbench.text import snap_to_words
 from workbench.verdicts import LABELS
+from workbench.workspace import OpenArticle
 
 TOOLTIP_RATIONALE_MAX = 400
 PARAGRAPH_GAP = 9  # pixels between paragraphs
 LINE_HEIGHT = 135  # percent
+HIGHLIGHT_MARGIN = 1.0  # viewport heights of text highlighted above and below what is visible
 
 
 class ArticleView(QTextEdit):
-    """Read-only text of one article; only ranges whose claims changed are re-formatted.
+    """Read-only text of the open article, its claims highlighted by verdict.
 
-    A QTextEdit (not QPlainTextEdit) so that paragraphs get spacing and line height; its
-    layout is lazy, so opening a long article costs only what is on screen.
+    A QTextEdit (not QPlainTextEdit) so that paragraphs get spacing and line height. Its text is
+    set once per article and never changed: highlights are extra selections for the claims in
+    and around the visible part only, rebuilt when that part moves or an OpenArticle `repaint`
+    event touches it. Changing the document instead (character formats) makes Qt walk every
+    paragraph after the change, about 10 ms a verdict at 1 MB, and can stop its lazy layout of a
+    long article for good.
     """
 
     claimClicked = Signal(str)
@@ -41,28 +46,38 @@ class ArticleView(QTextEdit):
         self.setObjectName("articleView")
         self.document().setUndoRedoEnabled(False)
         self.document().setDocumentMargin(18)
+        self.article: OpenArticle | None = None
         self.body = ""
         self.offsets = OffsetMap("")
-        self.claims: dict[str, dict] = {}
-        # (start, end, id) sorted, and the longest claim: a range query looks only at nearby claims.
-        self._spans: list[tuple[int, int, str]] = []
-        self._longest = 0
         self.current_claim: str | None = None
+        self.highlighted = (0, 0)  # the code-point range whose claims carry highlights now
+        self.find_matches: list[tuple[int, int]] = []  # in-article find: every match, and the current one
+        self.find_current = -1
+        self._formats: dict[tuple[str, bool], QTextCharFormat] = {}
         self._press_had_selection = False
         self.context_actions: list = []  # the window's claim actions, offered first in the context menu
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
 
     # -- content ---------------------------------------------------------------------------
 
-    def show_article(self, body: str, claims: list[dict]) -> None:
-        """Show a new article with its claims, formatted in one pass."""
+    def show_article(self, article: OpenArticle | None) -> None:
+        """Show an open article (None: nothing) and follow its changes."""
+        if self.article is not None:
+            self.article.events.repaint.disconnect(self._repaint)
+            self.article.events.reset.disconnect(self._reset)
+        self.article = article
+        if article is not None:
+            article.events.repaint.connect(self._repaint)
+            article.events.reset.connect(self._reset)
         self.current_claim = None
         self.setExtraSelections([])
-        self.body = body
-        self.offsets = OffsetMap(body)
-        self.claims = {c["id"]: c for c in claims}
-        self._spans = sorted((c["start"], c["end"], c["id"]) for c in claims)
-        self._longest = max((c["end"] - c["start"] for c in claims), default=0)
-        self.setPlainText(body)
+        self.highlighted = (0, 0)
+        self.find_matches, self.find_current = [], -1
+        self.body = article.body if article is not None else ""
+        self.offsets = OffsetMap(self.body)
+        # The text takes the current character format: a claim's, if the caret sat on one.
+        self.setCurrentCharFormat(QTextCharFormat())
+        self.setPlainText(self.body)
         cursor = QTextCursor(self.document())
         cursor.beginEditBlock()
         cursor.select(QTextCursor.SelectionType.Document)
@@ -71,61 +86,114 @@ class ArticleView(QTextEdit):
         block.setLineHeight(LINE_HEIGHT, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
         cursor.mergeBlockFormat(block)
         cursor.endEditBlock()
-        self._format_range(0, len(body), clear=False)
+        self.refresh_highlights()
 
-    def clear_article(self) -> None:
-        """Show nothing."""
-        self.show_article("", [])
-
-    def update_claims(self, changed: dict[str, dict | None]) -> None:
-        """Apply new rows (None: gone) for some claims, re-formatting only the ranges they touch."""
-        lo, hi = len(self.body), 0
-        for claim_id, row in changed.items():
-            for version in (self.claims.get(claim_id), row):
-                if version:
-                    lo, hi = min(lo, version["start"]), max(hi, version["end"])
-            old = self.claims.pop(claim_id, None)
-            if old is not None:
-                del self._spans[bisect_left(self._spans, (old["start"], old["end"], claim_id))]
-            if row is not None:
-                self.claims[claim_id] = row
-                insort(self._spans, (row["start"], row["end"], claim_id))
-                self._longest = max(self._longest, row["end"] - row["start"])
-        if lo < hi:
-            self._format_range(lo, hi, clear=True)
-        if self.current_claim not in self.claims:
+    def _repaint(self, span: tuple[int, int]) -> None:
+        lo, hi = span
+        if self.current_claim is not None and self.article.claim(self.current_claim) is None:
             self.current_claim = None
-        self._show_current()
+        if lo < self.highlighted[1] and hi > self.highlighted[0] or self.current_claim is not None:
+            self.refresh_highlights()
 
-    def _format_range(self, lo: int, hi: int, *, clear: bool) -> None:
-        palette = self.palette()
-        spans = self.spans_touching(lo, hi)
-        formats: dict[tuple[str, bool], QTextCharFormat] = {}
-        cursor = QTextCursor(self.document())
-        cursor.beginEditBlock()
-        if clear:
-            self._select(cursor, lo, hi)
-            cursor.setCharFormat(QTextCharFormat())
-        for start, end, keys in segments(spans):
+    def _reset(self, _=None) -> None:
+        self.refresh_colours()
+
+    def _scrolled(self, _value=None) -> None:
+        lo, hi = self.visible_range(margin=0.0)
+        if lo < self.highlighted[0] or hi > self.highlighted[1]:
+            self.refresh_highlights()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.refresh_highlights()
+
+    def visible_range(self, margin: float = HIGHLIGHT_MARGIN) -> tuple[int, int]:
+        """The code points shown in the viewport, widened by margin viewport heights above and below."""
+        viewport = self.viewport()
+        extra = int(viewport.height() * margin)
+        top = self.cursorForPosition(QPoint(0, -extra)).position()
+        bottom = self.cursorForPosition(QPoint(viewport.width(), viewport.height() + extra)).position()
+        return self.offsets.to_code_point(top), self.offsets.to_code_point_end(bottom) + 1
+
+    def refresh_highlights(self) -> None:
+        """Highlight the claims in and around the visible text, and frame the current claim."""
+        if self.article is None:
+            self.setExtraSelections([])
+            return
+        lo, hi = self.visible_range()
+        touching = self.article.spans_touching(lo, hi)
+        verdicts = {row["id"]: row["verdict"] for row in touching}
+        selections = []
+        for start, end, keys in segments((row["start"], row["end"], row["id"]) for row in touching):
             start, end = max(start, lo), min(end, hi)
-            if start >= end:
-                continue
-            top = self.claims[keys[-1]]  # the claim that started last lies on top
-            self._select(cursor, start, end)
-            key = (top["verdict"], len(keys) > 1)
-            if key not in formats:
-                formats[key] = theme.char_format(key[0], palette, overlapped=key[1])
-            cursor.setCharFormat(formats[key])
-        cursor.endEditBlock()
+            if start < end:  # the claim that started last lies on top
+                selections.append(self._selection(start, end, self._format(verdicts[keys[-1]], len(keys) > 1)))
+        current = self.article.claim(self.current_claim) if self.current_claim else None
+        if current is not None:
+            selections.append(self._selection(current["start"], current["end"], self._current_format()))
+        first = bisect_left(self.find_matches, (lo,))
+        for index in range(max(0, first - 1), len(self.find_matches)):
+            start, end = self.find_matches[index]
+            if start >= hi:
+                break
+            if end > lo:
+                selections.append(self._selection(start, end, self._find_format(index == self.find_current)))
+        self.highlighted = (lo, hi)
+        self.setExtraSelections(selections)
+
+    def set_find_matches(self, matches: list[tuple[int, int]], current: int) -> None:
+        """Highlight in-article find matches (sorted code-point ranges) and bring the current one into view."""
+        self.find_matches, self.find_current = matches, current
+        if 0 <= current < len(matches):  # the caret goes there, unselected, so the match shows in its colour
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self.offsets.to_utf16(matches[current][1]))
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+            cursor.setPosition(self.offsets.to_utf16(matches[current][0]))
+            self.setTextCursor(cursor)
+        self.refresh_highlights()
+
+    def _find_format(self, current: bool) -> QTextCharFormat:
+        fmt = QTextCharFormat()
+        dark = theme.is_dark(self.palette())
+        fmt.setBackground(QColor(("#b36b00" if current else "#6b5a1e") if dark else ("#ff9632" if current else "#ffe680")))
+        if current:
+            fmt.setForeground(QColor("#000000" if not dark else "#ffffff"))
+        return fmt
+
+    def _selection(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
+        selection = QTextEdit.ExtraSelection()
+        selection.cursor = QTextCursor(self.document())
+        self._select(selection.cursor, start, end)
+        selection.format = fmt
+        return selection
+
+    def _format(self, verdict: str, overlapped: bool) -> QTextCharFormat:
+        key = (verdict, overlapped)
+        if key not in self._formats:
+            self._formats[key] = theme.char_format(verdict, self.palette(), overlapped=overlapped)
+        return self._formats[key]
+
+    def _current_format(self) -> QTextCharFormat:
+        highlight = QColor(self.palette().color(QPalette.ColorRole.Highlight))
+        highlight.setAlpha(110)
+        fmt = QTextCharFormat()
+        fmt.setBackground(highlight)
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+        fmt.setUnderlineColor(self.palette().color(QPalette.ColorRole.Highlight))
+        fmt.setFontWeight(600)
+        return fmt
 
     def _select(self, cursor: QTextCursor, start: int, end: int) -> None:
         cursor.setPosition(self.offsets.to_utf16(start))
         cursor.setPosition(self.offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
 
     def refresh_colours(self) -> None:
-        """Re-format everything after a palette change."""
-        self._format_range(0, len(self.body), clear=True)
-        self._show_current()
+        """Redraw every highlight (a palette change, or a reset of the open article)."""
+        self._formats = {}
+        if self.current_claim is not None and (self.article is None or self.article.claim(self.current_claim) is None):
+            self.current_claim = None
+        self.refresh_highlights()
 
     # -- selection and the current claim ------------------------------------------------
 
@@ -145,45 +213,27 @@ class ArticleView(QTextEdit):
         self._select(cursor, start, end)
         self.setTextCursor(cursor)
 
-    def spans_touching(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
-        """(start, end, id) of the claims that overlap [lo, hi), found by binary search."""
-        first = bisect_left(self._spans, (lo - self._longest,))
-        last = bisect_left(self._spans, (hi,))
-        return [span for span in self._spans[first:last] if span[1] > lo]
+    def caret(self) -> int:
+        """The caret's position in code points."""
+        return self.offsets.to_code_point(self.textCursor().position())
 
-    def claims_at(self, position: int) -> list[str]:
-        """Ids of the claims covering a code-point position, innermost (shortest) first."""
-        hits = [self.claims[cid] for _, _, cid in self.spans_touching(position, position + 1)]
-        return [c["id"] for c in sorted(hits, key=lambda c: (c["end"] - c["start"], c["start"]))]
+    def claims_at_point(self, point) -> list[str]:
+        """Ids of the claims under a viewport point, innermost first."""
+        if self.article is None:
+            return []
+        position = self.offsets.to_code_point(self.cursorForPosition(point).position())
+        return self.article.claims_at(position)
 
     def set_current_claim(self, claim_id: str | None, *, scroll: bool = True) -> None:
         """Mark one claim as current (a frame over its text) and bring it into view."""
-        self.current_claim = claim_id if claim_id in self.claims else None
-        self._show_current()
-        if scroll and self.current_claim:
-            claim = self.claims[self.current_claim]
+        claim = self.article.claim(claim_id) if self.article is not None else None
+        self.current_claim = claim["id"] if claim else None
+        if scroll and claim:
             cursor = QTextCursor(self.document())
             cursor.setPosition(self.offsets.to_utf16(claim["start"]))
             self.setTextCursor(cursor)
             self.ensureCursorVisible()
-
-    def _show_current(self) -> None:
-        if not self.current_claim:
-            self.setExtraSelections([])
-            return
-        claim = self.claims[self.current_claim]
-        selection = QTextEdit.ExtraSelection()
-        selection.cursor = QTextCursor(self.document())
-        self._select(selection.cursor, claim["start"], claim["end"])
-        highlight = QColor(self.palette().color(QPalette.ColorRole.Highlight))
-        highlight.setAlpha(110)
-        fmt = QTextCharFormat()
-        fmt.setBackground(highlight)
-        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-        fmt.setUnderlineColor(self.palette().color(QPalette.ColorRole.Highlight))
-        fmt.setFontWeight(600)
-        selection.format = fmt
-        self.setExtraSelections([selection])
+        self.refresh_highlights()
 
     # -- mouse and tooltips ------------------------------------------------------------------
 
@@ -195,8 +245,7 @@ class ArticleView(QTextEdit):
         super().mouseReleaseEvent(event)
         if event.button() != Qt.MouseButton.LeftButton or self.textCursor().hasSelection():
             return
-        position = self.offsets.to_code_point(self.cursorForPosition(event.position().toPoint()).position())
-        hits = self.claims_at(position)
+        hits = self.claims_at_point(event.position().toPoint())
         if not hits:
             return
         # A second click on overlapping claims moves to the next one under the pointer.
@@ -214,6 +263,10 @@ class ArticleView(QTextEdit):
         return menu
 
     def contextMenuEvent(self, event) -> None:
+        # The claim under the pointer becomes current first, so the menu's verdicts act on it.
+        hits = self.claims_at_point(event.pos()) if event.reason() == event.Reason.Mouse else []
+        if hits and self.current_claim not in hits:
+            self.claimClicked.emit(hits[0])
         menu = self.context_menu()
         menu.exec(event.globalPos())
         menu.deleteLater()
@@ -225,12 +278,11 @@ class ArticleView(QTextEdit):
         return super().event(event)
 
     def _show_tooltip(self, event) -> None:
-        cursor = self.cursorForPosition(self.viewport().mapFromGlobal(event.globalPos()))
-        hits = self.claims_at(self.offsets.to_code_point(cursor.position()))
+        hits = self.claims_at_point(self.viewport().mapFromGlobal(event.globalPos()))
         if not hits:
             QToolTip.hideText()
             return
-        QToolTip.showText(event.globalPos(), claim_tooltip([self.claims[h] for h in hits]), self)
+        QToolTip.showText(event.globalPos(), claim_tooltip([self.article.claim(h) for h in hits]), self)
 
 
 def claim_tooltip(claims: list[dict]) -> str:

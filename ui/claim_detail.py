@@ -2,14 +2,16 @@
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QButtonGroup, QFrame, QHBoxLayout, QLabel, QMenu, QPlainTextEdit, QPushButton,
+from PySide6.QtWidgets import (QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QLabel, QMenu, QPlainTextEdit, QPushButton,
                                QTabWidget, QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from ui import theme
+from ui import safe, theme
 from ui.evidence_panel import EvidencePanel
+from workbench.errors import WorkbenchError
 from workbench.verdicts import JUDGED, LABELS, VERDICTS
 
 AUTOSAVE_MS = 400
+RETRY_MS = 1500  # a refused save (the database busy) is tried again this often
 VERDICT_KEYS = {"pending": "0", "verified": "1", "disputed": "2", "unverifiable": "3"}
 
 
@@ -29,19 +31,23 @@ class ClaimDetail(QWidget):
 
     verdictRequested = Signal(str, str)  # claim id, verdict
     settleRequested = Signal(list, str)  # claim ids of a disagreement, the settled verdict
-    rationaleEdited = Signal(str, str, str)  # claim id, old text, new text
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.claim: dict | None = None
         self._saved_rationale = ""
+        # Saves a rationale (claim id, text) or raises WorkbenchError; set by the window.
+        self.save_rationale = None
+        self._unsaved: dict[str, str] = {}  # claim id -> typed text a refused save still owes
         self.heading = QLabel("No claim selected")
         self.heading.setObjectName("claimHeading")
         self.heading.setWordWrap(True)
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.buttons = QButtonGroup(self)
         self.buttons.setExclusive(True)
-        row = QHBoxLayout()
+        row = self.verdict_row = QGridLayout()
+        row.setHorizontalSpacing(4)
+        row.setVerticalSpacing(4)
         for verdict in VERDICTS:
             button = QPushButton(f"{LABELS[verdict]}  {VERDICT_KEYS[verdict]}")
             button.setObjectName(f"verdict_{verdict}")
@@ -49,10 +55,11 @@ class ClaimDetail(QWidget):
             button.setToolTip(f"Mark the claim {LABELS[verdict].lower()} (key {VERDICT_KEYS[verdict]})")
             button.clicked.connect(lambda _=False, v=verdict: self._request_verdict(v))
             self.buttons.addButton(button)
-            row.addWidget(button)
+            row.addWidget(button, 0, row.count())
         self.rationale = RationaleEdit()
         self.rationale.setObjectName("rationale")
         self.rationale.setUndoRedoEnabled(False)
+        self.rationale.setTabChangesFocus(True)  # Tab moves on, as everywhere else in the window
         self.rationale.setPlaceholderText("Why this verdict? Markdown is fine. Saved as you type.")
         self.rationale.textChanged.connect(self._rationale_typed)
         self.rationale.setMinimumHeight(self.rationale.fontMetrics().lineSpacing() * 3 + 10)
@@ -62,6 +69,10 @@ class ClaimDetail(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
         self._timer.timeout.connect(self.flush)
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.setInterval(RETRY_MS)
+        self._retry.timeout.connect(self.flush)
         self.disagreement = QFrame()
         self.disagreement.setObjectName("disagreement")
         self.disagreement.setFrameShape(QFrame.Shape.StyledPanel)
@@ -93,19 +104,40 @@ class ClaimDetail(QWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.evidence, "Evidence")
         self.tabs.addTab(self.history, "Verdict History")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.heading)
-        layout.addLayout(row)
-        layout.addWidget(self.disagreement)
+        # Everything but the heading is disabled while no claim is shown; the heading stays
+        # readable ("No claim selected"), as a disabled label's faint colour would not be.
+        self.controls = QWidget()
+        controls = QVBoxLayout(self.controls)
+        controls.setContentsMargins(0, 0, 0, 0)
+        controls.addLayout(row)
+        controls.addWidget(self.disagreement)
         rationale_head = QHBoxLayout()
         rationale_head.addWidget(QLabel("Rationale"))
         rationale_head.addStretch(1)
         rationale_head.addWidget(self.saved)
-        layout.addLayout(rationale_head)
-        layout.addWidget(self.rationale, 1)
-        layout.addWidget(self.tabs, 4)
-        self.setEnabled(False)
+        controls.addLayout(rationale_head)
+        controls.addWidget(self.rationale, 1)
+        controls.addWidget(self.tabs, 4)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.controls, 1)
+        self.controls.setEnabled(False)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._lay_out_verdicts()
+
+    def _lay_out_verdicts(self) -> None:
+        """Four verdict buttons in one row when they fit the panel's width, else two rows of two."""
+        buttons = self.buttons.buttons()
+        needed = sum(b.sizeHint().width() for b in buttons) + self.verdict_row.horizontalSpacing() * 3
+        columns = 4 if needed <= self.width() else 2
+        if self.verdict_row.columnCount() == columns and self.verdict_row.rowCount() == 4 // columns:
+            return
+        for number, button in enumerate(buttons):
+            self.verdict_row.removeWidget(button)
+            self.verdict_row.addWidget(button, number // columns, number % columns)
 
     def show_claim(self, claim: dict | None, number: int | None = None) -> None:
         """Show a claim (or none); unsaved typing for the previous claim is saved first."""
@@ -113,7 +145,7 @@ class ClaimDetail(QWidget):
             self.flush()
         same = claim is not None and self.claim is not None and claim["id"] == self.claim["id"]
         self.claim = claim
-        self.setEnabled(claim is not None)
+        self.controls.setEnabled(claim is not None)
         self.evidence.show_claim(claim["id"] if claim else None)
         if claim is None:
             self.heading.setText("No claim selected")
@@ -127,8 +159,12 @@ class ClaimDetail(QWidget):
         for button, verdict in zip(self.buttons.buttons(), VERDICTS):
             button.setIcon(theme.swatch(verdict, self.palette()))
             button.setChecked(verdict == claim["verdict"])
-        # Keep what the reviewer is typing when the row changes under them (autosave echo).
-        if not same or (not self._timer.isActive() and claim["rationale"] != self.rationale.toPlainText()):
+        # Keep what the reviewer is typing when the row changes under them (autosave echo),
+        # and text a refused save still owes.
+        if claim["id"] in self._unsaved:
+            if not same:
+                self._set_rationale_text(self._unsaved[claim["id"]], saved=claim["rationale"] or "")
+        elif not same or (not self._timer.isActive() and claim["rationale"] != self.rationale.toPlainText()):
             self._set_rationale_text(claim["rationale"] or "")
 
     def show_history(self, entries: list[dict]) -> None:
@@ -155,13 +191,13 @@ class ClaimDetail(QWidget):
     def _evidence_count(self, count: int) -> None:
         self.tabs.setTabText(0, f"Evidence ({count})" if self.claim else "Evidence")
 
-    def _set_rationale_text(self, text: str) -> None:
+    def _set_rationale_text(self, text: str, saved: str | None = None) -> None:
         self._timer.stop()
-        self._saved_rationale = text
+        self._saved_rationale = text if saved is None else saved
         self.rationale.blockSignals(True)
         self.rationale.setPlainText(text)
         self.rationale.blockSignals(False)
-        self.saved.setText("")
+        self._show_save_state(flushed=False)
 
     def _request_verdict(self, verdict: str) -> None:
         if self.claim:
@@ -171,13 +207,40 @@ class ClaimDetail(QWidget):
         self.saved.setText("Editing…")
         self._timer.start()
 
-    def flush(self) -> None:
-        """Save typed rationale now (called by the debounce timer, on claim change and on quit)."""
+    def flush(self) -> bool:
+        """Save typed rationales now (the debounce timer, a claim change, quit); False if one was refused.
+
+        A refused save (the database busy, the disk full) keeps the text here, says so, and is
+        tried again; it is never reported as saved.
+        """
         self._timer.stop()
-        if not self.claim:
+        if self.claim:
+            text = self.rationale.toPlainText()
+            if text != self._saved_rationale or self.claim["id"] in self._unsaved:
+                self._unsaved[self.claim["id"]] = text
+        error = None
+        for claim_id, text in list(self._unsaved.items()):
+            try:
+                self.save_rationale(claim_id, text)
+            except WorkbenchError as refused:
+                error = refused
+                continue
+            del self._unsaved[claim_id]
+            if self.claim and claim_id == self.claim["id"]:
+                self._saved_rationale = text
+        if self._unsaved:
+            self._retry.start()
+        self._show_save_state(error)
+        return not self._unsaved
+
+    def unsaved(self) -> dict[str, str]:
+        """Rationales typed but not saved yet (claim id -> text)."""
+        return dict(self._unsaved)
+
+    def _show_save_state(self, error: Exception | None = None, *, flushed: bool = True) -> None:
+        if self._unsaved:
+            self.saved.setText("Not saved: will retry")
+            self.saved.setToolTip(safe.tooltip(str(error)) if error else "")
             return
-        text = self.rationale.toPlainText()
-        if text != self._saved_rationale:
-            old, self._saved_rationale = self._saved_rationale, text
-            self.rationaleEdited.emit(self.claim["id"], old, text)
-        self.saved.setText("Saved")
+        self.saved.setText("Saved" if flushed and self.claim else "")
+        self.saved.setToolTip("")

@@ -1,15 +1,14 @@
 """The claims of the current article: a list model in reading order with a verdict filter and evidence counts."""
 
 import html
-from bisect import bisect_left
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHBoxLayout, QLabel, QListView, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHBoxLayout, QLabel, QListView,
+                               QStyledItemDelegate, QVBoxLayout, QWidget)
 
 from ui import theme
-from workbench import order
 from workbench.verdicts import DISPUTED, LABELS, VERDICTS, VERIFIED
+from workbench.workspace import OpenArticle
 
 ClaimIdRole = Qt.ItemDataRole.UserRole + 1
 VerdictRole = Qt.ItemDataRole.UserRole + 2
@@ -21,119 +20,102 @@ ICON_SIZE = QSize(32, 14)  # the verdict swatch, then room for the "no evidence"
 
 
 class ClaimListModel(QAbstractListModel):
-    """Rows of one article's live claims, numbered in reading order.
+    """The open article's shown claims as list rows, in reading order, labelled with their numbers.
 
-    Rows stay sorted by reading order; a parallel list of sort keys makes finding a row a
-    binary search, and verdict counts are kept as rows change, so one change costs O(log n).
-    Evidence counts come whole with the article and then one claim at a time.
+    It holds no rows of its own: it adapts an OpenArticle's events to Qt's model signals and
+    reads the article's rows, evidence counts and disagreements.
     """
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.rows: list[dict] = []
-        self._keys: list[tuple] = []
-        self._key_of: dict[str, tuple] = {}
-        self._counts = dict.fromkeys(VERDICTS, 0)
-        self._evidence: dict[str, int] = {}
-        self._disagree: dict[str, str] = {}
+        self.article: OpenArticle | None = None
+        self._slots = {"reset": self._reset, "inserting": self._inserting, "inserted": self._inserted,
+                       "removing": self._removing, "removed": self._removed, "changed": self._changed,
+                       "evidence": self._evidence, "disagreements": self._disagreements}
 
-    def set_disagreements(self, summaries: dict[str, str]) -> None:
-        """Mark the claims in a disagreement (claim id -> each reviewer's verdict, as text)."""
-        touched = set(summaries) ^ set(self._disagree) | {k for k in summaries if self._disagree.get(k) != summaries[k]}
-        self._disagree = dict(summaries)
-        for claim_id in touched:
-            index = self.row_of(claim_id)
-            if index is not None:
-                self.dataChanged.emit(self.index(index), self.index(index))
-
-    def set_rows(self, rows: list[dict], evidence_counts: dict[str, int] | None = None) -> None:
-        """Replace all rows (a new article), with each claim's evidence count."""
+    def set_article(self, article: OpenArticle | None) -> None:
+        """Show another open article's claims (None: none)."""
         self.beginResetModel()
-        self._disagree = {}
-        self._evidence = dict(evidence_counts or {})
-        self.rows = sorted(rows, key=_reading_order)
-        self._keys = [_reading_order(r) for r in self.rows]
-        self._key_of = {r["id"]: k for r, k in zip(self.rows, self._keys)}
-        self._counts = dict.fromkeys(VERDICTS, 0)
-        for row in self.rows:
-            self._counts[row["verdict"]] += 1
+        if self.article is not None:
+            for name, slot in self._slots.items():
+                getattr(self.article.events, name).disconnect(slot)
+        self.article = article
+        if article is not None:
+            for name, slot in self._slots.items():
+                getattr(article.events, name).connect(slot)
         self.endResetModel()
 
-    def apply(self, changed: dict[str, dict | None]) -> None:
-        """Update, insert or remove the given claims in place."""
-        for claim_id, row in changed.items():
-            index = self.row_of(claim_id)
-            if index is not None:
-                self._counts[self.rows[index]["verdict"]] -= 1
-                if row is not None and _reading_order(row) == self._keys[index]:
-                    self.rows[index] = row
-                    self._counts[row["verdict"]] += 1
-                    self.dataChanged.emit(self.index(index), self.index(index))
-                    continue
-                self.beginRemoveRows(QModelIndex(), index, index)
-                del self.rows[index], self._keys[index], self._key_of[claim_id]
-                self.endRemoveRows()
-            if row is not None:
-                key = _reading_order(row)
-                at = bisect_left(self._keys, key)
-                self.beginInsertRows(QModelIndex(), at, at)
-                self.rows.insert(at, row)
-                self._keys.insert(at, key)
-                self._key_of[claim_id] = key
-                self._counts[row["verdict"]] += 1
-                self.endInsertRows()
-        # Claim numbers after an insertion shift; the view repaints those rows by itself.
+    @property
+    def rows(self) -> list[dict]:
+        """The shown claims in reading order."""
+        return self.article.rows if self.article is not None else []
 
     def row_of(self, claim_id: str | None) -> int | None:
-        """The row number of a claim, or None."""
-        key = self._key_of.get(claim_id)
-        return None if key is None else bisect_left(self._keys, key)
+        """The row number of a claim, or None (found by binary search)."""
+        return self.article.row_of(claim_id) if self.article is not None else None
 
-    def counts(self) -> dict[str, int]:
-        """Claims by verdict."""
-        return dict(self._counts)
+    def _reset(self, _=None) -> None:
+        self.beginResetModel()
+        self.endResetModel()
 
-    def has_evidence_count(self, claim_id: str) -> bool:
-        """Whether the model knows how much evidence a claim has."""
-        return claim_id in self._evidence
+    def _inserting(self, index: int) -> None:
+        self.beginInsertRows(QModelIndex(), index, index)
 
-    def set_evidence_count(self, claim_id: str, count: int) -> None:
-        """Record how much live evidence a claim has and repaint its row."""
-        if self._evidence.get(claim_id) == count:
-            return
-        self._evidence[claim_id] = count
-        row = self.row_of(claim_id)
-        if row is not None:
-            self.dataChanged.emit(self.index(row), self.index(row))
+    def _inserted(self, _index: int) -> None:
+        self.endInsertRows()
 
-    def evidence_count(self, claim_id: str) -> int:
-        """Live evidence items of a claim, as last told."""
-        return self._evidence.get(claim_id, 0)
+    def _removing(self, index: int) -> None:
+        self.beginRemoveRows(QModelIndex(), index, index)
+
+    def _removed(self, _index: int) -> None:
+        self.endRemoveRows()
+
+    def _changed(self, index: int) -> None:
+        self.dataChanged.emit(self.index(index), self.index(index))
+
+    def _claim_changed(self, claim_id: str) -> None:
+        index = self.row_of(claim_id)
+        if index is not None:
+            self._changed(index)
+
+    def _evidence(self, change: tuple[str, int]) -> None:
+        self._claim_changed(change[0])
+
+    def _disagreements(self, changed: dict) -> None:
+        for claim_id in changed:
+            self._claim_changed(claim_id)
 
     def unsupported(self, row: dict) -> bool:
         """Whether a claim is judged verified or disputed without any evidence."""
-        return row["verdict"] in NEEDS_EVIDENCE and not self._evidence.get(row["id"], 0)
+        return row["verdict"] in NEEDS_EVIDENCE and not self.article.evidence_count(row["id"])
+
+    def disagreement(self, claim_id: str) -> str:
+        """Each reviewer's verdict when reviewers disagree on this claim's text, else ''."""
+        found = self.article.disagreements.get(claim_id) if self.article is not None else None
+        return found.summary() if found else ""
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
         row = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             quote = " ".join(row["quote"][:QUOTE_PREVIEW * 2].split())
             if len(quote) > QUOTE_PREVIEW:
                 quote = quote[:QUOTE_PREVIEW - 1] + "…"
-            flag = " · ⚑ reviewers disagree" if row["id"] in self._disagree else ""
-            return f"{index.row() + 1}. {LABELS[row['verdict']]}{self._evidence_text(row)}{flag}\n“{quote}”"
+            flag = " · ⚑ reviewers disagree" if self.disagreement(row["id"]) else ""
+            return (f"#{self.article.number(row['id'])} {LABELS[row['verdict']]}{self._evidence_text(row)}{flag}"
+                    f"\n“{quote}”")
         if role == Qt.ItemDataRole.DecorationRole:
             return theme.flagged_swatch(row["verdict"], self._palette(), self.unsupported(row))
         if role == Qt.ItemDataRole.ToolTipRole:
             warning = ("<br>⚠ No evidence yet: add the sources behind this verdict (Ctrl+E)."
                        if self.unsupported(row) else "")
-            if row["id"] in self._disagree:
-                warning += f"<br>⚑ Reviewers disagree: {html.escape(self._disagree[row['id']])}"
+            summary = self.disagreement(row["id"])
+            if summary:
+                warning += f"<br>⚑ Reviewers disagree: {html.escape(summary)}"
             return (f"<qt><b>{html.escape(LABELS[row['verdict']])}</b>{html.escape(self._evidence_text(row))}"
                     f"{warning}<br>{html.escape(row['quote'])}</qt>")
         if role == ClaimIdRole:
@@ -141,13 +123,13 @@ class ClaimListModel(QAbstractListModel):
         if role == VerdictRole:
             return row["verdict"]
         if role == EvidenceCountRole:
-            return self._evidence.get(row["id"], 0)
+            return self.article.evidence_count(row["id"])
         if role == UnsupportedRole:
             return self.unsupported(row)
         return None
 
     def _evidence_text(self, row: dict) -> str:
-        count = self._evidence.get(row["id"], 0)
+        count = self.article.evidence_count(row["id"])
         if count:
             return f" · {count} source{'s' if count != 1 else ''}"
         return " · no evidence" if row["verdict"] in NEEDS_EVIDENCE else ""
@@ -156,16 +138,17 @@ class ClaimListModel(QAbstractListModel):
         return QApplication.palette()
 
 
-def _reading_order(row: dict) -> tuple:
-    return order.claim_key(row)
-
-
 class VerdictFilter(QSortFilterProxyModel):
-    """Shows only claims with one verdict (or all)."""
+    """Shows only claims with one verdict (or all), and always the claim being worked on.
+
+    The current claim stays listed after its verdict changes, so giving a verdict never moves
+    the selection (and the next typing) to another claim; it drops out when the reviewer moves on.
+    """
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.verdict: str | None = None
+        self.pinned: str | None = None
 
     def set_verdict(self, verdict: str | None) -> None:
         """Show claims with this verdict; None shows all."""
@@ -173,10 +156,29 @@ class VerdictFilter(QSortFilterProxyModel):
         self.verdict = verdict
         self.endFilterChange()
 
+    def pin(self, claim_id: str | None) -> None:
+        """Keep this claim listed whatever its verdict (the current claim)."""
+        before, self.pinned = self.pinned, claim_id
+        if before == claim_id or self.verdict is None:
+            return
+        source = self.sourceModel()
+        for changed in (before, claim_id):  # only these two rows are filtered again
+            row = source.row_of(changed) if changed else None
+            if row is not None:
+                source.dataChanged.emit(source.index(row), source.index(row))
+
     def filterAcceptsRow(self, source_row, source_parent) -> bool:
         if self.verdict is None:
             return True
-        return self.sourceModel().index(source_row, 0, source_parent).data(VerdictRole) == self.verdict
+        index = self.sourceModel().index(source_row, 0, source_parent)
+        return index.data(VerdictRole) == self.verdict or index.data(ClaimIdRole) == self.pinned
+
+
+class FitWidthDelegate(QStyledItemDelegate):
+    """Rows as wide as the list, never wider: long quotes are elided, not scrolled sideways."""
+
+    def sizeHint(self, option, index) -> QSize:
+        return QSize(1, super().sizeHint(option, index).height())
 
 
 class ClaimsPanel(QWidget):
@@ -203,6 +205,8 @@ class ClaimsPanel(QWidget):
         # Uniform two-line rows: a list of thousands of claims must not measure every row.
         self.list.setUniformItemSizes(True)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setItemDelegate(FitWidthDelegate(self.list))
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setIconSize(ICON_SIZE)
         self.list.setSpacing(2)
         self.list.selectionModel().currentChanged.connect(self._current_changed)
@@ -215,11 +219,13 @@ class ClaimsPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.list)
-        for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved):
+        for signal in (self.proxy.modelReset, self.proxy.rowsInserted, self.proxy.rowsRemoved,
+                       self.proxy.layoutChanged):
             signal.connect(self._update_count)
 
     def _update_count(self, *args) -> None:
-        self.count.setText(f"{len(self.model.rows)}")
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count.setText(f"{shown} of {total}" if shown != total else f"{total}")
 
     def _current_changed(self, current, previous) -> None:
         if current.isValid():
@@ -227,6 +233,7 @@ class ClaimsPanel(QWidget):
 
     def select(self, claim_id: str | None) -> None:
         """Make claim_id the current row without re-emitting if it already is."""
+        self.proxy.pin(claim_id)
         row = self.model.row_of(claim_id) if claim_id else None
         if row is None:
             self.list.selectionModel().clearCurrentIndex()
@@ -240,6 +247,6 @@ class ClaimsPanel(QWidget):
             self.list.setCurrentIndex(index)
         self.list.scrollTo(index)
 
-    def visible_ids(self) -> list[str]:
-        """Claim ids in reading order as filtered."""
-        return [self.proxy.index(i, 0).data(ClaimIdRole) for i in range(self.proxy.rowCount())]
+    def accepts(self, row: dict) -> bool:
+        """Whether the verdict filter lets a claim through (N and P move among these)."""
+        return self.proxy.verdict is None or row["verdict"] == self.proxy.verdict

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QCompleter, QDateEd
                                QFormLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
                                QVBoxLayout)
 
-from ui import theme
+from ui import safe, theme
 from workbench import evidence
 from workbench.errors import WorkbenchError
 from workbench.verdicts import DISPUTED, LABELS, RELIABILITY, RELIABILITY_LABELS, STANCE_LABELS, STANCES
@@ -28,7 +28,8 @@ def source_label(source: dict) -> str:
 class EvidenceDialog(QDialog):
     """Fields of one evidence item; OK checks the URL and stays open, with the reason, if it is bad."""
 
-    def __init__(self, store, parent=None, *, values: dict | None = None, editing: bool = False):
+    def __init__(self, known_sources, parent=None, *, values: dict | None = None, editing: bool = False):
+        """known_sources(text, limit) lists sources used before (Workspace.known_sources)."""
         super().__init__(parent)
         self.setObjectName("evidenceDialog")
         self.setWindowTitle("Edit Evidence" if editing else "Add Evidence")
@@ -40,7 +41,7 @@ class EvidenceDialog(QDialog):
         self.known.setMaxVisibleItems(12)
         self.known.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.known.setMinimumContentsLength(30)
-        self._fill_known(store)
+        self._fill_known(known_sources)
         self.url = QLineEdit(values.get("url", ""))
         self.url.setObjectName("evidenceUrl")
         self.url.setPlaceholderText("https://…")
@@ -48,7 +49,7 @@ class EvidenceDialog(QDialog):
         self.url_error = QLabel()
         self.url_error.setObjectName("urlError")
         self.url_error.setWordWrap(True)
-        self.url_error.setTextFormat(Qt.TextFormat.PlainText)
+        self.url_error.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what was typed
         self.url_error.hide()
         self.title_ = QLineEdit(values.get("title", ""))
         self.title_.setObjectName("evidenceTitle")
@@ -104,12 +105,12 @@ class EvidenceDialog(QDialog):
         super().showEvent(event)
         self._first_field.setFocus()
 
-    def _fill_known(self, store) -> None:
+    def _fill_known(self, known_sources) -> None:
         model = QStandardItemModel(self.known)
-        for source in evidence.known_sources(store, limit=KNOWN_SOURCES_LIMIT):
+        for source in known_sources("", KNOWN_SOURCES_LIMIT):
             item = QStandardItem(source_label(source))
             item.setData(source, SourceRole)
-            item.setToolTip(source_label(source))
+            item.setToolTip(safe.tooltip(source_label(source)))
             model.appendRow(item)
         self.known.setModel(model)
         self.known.setCurrentIndex(-1)
@@ -179,26 +180,24 @@ def _choice_combo(name: str, keys, labels: dict, current: str) -> QComboBox:
 
 
 class ClaimChooser(QDialog):
-    """Pick one of an article's other claims (by number and quote) to copy evidence to."""
+    """Pick a claim of any article (by number and quote) to copy evidence to; this article first."""
 
-    def __init__(self, choices: list[tuple[int, dict]], parent=None):
+    def __init__(self, articles: list[dict], current_article: str, claims_of, skip: str, parent=None):
+        """claims_of(article id) gives [(number, claim row), ...] in reading order; skip is the source claim."""
         super().__init__(parent)
         self.setObjectName("claimChooser")
         self.setWindowTitle("Copy Evidence to Claim")
+        self.claims_of, self.skip = claims_of, skip
+        self.article = QComboBox()
+        self.article.setObjectName("chooserArticle")
+        for row in articles:
+            self.article.addItem(row["title"], row["id"])
         self.list = QListWidget()
         self.list.setObjectName("claimChoices")
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setWordWrap(True)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.setSpacing(2)
-        for number, claim in choices:
-            quote = " ".join(claim["quote"].split())
-            if len(quote) > 160:
-                quote = quote[:159] + "…"
-            item = QListWidgetItem(theme.swatch(claim["verdict"], self.palette()),
-                                   f"{number}. {LABELS[claim['verdict']]}\n“{quote}”")
-            item.setData(Qt.ItemDataRole.UserRole, claim["id"])
-            self.list.addItem(item)
         self.list.itemDoubleClicked.connect(lambda _: self.accept())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Copy")
@@ -207,15 +206,32 @@ class ClaimChooser(QDialog):
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setEnabled(False)
         self.list.currentItemChanged.connect(lambda current, _: self.ok.setEnabled(current is not None))
-        label = QLabel("Copy the selected evidence, with its attachments, to:")
+        label = QLabel("Copy the selected evidence, with its attachments, to a claim of:")
         label.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(label)
+        layout.addWidget(self.article)
         layout.addWidget(self.list, 1)
         layout.addWidget(buttons)
-        self.resize(480, 360)
+        self.resize(520, 400)
+        self.article.currentIndexChanged.connect(lambda _: self._fill())
+        self.article.setCurrentIndex(max(0, self.article.findData(current_article)))
+        self._fill()
 
-    def chosen(self) -> str | None:
-        """The id of the chosen claim, or None."""
+    def _fill(self) -> None:
+        self.list.clear()
+        for number, claim in self.claims_of(self.article.currentData()):
+            if claim["id"] == self.skip:
+                continue
+            quote = " ".join(claim["quote"].split())
+            if len(quote) > 160:
+                quote = quote[:159] + "…"
+            item = QListWidgetItem(theme.swatch(claim["verdict"], self.palette()),
+                                   f"#{number} {LABELS[claim['verdict']]}\n“{quote}”")
+            item.setData(Qt.ItemDataRole.UserRole, claim)
+            self.list.addItem(item)
+
+    def chosen(self) -> dict | None:
+        """The chosen claim's row, or None."""
         item = self.list.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item else None

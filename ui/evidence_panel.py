@@ -5,17 +5,20 @@ import html
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QIODevice, QSettings, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidgetItem, QMainWindow, QMenu, QToolButton,
+from PySide6.QtCore import QBuffer, QIODevice, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidgetItem, QMainWindow, QMenu, QMessageBox,
+                               QToolButton,
                                QVBoxLayout, QWidget)
 
-from ui import evidence_commands as cmd
+from ui import safe
 from ui.evidence_dialog import ClaimChooser, EvidenceDialog
+from ui.folders import last_folder, remember_folder
 from ui.evidence_views import (AttachmentRole, AttachmentStrip, EvidenceList, EvidenceRole, evidence_heading,
                                file_icon, first_line, human_size, local_paths, meta_line, thumbnail)
-from workbench import claims, evidence
+from workbench import evidence
 from workbench.errors import WorkbenchError
+from workbench.verdicts import DISPUTED, LABELS, STANCE_LABELS, VERIFIED
 
 STATUS_MS = 6000
 EVIDENCE_FIELDS = evidence.EDITABLE_FIELDS
@@ -38,9 +41,9 @@ class EvidencePanel(QWidget):
 
     countChanged = Signal(int)
 
-    def __init__(self, session=None, parent=None):
+    def __init__(self, qt_workspace=None, parent=None):
         super().__init__(parent)
-        self.session = None
+        self.qt = None  # the QtWorkspace: signals, and actions with refusals reported
         self.claim_id: str | None = None
         self.rows: list[dict] = []
         self.dialog = None  # the open add/edit dialog or claim chooser, if any
@@ -104,34 +107,41 @@ class EvidencePanel(QWidget):
         layout.addWidget(self.list, 1)
         layout.addLayout(files_row)
         layout.addWidget(self.strip)
-        self.set_session(session)
+        self.set_workspace(qt_workspace)
 
     # -- what is shown ------------------------------------------------------------------------
 
-    def set_session(self, session) -> None:
+    @property
+    def workspace(self):
+        """The open database's Workspace, or None."""
+        return self.qt.workspace if self.qt is not None else None
+
+    def set_workspace(self, qt_workspace) -> None:
         """Follow another open database (or none)."""
-        if self.session is not None:
-            self.session.evidenceChanged.disconnect(self._evidence_changed)
-        self.session = session
-        if session is not None:
-            session.evidenceChanged.connect(self._evidence_changed)
+        if self.qt is not None:
+            self.qt.evidenceChanged.disconnect(self._evidence_changed)
+        self.qt = qt_workspace
+        if qt_workspace is not None:
+            qt_workspace.evidenceChanged.connect(self._evidence_changed)
         self.claim_id = None
-        self._reload()
+        self._show_rows(self._read())
 
     def show_claim(self, claim_id: str | None) -> None:
         """Show the evidence of a claim (or none); showing the same claim again does nothing."""
         if claim_id == self.claim_id:
             return
         self.claim_id = claim_id
-        self._reload()
+        self._show_rows(self._read())
 
-    def _evidence_changed(self, claim_id: str) -> None:
-        if claim_id == self.claim_id:
-            self._reload(self.current_id())
+    def _read(self) -> list[dict]:
+        return self.workspace.evidence_for(self.claim_id) if self.workspace is not None and self.claim_id else []
 
-    def _reload(self, select: str | None = None) -> None:
-        self.rows = (evidence.evidence_for(self.session.store, self.claim_id)
-                     if self.session is not None and self.claim_id else [])
+    def _evidence_changed(self, event) -> None:
+        if event.claim_id == self.claim_id:
+            self._show_rows(event.items, self.current_id())
+
+    def _show_rows(self, rows: list[dict], select: str | None = None) -> None:
+        self.rows = rows
         attachment = self.current_attachment()
         keep_attachment = attachment["id"] if attachment else None
         self.list.blockSignals(True)
@@ -168,14 +178,14 @@ class EvidencePanel(QWidget):
         pixmap = None
         if (attachment["media_type"] or "").startswith("image/"):
             pixmap = thumbnail(attachment["sha256"],
-                               lambda: evidence.attachment_bytes(self.session.store, attachment["id"]))
-        name = self.strip.fontMetrics().elidedText(attachment["filename"], Qt.TextElideMode.ElideMiddle,
-                                                   self.strip.gridSize().width() - 8)
+                               lambda: self.workspace.attachment_bytes(attachment["id"]))
+        shown = evidence.display_name(attachment["filename"])  # never a name that hides its real extension
+        name = self.strip.fontMetrics().elidedText(shown, Qt.TextElideMode.ElideMiddle, self.strip.gridSize().width() - 8)
         item = QListWidgetItem(f"{name}\n{human_size(attachment['size'])}")
         item.setIcon(pixmap if pixmap is not None else file_icon(attachment["media_type"], self.style()))
         item.setData(AttachmentRole, attachment)
-        item.setToolTip(f"{attachment['filename']}\n{attachment['media_type']}, {human_size(attachment['size'])}"
-                        f"\nSHA-256 {attachment['sha256'][:16]}…")
+        item.setToolTip(safe.tooltip(f"{shown}\n{attachment['media_type']}, "
+                                     f"{human_size(attachment['size'])}\nSHA-256 {attachment['sha256'][:16]}…"))
         return item
 
     def _update_buttons(self) -> None:
@@ -217,33 +227,29 @@ class EvidencePanel(QWidget):
 
     def add_evidence(self, prefill: dict | None = None) -> EvidenceDialog | None:
         """Open the Add Evidence dialog (non-blocking); OK adds the item to the claim."""
-        if not self.claim_id or self.session is None:
+        if not self.claim_id or self.workspace is None:
             self._status("Select a claim first (click a highlight or press N).")
             return None
         claim_id = self.claim_id
-        dialog = EvidenceDialog(self.session.store, self, values=prefill)
+        dialog = EvidenceDialog(self.workspace.known_sources, self, values=prefill)
         dialog.accepted.connect(lambda: self._added(claim_id, dialog.values()))
         return self._open(dialog)
 
     def _added(self, claim_id: str, values: dict) -> None:
-        command = cmd.AddEvidence(self.session, claim_id, values)
-        if self.session.push(command):
-            self.select_evidence(command.evidence_id)
+        self.select_evidence(self.qt.act(self.workspace.add_evidence, claim_id, values))
 
     def edit_evidence(self) -> EvidenceDialog | None:
         """Open the selected item in the Edit Evidence dialog (non-blocking)."""
         row = self.current()
         if row is None:
             return None
-        dialog = EvidenceDialog(self.session.store, self, values=row, editing=True)
+        dialog = EvidenceDialog(self.workspace.known_sources, self, values=row, editing=True)
         old = {k: row[k] for k in EVIDENCE_FIELDS}
         dialog.accepted.connect(lambda: self._edited(row["id"], old, dialog.values()))
         return self._open(dialog)
 
     def _edited(self, evidence_id: str, old: dict, new: dict) -> None:
-        command = cmd.EditEvidence(self.session, evidence_id, old, new)
-        if command.new:
-            self.session.push(command)
+        self.qt.attempt(self.workspace.edit_evidence, evidence_id, old, new)
 
     def remove_evidence(self) -> None:
         """Remove the selected item; the next one becomes selected. Undo brings it back."""
@@ -251,7 +257,7 @@ class EvidencePanel(QWidget):
         if index < 0:
             return
         following = self._id_at(index + 1) or self._id_at(index - 1)
-        if self.session.push(cmd.RemoveEvidence(self.session, self.rows[index]["id"])):
+        if self.qt.attempt(self.workspace.remove_evidence, self.rows[index]["id"]):
             self.select_evidence(following)
             self._status("Evidence removed. Undo (Ctrl+Z) brings it back.")
 
@@ -261,60 +267,81 @@ class EvidencePanel(QWidget):
         target = index + step
         if index < 0 or not 0 <= target < len(self.rows):
             return
-        self.session.push(cmd.MoveEvidence(self.session, self.rows[index]["id"], index, target))
+        self.qt.attempt(self.workspace.move_evidence, self.rows[index]["id"], index, target)
 
     def copy_to_claim(self) -> ClaimChooser | None:
-        """Choose another claim of this article and copy the selected item (with attachments) to it."""
+        """Choose a claim of this or another article and copy the selected item (with attachments) to it."""
         row = self.current()
         if row is None:
             return None
-        article_id = claims.get_claim(self.session.store, self.claim_id)["article_id"]
-        choices = [(number, claim) for number, claim in enumerate(claims.claims_for(self.session.store, article_id), 1)
-                   if claim["id"] != self.claim_id]
-        if not choices:
-            self._status("This article has no other claim to copy the evidence to.")
-            return None
-        dialog = ClaimChooser(choices, self)
-        numbers = {claim["id"]: number for number, claim in choices}
-        dialog.accepted.connect(lambda: self._copied(row["id"], dialog.chosen(), numbers))
+        workspace = self.workspace
+        dialog = ClaimChooser(workspace.list_articles(), workspace.article.id, workspace.numbered_claims,
+                              self.claim_id, self)
+        dialog.accepted.connect(lambda: self._copy(row, dialog.chosen()))
         return self._open(dialog)
 
-    def _copied(self, evidence_id: str, target: str | None, numbers: dict) -> None:
-        if target and self.session.push(cmd.CopyEvidence(self.session, evidence_id, target)):
-            self._status(f"Evidence copied to claim {numbers[target]}.")
+    def _copy(self, row: dict, target: dict | None) -> None:
+        if not target:
+            return
+        stance = self._stance_for(row, target)
+        if stance is None:
+            return
+        copy_id = self.qt.act(self.workspace.copy_evidence, row["id"], target["id"], stance=stance)
+        if copy_id:
+            note = "" if stance == row["stance"] else f" as “{STANCE_LABELS[stance]}”"
+            self._status(f"Evidence copied to claim #{self.workspace.claim_number(target['id'])}{note}.")
+
+    def _stance_for(self, row: dict, target: dict) -> str | None:
+        """The stance the copy gets: asked when it would contradict the target claim's verdict."""
+        clash = {("refutes", VERIFIED), ("supports", DISPUTED)}
+        if (row["stance"], target["verdict"]) not in clash:
+            return row["stance"]
+        box = QMessageBox(QMessageBox.Icon.Question, "Copy evidence",
+                          f"This source {STANCE_LABELS[row['stance']].lower()} its claim, but the claim you copy it "
+                          f"to is {LABELS[target['verdict']].lower()}. How should it stand there?", parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        keep = box.addButton(f"Keep “{STANCE_LABELS[row['stance']]}”", QMessageBox.ButtonRole.AcceptRole)
+        context = box.addButton("As “Gives context”", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(context)
+        self.dialog = box
+        box.exec()
+        self.dialog = None
+        return row["stance"] if box.clickedButton() is keep else "context" if box.clickedButton() is context else None
 
     def open_link(self, url: str) -> None:
-        """Open an evidence item's address in the browser."""
-        QDesktopServices.openUrl(QUrl(url))
+        """Open an evidence item's address in the browser (web and mail links only)."""
+        refusal = safe.open_link(url)
+        if refusal:
+            self.qt.failed.emit(f"Not opened: {refusal}")
 
     # -- attachments -------------------------------------------------------------------------
 
     def attach_paths(self, paths: list[str], evidence_id: str | None) -> bool:
         """Attach files to an item, or to a new item titled by the file names; refusals are reported."""
-        if not paths or not self.claim_id or self.session is None:
+        if not paths or not self.claim_id or self.workspace is None:
             return False
         if evidence_id:
-            command = cmd.AttachFiles(self.session, evidence_id, paths)
+            done = self.qt.act(self.workspace.attach, evidence_id, files=paths) is not None
         else:
             names = ", ".join(Path(p).name for p in paths)
-            command = cmd.AddEvidence(self.session, self.claim_id, {"title": names[:200]}, files=paths,
-                                      text="Add evidence from files")
-            evidence_id = command.evidence_id
-        if not self.session.push(command):
-            return False
-        self.select_evidence(evidence_id)
-        return True
+            evidence_id = self.qt.act(self.workspace.add_evidence, self.claim_id, {"title": names[:200]},
+                                      files=paths, text="Add evidence from files")
+            done = evidence_id is not None
+        if done:
+            self.select_evidence(evidence_id)
+        return done
 
     def attach_files_dialog(self) -> None:
         """Pick files to attach to the selected item (or a new one)."""
-        paths, _ = QFileDialog.getOpenFileNames(self, "Attach files", QSettings().value("attachFolder", ""))
+        paths, _ = QFileDialog.getOpenFileNames(self, "Attach files", str(last_folder("attachments")))
         if paths:
-            QSettings().setValue("attachFolder", str(Path(paths[0]).parent))
+            remember_folder("attachments", paths[0])
             self.attach_paths(paths, self.current_id())
 
     def paste(self) -> None:
         """Ctrl+V on the list: files or an image are attached; a link or text opens the Add dialog."""
-        if not self.claim_id or self.session is None:
+        if not self.claim_id or self.workspace is None:
             return
         mime = QGuiApplication.clipboard().mimeData()
         paths = local_paths(mime)
@@ -338,21 +365,32 @@ class EvidencePanel(QWidget):
         name = f"Screenshot {now:%Y-%m-%d %H.%M.%S}.png"
         target = self.current_id()
         if target:
-            command = cmd.AttachImage(self.session, target, data, name)
+            done = self.qt.act(self.workspace.attach, target, blobs=[(data, name)], text="Paste image") is not None
         else:
-            command = cmd.AddEvidence(self.session, self.claim_id, {"title": f"Screenshot {now:%Y-%m-%d %H:%M}"},
-                                      blobs=[(data, name)], text="Paste screenshot")
-            target = command.evidence_id
-        if not self.session.push(command):
-            return False
-        self.select_evidence(target)
-        return True
+            target = self.qt.act(self.workspace.add_evidence, self.claim_id,
+                                 {"title": f"Screenshot {now:%Y-%m-%d %H:%M}"}, blobs=[(data, name)],
+                                 text="Paste screenshot")
+            done = target is not None
+        if done:
+            self.select_evidence(target)
+        return done
 
     def open_attachment(self) -> Path | None:
-        """Write the selected attachment to a private temporary folder and open it with the system viewer."""
+        """Open a picture, PDF or text attachment with the system viewer, from a private temporary copy.
+
+        Anything else (a program, a script, a document with macros) could run: it is never launched;
+        the reviewer is offered to save it instead.
+        """
         attachment = self.current_attachment()
         if attachment is None:
             return None
+        data = self.qt.act(self.workspace.attachment_bytes, attachment["id"])
+        if data is None:
+            return None
+        name = evidence.display_name(attachment["filename"])
+        if not safe.viewable(attachment["filename"], data):
+            self._status(f"“{name}” is not a picture, PDF or text file: it is not opened here, only saved.")
+            return self.save_attachment_dialog()
         if self._temp is None:
             self._temp = tempfile.TemporaryDirectory(prefix="workbench-attachments-", ignore_cleanup_errors=True)
         folder = Path(self._temp.name) / attachment["id"]
@@ -361,25 +399,30 @@ class EvidencePanel(QWidget):
             path = existing[0]
         else:
             folder.mkdir(exist_ok=True)
-            path = self.session.run(evidence.save_attachment, self.session.store, attachment["id"], folder)
+            path = self.qt.act(self.workspace.save_attachment, attachment["id"], folder)
             if path is None:
                 return None
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-            self.session.failed.emit(f"{attachment['filename']}: no program here opens {attachment['media_type']} "
-                                     "files; use Save… and open it yourself")
+        if not safe.open_file(path):
+            self.qt.failed.emit(f"{name}: no program here opens {attachment['media_type']} files; "
+                                "use Save… and open it yourself")
         return path
+
+    def remove_opened_files(self) -> None:
+        """Delete the private copies of opened attachments (the window is closing)."""
+        if self._temp is not None:
+            self._temp.cleanup()
+            self._temp = None
 
     def save_attachment_dialog(self) -> Path | None:
         """Ask for a folder and save the selected attachment in it, under a name that cannot leave it."""
         attachment = self.current_attachment()
         if attachment is None:
             return None
-        folder = QFileDialog.getExistingDirectory(self, "Save attachment into folder",
-                                                  QSettings().value("saveFolder", str(Path.home())))
+        folder = QFileDialog.getExistingDirectory(self, "Save attachment into folder", str(last_folder("saved")))
         if not folder:
             return None
-        QSettings().setValue("saveFolder", folder)
-        path = self.session.run(evidence.save_attachment, self.session.store, attachment["id"], folder)
+        remember_folder("saved", folder)
+        path = self.qt.act(self.workspace.save_attachment, attachment["id"], folder)
         if path is not None:
             self._status(f"Saved {path}")
         return path
@@ -387,8 +430,8 @@ class EvidencePanel(QWidget):
     def remove_attachment(self) -> None:
         """Remove the selected attachment; undo brings it back."""
         attachment = self.current_attachment()
-        if attachment and self.session.push(cmd.RemoveAttachment(self.session, attachment["id"])):
-            self._status(f"Removed {attachment['filename']}. Undo (Ctrl+Z) brings it back.")
+        if attachment and self.qt.attempt(self.workspace.remove_attachment, attachment["id"]):
+            self._status(f"Removed {evidence.display_name(attachment['filename'])}. Undo (Ctrl+Z) brings it back.")
 
     # -- small helpers ---------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDia
                                QTextBrowser, QVBoxLayout, QWidget)
 
 from ui import pdf
+from ui.folders import last_folder, remember_folder
 from workbench import exporters, report
 from workbench.errors import WorkbenchError
 from workbench.report_html import write_preview
@@ -32,8 +33,8 @@ ATTACHMENT_CHOICES = (("names", "Attachments listed by name"), ("folder", "With 
 
 
 def store_of(window):
-    """The open database (the one line to change when the window's session becomes a workspace)."""
-    return window.session.store
+    """The open database (the window's workspace holds it)."""
+    return window.workspace.store
 
 
 class Job(QObject):
@@ -270,12 +271,11 @@ class ExportDialog(QDialog):
         exporter = self.exporter()
         article = self.window.article if self.this_article.isChecked() else None
         stem = "fact-check-" + (article["id"][:8] if article else "report")
-        folder = self.settings.value("export/folder", str(Path.home()))
-        path, _ = QFileDialog.getSaveFileName(self, "Save export", str(Path(folder) / f"{stem}{exporter.suffix}"),
+        path, _ = QFileDialog.getSaveFileName(self, "Save export", str(last_folder("exports") / f"{stem}{exporter.suffix}"),
                                               exporter.file_filter)
         if not path:
             return
-        self.settings.setValue("export/folder", str(Path(path).parent))
+        remember_folder("exports", path)
         options = self.options()
 
         def work(store, progress, cancelled):

@@ -2,12 +2,15 @@
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Qt, QThreadPool, Signal
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtCore import QObject, QSettings, QThreadPool, Signal
+from PySide6.QtWidgets import QFileDialog, QInputDialog
 
+from ui import safe
+from ui.folders import last_folder, remember_folder
 from workbench import importers
 from workbench.errors import WorkbenchError
 from workbench.seeds import open_database
+from workbench.workspace import Workspace
 
 RECENT_MAX = 8
 ARTICLE_FILTER = ("Articles and annotations (*.txt *.md *.markdown *.html *.htm *.json *.jsonld);;"
@@ -47,31 +50,36 @@ class FileActions:
 
     def new_database(self) -> None:
         """Create a database (with the sample articles) and switch to it."""
-        path, _ = QFileDialog.getSaveFileName(self.window, "New database", str(Path.home() / "factcheck.db"),
-                                              DB_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self.window, "New database",
+                                              str(last_folder("databases") / "factcheck.db"), DB_FILTER)
         if path:
+            remember_folder("databases", path)
             if Path(path).exists():
                 Path(path).unlink()  # the dialog already asked whether to replace it
             self.switch_to(Path(path))
 
     def open_database_dialog(self) -> None:
         """Pick a database file and switch to it."""
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open database", "", DB_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open database", str(last_folder("databases")), DB_FILTER)
         if path:
+            remember_folder("databases", path)
             self.switch_to(Path(path))
 
     def switch_to(self, path: Path) -> None:
         """Open path in this window; a refused file leaves the current database open."""
-        from ui.session import Session
-
-        reviewer = self.window.session.reviewer_name
+        reviewer = self.window.workspace.reviewer_name
+        store = None
         try:
             store = open_database(path, reviewer=reviewer)
+            workspace = Workspace(store, reviewer)
+            workspace.list_articles()  # what the window reads first is read before it switches
         except WorkbenchError as error:
+            if store is not None:
+                store.close()
             self.window.show_error(str(error))
             self.forget_recent(path)
             return
-        self.window.set_session(Session(store, reviewer))
+        self.window.set_workspace(workspace)
 
     def remember_recent(self, path: Path) -> None:
         """Put path first in the recent-files menu."""
@@ -99,46 +107,44 @@ class FileActions:
 
     def merge_dialog(self) -> None:
         """Pick colleagues' databases and bring their work into this one."""
-        paths, _ = QFileDialog.getOpenFileNames(self.window, "Merge databases", "", DB_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(self.window, "Merge databases", str(last_folder("databases")),
+                                                DB_FILTER)
         if paths:
+            remember_folder("databases", paths[0])
             self.merge(paths)
 
     def merge(self, paths: list[str]) -> None:
-        """Merge each file in turn (each all or nothing) and say what came in."""
-        from workbench.merge import merge_database
+        """Merge each file in turn (each all or nothing) in the background, then say what came in."""
+        workspace = self.window.workspace
+        self.window.detail.flush()
+        self.window.tasks.start(workspace.merge_task(paths), lambda task: self._merged(workspace, task))
 
-        session = self.window.session
-        lines, errors = [], []
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            for path in paths:
-                try:
-                    summary = merge_database(session.store, path, reviewer_id=session.reviewer_id)
-                except WorkbenchError as error:
-                    errors.append(str(error))
-                    continue
-                lines.append(f"{Path(path).name}: {summary}")
-        finally:
-            QApplication.restoreOverrideCursor()
+    def _merged(self, workspace, task) -> None:
+        if workspace is not self.window.workspace:
+            return  # another database was opened meanwhile; the merge went into the one it was for
+        results = workspace.finish_merge(task)
+        lines = [f"{Path(path).name}: {outcome}" for path, outcome in results if not isinstance(outcome, WorkbenchError)]
+        errors = [str(outcome) for _, outcome in results if isinstance(outcome, WorkbenchError)]
+        if task.error:
+            errors.append(task.error)
+        if task.cancelled:
+            lines.append("Stopped before the rest; what was merged stays.")
         if lines:
-            session.undo_stack.clear()  # a merge is not undoable; older steps may no longer apply
-        self.window.reload()
-        if lines:
-            QMessageBox.information(self.window, "Merge", "\n".join(lines))
+            safe.message(self.window, "Merge", "\n".join(lines))
         if errors:
             self.window.show_error("Not merged:\n\n" + "\n".join(errors))
 
     def save_copy_dialog(self) -> None:
         """Write a consistent copy of this database that a colleague can open or merge."""
-        from workbench.merge import save_copy
-
-        store = self.window.session.store
-        suggestion = store.path.with_name(store.path.stem + " copy" + store.path.suffix)
+        workspace = self.window.workspace
+        # Not next to the database itself: the default one lives in a hidden application folder.
+        suggestion = last_folder("databases") / f"{workspace.path.stem} copy{workspace.path.suffix}"
         path, _ = QFileDialog.getSaveFileName(self.window, "Save a copy", str(suggestion), DB_FILTER)
         if not path:
             return
+        remember_folder("databases", path)
         try:
-            written = save_copy(store, path, overwrite=True)  # the dialog asked before replacing
+            written = workspace.save_copy(path, overwrite=True)  # the dialog asked before replacing
         except WorkbenchError as error:
             self.window.show_error(str(error))
             return
@@ -148,15 +154,24 @@ class FileActions:
 
     def import_files_dialog(self) -> None:
         """Pick files to import."""
-        paths, _ = QFileDialog.getOpenFileNames(self.window, "Import articles", "", ARTICLE_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(self.window, "Import articles", str(last_folder("articles")),
+                                                ARTICLE_FILTER)
         if paths:
+            remember_folder("articles", paths[0])
             self.import_sources(paths)
 
     def import_url_dialog(self) -> None:
         """Ask for a web address and import the article there, fetching it in the background."""
-        url, ok = QInputDialog.getText(self.window, "Import from URL", "Web address of the article:")
-        if ok and url.strip():
-            self.fetch_url(url.strip())
+        dialog = QInputDialog(self.window)
+        dialog.setObjectName("urlDialog")
+        dialog.setWindowTitle("Import an article from the web")
+        dialog.setLabelText("Web address of the article (https://…):")
+        dialog.setInputMode(QInputDialog.InputMode.TextInput)
+        dialog.setOkButtonText("Import")
+        dialog.resize(560, dialog.sizeHint().height())
+        self.url_dialog = dialog
+        dialog.textValueSelected.connect(lambda url: self.fetch_url(url.strip()) if url.strip() else None)
+        dialog.open()
 
     def fetch_url(self, url: str) -> None:
         """Download url on a worker thread (the window stays usable), then store it here."""
@@ -169,9 +184,8 @@ class FileActions:
         fetch.finished.connect(lambda: self._fetches.discard(fetch))
 
     def _page_fetched(self, page) -> None:
-        session = self.window.session
         self.window.statusBar().clearMessage()
-        self.report([importers.import_page(session.store, page, reviewer_id=session.reviewer_id)])
+        self.report([self.window.workspace.import_page(page)])
 
     def import_sources(self, sources: list[str]) -> None:
         """Import files now and web pages in the background, then report what came in."""
@@ -181,13 +195,15 @@ class FileActions:
         sources = [s for s in sources if s not in urls]
         if not sources:
             return
-        session = self.window.session
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            outcomes = importers.import_sources(session.store, sources, reviewer_id=session.reviewer_id)
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.report(outcomes)
+        workspace = self.window.workspace
+        self.window.tasks.start(workspace.import_task(sources), lambda task: self._imported(workspace, task))
+
+    def _imported(self, workspace, task) -> None:
+        if workspace is not self.window.workspace:
+            return  # another database was opened meanwhile; the files went into the one they were for
+        self.report(workspace.finish_import(task), cancelled=task.cancelled)
+        if task.error:
+            self.window.show_error(task.error)
 
     def import_clipboard(self, mime) -> None:
         """Make a new article from pasted text or HTML."""
@@ -195,34 +211,36 @@ class FileActions:
         if not text.strip():
             self.window.show_error("The clipboard holds no text to make an article from.")
             return
-        session = self.window.session
         try:
-            added = importers.import_text(session.store, text, reviewer_id=session.reviewer_id)
+            added = self.window.workspace.import_text(text)
         except WorkbenchError as error:
             self.window.show_error(str(error))
             return
         self._show_added([added])
+        if added.new and not added.article.get("url"):  # pasted text does not say where it came from: ask
+            self.window.edit_article_details(focus="url")
 
-    def report(self, outcomes) -> None:
+    def report(self, outcomes, *, cancelled: bool = False) -> None:
         """Select the last article that came in; list refusals in one message."""
         added = [a for o in outcomes if not o.error for a in o.added]
         errors = [o.error for o in outcomes if o.error]
         claims = sum(o.claims for o in outcomes if not o.error)
-        self._show_added(added, claims)
+        self._show_added(added, claims, cancelled)
         if errors:
             self.window.show_error("Some sources were not imported:\n\n" + "\n".join(errors))
 
-    def _show_added(self, added, claims: int = 0) -> None:
+    def _show_added(self, added, claims: int = 0, cancelled: bool = False) -> None:
         new = [a for a in added if a.new]
         parts = []
         if new:
-            parts.append(f"{len(new)} article{'s' if len(new) != 1 else ''} imported")
+            parts.append(f"{len(new)} article{'s' if len(new) != 1 else ''} imported (Undo removes them)")
         if len(added) > len(new):
             parts.append(f"{len(added) - len(new)} already in the database")
         if claims:
             parts.append(f"{claims} claims imported")
+        if cancelled:
+            parts.append("stopped before the rest")
         if parts:
             self.window.statusBar().showMessage("; ".join(parts) + ".", 8000)
         if added:
-            self.window.refresh_articles()
             self.window.go_to(added[-1].article["id"], None)

@@ -1,26 +1,25 @@
-"""The main window: article list, reader and claims panel, wired to one Session."""
+"""The main window: article list, reader and claims panel, adapting one Workspace."""
 
-from collections import Counter
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QApplication, QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
-from ui import commands, menus, palette
+from ui import menus, palette, safe
 from ui.article_list import ArticleList, source_line
 from ui.article_view import ArticleView
 from ui.claim_detail import ClaimDetail
 from ui.claims_panel import ClaimsPanel
 from ui.files import FileActions
+from ui.find_bar import FindBar
+from ui.qt_workspace import QtWorkspace
 from ui.search_dialog import SearchDialog
-from ui.session import Session
-from workbench import articles, claims, evidence
-from workbench.disagreements import Disagreement, find_disagreements
-from workbench.verdicts import VERDICTS
+from ui.tasks import TaskRunner
+from workbench.workspace import OpenArticle, Workspace
 
 STATUS_MS = 6000
+DEFAULT_SIZE = (1280, 800)
 
 
 def display_path(path: Path) -> str:
@@ -34,13 +33,13 @@ def display_path(path: Path) -> str:
 class MainWindow(QMainWindow):
     """The window a fact-checker spends the day in."""
 
-    def __init__(self, session: Session):
+    def __init__(self, workspace: Workspace):
         super().__init__()
-        self.session: Session | None = None
-        self.article: dict | None = None
+        self.qt: QtWorkspace | None = None
         self.current_claim: str | None = None
-        self.disagreements: dict[str, Disagreement] = {}  # claim id -> its disagreement, on screen
-        self.reviewers_on_screen: Counter = Counter()  # reviewer id -> claims of theirs on screen
+        self._updating_list = False
+        self._fitted = False
+        self._shown: OpenArticle | None = None  # the open article whose events the window follows
         self.setWindowTitle("Fact-check Workbench")
         self.setAcceptDrops(True)
         self._build_layout()
@@ -49,17 +48,19 @@ class MainWindow(QMainWindow):
         self.search_dialog: SearchDialog | None = None
         self.db_label = QLabel()
         self.reviewer_label = QLabel()
+        for label in (self.db_label, self.reviewer_label):  # a file or reviewer name is never markup
+            label.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addWidget(self.db_label, 1)
+        self.tasks = TaskRunner(self.statusBar(), self)
         self.statusBar().addPermanentWidget(self.reviewer_label)
-        self.set_session(session)
+        self.set_workspace(workspace)
         self._restore_geometry()
 
     # -- layout ------------------------------------------------------------------------------
 
     def _build_layout(self) -> None:
         self.article_list = ArticleList()
-        self.article_list.selectionModel().currentChanged.connect(
-            lambda current, _: self.open_article(current.data(Qt.ItemDataRole.UserRole + 1)) if current.isValid() else None)
+        self.article_list.selectionModel().currentChanged.connect(self._article_chosen)
         self.title = QLabel()
         self.title.setObjectName("articleTitle")
         self.title.setWordWrap(True)
@@ -79,16 +80,14 @@ class MainWindow(QMainWindow):
         reader_layout.setContentsMargins(8, 8, 8, 0)
         reader_layout.addWidget(self.title)
         reader_layout.addWidget(self.meta)
+        self.find_bar = FindBar(self.reader)
+        reader_layout.addWidget(self.find_bar)
         reader_layout.addWidget(self.reader, 1)
         self.claims_panel = ClaimsPanel()
         self.claims_panel.claimSelected.connect(self.select_claim)
         self.detail = ClaimDetail()
-        self.detail.verdictRequested.connect(
-            lambda cid, v: self.session.push(commands.SetVerdict(self.session, cid, v)))
-        self.detail.settleRequested.connect(
-            lambda ids, v: self.session.push(commands.SettleDisagreement(self.session, ids, v)))
-        self.detail.rationaleEdited.connect(
-            lambda cid, old, new: self.session.push(commands.SetRationale(self.session, cid, old, new)))
+        self.detail.verdictRequested.connect(lambda cid, v: self.set_verdict(v, cid))
+        self.detail.settleRequested.connect(lambda ids, v: self.qt.attempt(self.workspace.settle, ids, v))
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.claims_panel)
         right.addWidget(self.detail)
@@ -98,176 +97,204 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.article_list)
         self.splitter.addWidget(reader_box)
         self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([260, 640, 380])
+        self.splitter.setHandleWidth(7)
+        self.splitter.setChildrenCollapsible(False)
+        for index, stretch in enumerate((0, 2, 1)):  # a narrower window takes from the reader and the claims
+            self.splitter.setStretchFactor(index, stretch)
+        self.article_list.setMinimumWidth(150)
+        right.setMinimumWidth(330)
         self.setCentralWidget(self.splitter)
 
     def session_undo_action(self, which: str):
-        """The Undo or Redo action, following whichever session is open."""
+        """The Undo or Redo action, following whichever workspace is open."""
         from PySide6.QtGui import QAction, QKeySequence
 
         action = QAction("&Undo" if which == "undo" else "&Redo", self)
         action.setObjectName(which)
-        key = QKeySequence.StandardKey.Undo if which == "undo" else QKeySequence.StandardKey.Redo
-        action.setShortcuts([QKeySequence(key)] + ([QKeySequence("Ctrl+Shift+Z")] if which == "redo" else []))
+        action.setProperty("label", action.text())
+        if which == "undo":
+            keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Undo)
+        else:  # the platform's redo keys plus both common ones, each once (a repeat is "ambiguous")
+            keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo) + [QKeySequence("Ctrl+Shift+Z"),
+                                                                              QKeySequence("Ctrl+Y")]
+        unique = []
+        for key in keys:
+            if key not in unique:
+                unique.append(key)
+        action.setShortcuts(unique)
         action.triggered.connect(lambda: self._undo_redo(which))
         return action
 
-    def _undo_text(self, text: str) -> None:
-        self.actions_["undo"].setText(f"&Undo {text}".strip())
-
-    def _redo_text(self, text: str) -> None:
-        self.actions_["redo"].setText(f"&Redo {text}".strip())
+    def _undo_changed(self, state) -> None:
+        self.actions_["undo"].setEnabled(state.can_undo)
+        self.actions_["redo"].setEnabled(state.can_redo)
+        self.actions_["undo"].setText(f"&Undo {state.undo_text}".strip())
+        self.actions_["redo"].setText(f"&Redo {state.redo_text}".strip())
 
     def _undo_redo(self, which: str) -> None:
         self.detail.flush()
-        stack = self.session.undo_stack
-        (stack.undo if which == "undo" else stack.redo)()
+        self.qt.attempt(self.workspace.undo if which == "undo" else self.workspace.redo)
 
-    # -- the session ---------------------------------------------------------------------
+    # -- the workspace -----------------------------------------------------------------------
 
-    def set_session(self, session: Session) -> None:
-        """Show another open database (the previous session is closed)."""
-        if self.session is not None:
+    @property
+    def workspace(self) -> Workspace | None:
+        """The open database as the reviewer works on it."""
+        return self.qt.workspace if self.qt is not None else None
+
+    @property
+    def article(self) -> dict | None:
+        """The open article's row (with its body), or None."""
+        opened = self.workspace.article if self.qt is not None else None
+        return opened.article if opened is not None else None
+
+    def set_workspace(self, workspace: Workspace) -> None:
+        """Show another open database (the previous one is closed)."""
+        if self.qt is not None:
             self.detail.flush()
-            self.session.close()
-        self.session = session
-        session.setParent(self)
-        session.articlesChanged.connect(self.refresh_articles)
-        session.claimsChanged.connect(self._claims_changed)
-        session.historyChanged.connect(self._history_changed)
-        session.failed.connect(self.show_error)
-        session.evidenceChanged.connect(self._evidence_changed)
-        self.detail.evidence.set_session(session)
-        stack = session.undo_stack
-        stack.canUndoChanged.connect(self.actions_["undo"].setEnabled)
-        stack.canRedoChanged.connect(self.actions_["redo"].setEnabled)
-        stack.undoTextChanged.connect(self._undo_text)
-        stack.redoTextChanged.connect(self._redo_text)
-        self.actions_["undo"].setEnabled(False)
-        self.actions_["redo"].setEnabled(False)
-        self.db_label.setText(display_path(session.store.path))
-        self.db_label.setToolTip(str(session.store.path))
-        self.reviewer_label.setText(f"Reviewer: {session.reviewer_name}")
-        self.setWindowTitle(f"{session.store.path.name} — Fact-check Workbench")
-        self.files.remember_recent(session.store.path)
-        self.article = None
+            self._follow(None)
+            self.qt.close()
+            self.qt.deleteLater()
+        self.qt = qt = QtWorkspace(workspace, self)
+        qt.articlesChanged.connect(self._articles_changed)
+        qt.countsChanged.connect(lambda event: self.article_list.model_.set_counts(event.article_id, event.counts))
+        qt.claimsChanged.connect(self._claims_changed)
+        qt.historyChanged.connect(self._history_changed)
+        qt.undoChanged.connect(self._undo_changed)
+        qt.reloaded.connect(lambda _event: self.refresh_articles())
+        qt.articleOpened.connect(self._article_opened)
+        qt.failed.connect(self.show_error)
+        self.detail.evidence.set_workspace(qt)
+        self.detail.save_rationale = workspace.set_rationale
+        workspace.set_only_mine(self.actions_["only_mine"].isChecked())
+        self._undo_changed(workspace.undo_stack.state())
+        self.db_label.setText(display_path(workspace.path))
+        self.db_label.setToolTip(safe.tooltip(str(workspace.path)))
+        self.reviewer_label.setText(f"Reviewer: {workspace.reviewer_name}")
+        self.setWindowTitle(f"{workspace.path.name} — Fact-check Workbench")
+        self.files.remember_recent(workspace.path)
         self.refresh_articles()
         rows = self.article_list.model_.rows
-        last = QSettings().value(f"lastArticle/{session.store.database_id}")
+        last = QSettings().value(f"lastArticle/{workspace.database_id}")
         if rows:
             target = last if any(r["id"] == last for r in rows) else rows[0]["id"]
             self.article_list.select_article(target)
-        else:
-            self.open_article(None)
+        self.open_article(self.article_list.current_id())
 
     def refresh_articles(self) -> None:
         """Reload the article list (titles and progress)."""
-        self.article_list.model_.set_rows(articles.list_articles(self.session.store))
+        self.article_list.model_.set_rows(self.workspace.list_articles())
         if self.article:
             self.article_list.select_article(self.article["id"])
+
+    def _article_chosen(self, current, _previous=None) -> None:
+        if current.isValid() and not self._updating_list:
+            self.open_article(current.data(Qt.ItemDataRole.UserRole + 1))
+
+    def _articles_changed(self, event) -> None:
+        self._updating_list = True  # rows leaving must not open the rows that slide under the cursor
+        try:
+            self.article_list.model_.apply(event.rows)
+        finally:
+            self._updating_list = False
+        if self.article:
+            self.article_list.select_article(self.article["id"])
+            if event.rows.get(self.article["id"]):
+                self._show_article_heading(self.article)
+        else:  # the open article went (deleted, or an import undone): open the one now current
+            self.open_article(self.article_list.current_id())
 
     # -- articles and claims -------------------------------------------------------------
 
     def open_article(self, article_id: str | None) -> None:
-        """Show an article in the reader with its claims."""
+        """Show an article in the reader with its claims (None: no article)."""
         self.detail.flush()
-        if article_id is None:
-            self.article = None
+        if article_id is not None and self.article and self.article["id"] == article_id:
+            return
+        self.qt.attempt(self.workspace.open_article, article_id)
+
+    def _article_opened(self, opened: OpenArticle | None) -> None:
+        """The workspace shows another article (or the same one re-read): follow it everywhere."""
+        keep = self.current_claim if opened is not None and self._shown is not None and opened.id == self._shown.id \
+            else None
+        self._follow(opened)
+        self.reader.show_article(opened)
+        self.find_bar.article_changed()
+        self.claims_panel.model.set_article(opened)
+        if opened is None:
             self.title.setText("No article")
             self.meta.setText("Import an article with File ▸ Import Articles…, or drop files here.")
-            self.reader.clear_article()
-            self.claims_panel.model.set_rows([])
-            self.disagreements = {}
             self.select_claim(None)
             return
-        if self.article and self.article["id"] == article_id:
-            return
-        store = self.session.store
-        self.article = articles.get_article(store, article_id)
-        rows = [r for r in claims.claims_for(store, article_id) if self._shown(r)]
-        self.title.setText(self.article["title"])
-        meta = [source_line(self.article)]
-        if self.article.get("author"):
-            meta.append(f"by {self.article['author']}")
-        if self.article.get("url"):
-            meta.append(self.article["url"])
-        self.meta.setText(" · ".join(meta))
-        self.current_claim = None
-        self.disagreements = {}
-        self.reviewers_on_screen = Counter(r["created_by"] for r in rows)
-        self.reader.show_article(self.article["body"], rows)
-        self.claims_panel.model.set_rows(rows, evidence.evidence_counts(store, article_id))
-        self._refresh_disagreements()
-        self.select_claim(None)
-        self.article_list.select_article(article_id)
-        QSettings().setValue(f"lastArticle/{store.database_id}", article_id)
+        self._show_article_heading(opened.article)
+        self.select_claim(keep, scroll=False)
+        self.article_list.select_article(opened.id)
+        QSettings().setValue(f"lastArticle/{self.workspace.database_id}", opened.id)
 
-    def _refresh_disagreements(self) -> None:
-        """Find disagreements among the claims on screen; flag them in the list and the detail."""
-        if len(+self.reviewers_on_screen) < 2 and not self.disagreements:
-            return  # one reviewer cannot disagree with themselves: skip the sweep
-        found = find_disagreements(list(self.reader.claims.values()), self.session.store.reviewer_names())
-        self.disagreements = {claim_id: d for d in found for claim_id in d.claim_ids}
-        self.claims_panel.model.set_disagreements({cid: d.summary() for cid, d in self.disagreements.items()})
-        self._show_disagreement()
+    def _show_article_heading(self, article: dict) -> None:
+        self.title.setText(article["title"])
+        meta = [source_line(article)]
+        if article.get("author"):
+            meta.append(f"by {article['author']}")
+        if article.get("url"):
+            meta.append(article["url"])
+        self.meta.setText(" · ".join(meta))
+
+    def _follow(self, opened: OpenArticle | None) -> None:
+        """Listen to the open article's reset and disagreement events (and stop on the previous one's)."""
+        if self._shown is not None:
+            self._shown.events.reset.disconnect(self._article_reset)
+            self._shown.events.disagreements.disconnect(self._disagreements_changed)
+        self._shown = opened
+        if opened is not None:
+            opened.events.reset.connect(self._article_reset)
+            opened.events.disagreements.connect(self._disagreements_changed)
+
+    def _article_reset(self, _=None) -> None:
+        self.select_claim(self.current_claim, scroll=False)
+
+    def _disagreements_changed(self, changed: dict) -> None:
+        if self.current_claim in changed:
+            self._show_disagreement()
 
     def _show_disagreement(self) -> None:
-        found = self.disagreements.get(self.current_claim) if self.current_claim else None
+        opened = self.workspace.article
+        found = opened.disagreements.get(self.current_claim) if opened and self.current_claim else None
         self.detail.show_disagreement(list(found.claim_ids) if found else [], found.summary() if found else "")
 
-    def select_claim(self, claim_id: str | None) -> None:
+    def select_claim(self, claim_id: str | None, *, scroll: bool = True) -> None:
         """Make a claim current everywhere: reader frame, list row, detail."""
-        row = self.reader.claims.get(claim_id) if claim_id else None
+        opened = self.workspace.article if self.qt is not None else None
+        row = opened.claim(claim_id) if opened is not None and claim_id else None
         self.current_claim = row["id"] if row else None
-        self.reader.set_current_claim(self.current_claim, scroll=row is not None)
+        self.reader.set_current_claim(self.current_claim, scroll=scroll and row is not None)
         self.claims_panel.select(self.current_claim)
-        number = self.claims_panel.model.row_of(self.current_claim) if row else None
-        self.detail.show_claim(row, number + 1 if number is not None else None)
+        self.detail.show_claim(row, opened.number(row["id"]) if row else None)
         if row:
-            self.detail.show_history(claims.verdict_history(self.session.store, row["id"]))
+            self.detail.show_history(self.workspace.verdict_history(row["id"]))
         self._show_disagreement()
 
-    def _claims_changed(self, article_id: str, claim_ids: list) -> None:
-        store = self.session.store
-        if not self.article or article_id != self.article["id"]:
-            counts = articles.verdict_counts(store, article_id).get(article_id)
-            self.article_list.model_.set_counts(article_id, counts or dict.fromkeys(VERDICTS, 0))
+    def _claims_changed(self, event) -> None:
+        opened = self.workspace.article
+        if opened is None or event.article_id != opened.id or self.current_claim not in event.rows:
             return
-        changed = {}
-        for claim_id in claim_ids:
-            row = store.get("claims", claim_id)
-            changed[claim_id] = row if row and not row["deleted_at"] and self._shown(row) else None
-        for claim_id, row in changed.items():
-            if claim_id in self.reader.claims:
-                self.reviewers_on_screen[self.reader.claims[claim_id]["created_by"]] -= 1
-            if row is not None:
-                self.reviewers_on_screen[row["created_by"]] += 1
-        self.reader.update_claims(changed)
-        self.claims_panel.model.apply(changed)
-        for claim_id, row in changed.items():  # a new or restored claim: how much evidence it has
-            if row is not None and not self.claims_panel.model.has_evidence_count(claim_id):
-                self.claims_panel.model.set_evidence_count(claim_id, evidence.evidence_count(store, claim_id))
-        self.article_list.model_.set_counts(article_id, self.claims_panel.model.counts())
-        self._refresh_disagreements()
-        if self.current_claim in changed:
-            row = changed[self.current_claim]
-            if row is None:
-                self.select_claim(None)
-            else:
-                number = self.claims_panel.model.row_of(row["id"])
-                self.detail.show_claim(row, number + 1 if number is not None else None)
+        row = opened.claim(self.current_claim)
+        if row is None:
+            self.select_claim(None)
+        else:
+            self.detail.show_claim(row, opened.number(row["id"]))
 
-    def _evidence_changed(self, claim_id: str) -> None:
-        if self.article:  # kept for deleted claims too, so that a restored claim shows the right count
-            count = evidence.evidence_count(self.session.store, claim_id)
-            self.claims_panel.model.set_evidence_count(claim_id, count)
-
-    def _history_changed(self, claim_id: str) -> None:
-        if claim_id == self.current_claim:
-            self.detail.show_history(claims.verdict_history(self.session.store, claim_id))
+    def _history_changed(self, event) -> None:
+        if event.claim_id == self.current_claim:
+            self.detail.show_history(event.entries)
 
     # -- claim actions (menus, toolbar, keys) ----------------------------------------------
+
+    def _need_claim(self) -> bool:
+        if self.current_claim:
+            return True
+        self.statusBar().showMessage("Select a claim first (click a highlight or press N).", STATUS_MS)
+        return False
 
     def mark_claim(self) -> None:
         """Make the selected text a claim (snapped to whole words) and select it."""
@@ -275,38 +302,36 @@ class MainWindow(QMainWindow):
         if selected is None:
             self.statusBar().showMessage("Select some text in the article first.", STATUS_MS)
             return
-        command = commands.CreateClaim(self.session, self.article["id"], *selected)
-        if self.session.push(command):
-            self.select_claim(command.claim_id)
+        claim_id = self.qt.act(self.workspace.mark, self.article["id"], *selected)
+        if claim_id:
+            self.select_claim(claim_id)
             self.reader.setFocus()
 
     def add_evidence(self) -> None:
         """Open the Add Evidence dialog for the current claim (Ctrl+E)."""
-        if not self.current_claim:
-            self.statusBar().showMessage("Select a claim first (click a highlight or press N).", STATUS_MS)
+        if not self._need_claim():
             return
         self.detail.flush()
         self.detail.tabs.setCurrentWidget(self.detail.evidence)
         self.detail.evidence.add_evidence()
 
-    def set_verdict(self, verdict: str) -> None:
-        """Give the current claim a verdict."""
-        if not self.current_claim:
-            self.statusBar().showMessage("Select a claim first (click a highlight or press N).", STATUS_MS)
+    def set_verdict(self, verdict: str, claim_id: str | None = None) -> None:
+        """Give a claim (the current one unless named) a verdict."""
+        if claim_id is None and not self._need_claim():
             return
-        self.session.push(commands.SetVerdict(self.session, self.current_claim, verdict))
+        self.qt.attempt(self.workspace.set_verdict, claim_id or self.current_claim, verdict)
 
     def delete_claim(self) -> None:
         """Delete the current claim; the next one becomes current."""
         if not self.current_claim:
             return
         following = self._neighbour(+1)
-        if self.session.push(commands.DeleteClaim(self.session, self.current_claim)):
+        if self.qt.attempt(self.workspace.delete_claim, self.current_claim):
             self.select_claim(following)
             self.statusBar().showMessage("Claim deleted. Undo (Ctrl+Z) brings it back.", STATUS_MS)
 
     def next_claim(self) -> None:
-        """Move to the next claim in reading order."""
+        """Move to the next claim in reading order (as the claim list filters them)."""
         self.select_claim(self._neighbour(+1) or self.current_claim)
 
     def previous_claim(self) -> None:
@@ -314,35 +339,55 @@ class MainWindow(QMainWindow):
         self.select_claim(self._neighbour(-1) or self.current_claim)
 
     def _neighbour(self, step: int) -> str | None:
-        ids = self.claims_panel.visible_ids()
-        if not ids:
+        opened = self.workspace.article
+        if opened is None:
             return None
-        if self.current_claim in ids:
-            index = ids.index(self.current_claim) + step
-            return ids[index] if 0 <= index < len(ids) else None
-        caret = self.reader.offsets.to_code_point(self.reader.textCursor().position())
-        rows = [self.reader.claims[i] for i in ids]
-        if step > 0:
-            return next((r["id"] for r in rows if r["start"] >= caret), ids[0])
-        return next((r["id"] for r in reversed(rows) if r["start"] < caret), ids[-1])
+        accept = self.claims_panel.accepts
+        found = opened.neighbour(self.current_claim, step, accept, position=self.reader.caret())
+        if found is None and opened.claim(self.current_claim) is None:  # from the caret: wrap around
+            found = opened.neighbour(None, step, accept, position=-1 if step > 0 else len(opened.body) + 1)
+        return found
+
+    # -- article actions ---------------------------------------------------------------------
+
+    def delete_article(self) -> None:
+        """Delete the open article (undo brings it back); the next one in the list opens."""
+        if not self.article:
+            return
+        following = self.article_list.neighbour_id(+1) or self.article_list.neighbour_id(-1)
+        title = self.article["title"]
+        if self.qt.attempt(self.workspace.delete_article, self.article["id"]):
+            self.go_to(following, None) if following else self.open_article(None)
+            self.statusBar().showMessage(f"Deleted “{title}”. Undo (Ctrl+Z) brings it back.", STATUS_MS)
+
+    def edit_article_details(self, focus: str = "title") -> None:
+        """Correct the open article's title, web address, publisher, author or date."""
+        from ui.article_dialog import ArticleDialog
+
+        if not self.article:
+            return
+        article = self.article
+        self.article_dialog = dialog = ArticleDialog(article, self, focus=focus)
+        dialog.accepted.connect(lambda: self.qt.attempt(self.workspace.edit_article, article["id"], **dialog.values()))
+        dialog.open()
+
+    def next_article(self) -> None:
+        """Open the next article in the list."""
+        self.go_to(self.article_list.neighbour_id(+1) or (self.article["id"] if self.article else None), None)
+
+    def previous_article(self) -> None:
+        """Open the previous article in the list."""
+        self.go_to(self.article_list.neighbour_id(-1) or (self.article["id"] if self.article else None), None)
+
+    def focus_article_list(self) -> None:
+        """Put the keyboard in the article list."""
+        self.article_list.setFocus()
 
     # -- other windows and settings --------------------------------------------------------
 
-    def _shown(self, claim: dict) -> bool:
-        """Whether a claim is on screen: everyone's, or only mine when the view says so."""
-        return not self.actions_["only_mine"].isChecked() or claim["created_by"] == self.session.reviewer_id
-
     def toggle_only_mine(self) -> None:
         """Show only my claims, or everyone's."""
-        self.reload()
-
-    def reload(self) -> None:
-        """Show the database afresh after a change from outside the undo stack (a merge)."""
-        article_id, claim_id = (self.article["id"] if self.article else None), self.current_claim
-        self.article = None
-        self.refresh_articles()
-        if article_id:
-            self.go_to(article_id, claim_id)
+        self.workspace.set_only_mine(self.actions_["only_mine"].isChecked())
 
     def export_report(self) -> None:
         """Open the export dialog with its live preview."""
@@ -363,23 +408,40 @@ class MainWindow(QMainWindow):
         """Open (or raise) the search window."""
         if self.search_dialog is None:
             self.search_dialog = SearchDialog(self)
-            self.search_dialog.hitActivated.connect(self.go_to)
-        self.search_dialog.show_for(self.session.store)
+            self.search_dialog.hitActivated.connect(self._search_hit)
+        self.search_dialog.show_for(self.workspace.search)
 
     def go_to(self, article_id: str, claim_id: str | None) -> None:
         """Open an article and, if given, select one of its claims."""
         self.open_article(article_id)
-        self.select_claim(claim_id)
+        self.select_claim(claim_id or None)
+
+    def find_in_article(self, text: str | None = None) -> None:
+        """Open the find bar over the reader (Ctrl+F), with text to find if given."""
+        if self.article:
+            self.find_bar.open(text)
+
+    def _search_hit(self, hit) -> None:
+        """Go to where a search result lies: the claim (its evidence item), or the match in the article."""
+        from workbench.find import snippet_terms
+
+        self.go_to(hit.article_id, hit.claim_id)
+        if hit.kind == "article":
+            terms = snippet_terms(hit.snippet)
+            if terms:
+                self.find_in_article(terms[0])
+        elif hit.kind == "evidence":
+            self.detail.tabs.setCurrentWidget(self.detail.evidence)
+            self.detail.evidence.select_evidence(hit.evidence_id)
 
     def change_reviewer(self) -> None:
         """Ask for the reviewer's name; later work is stamped with it."""
         name, ok = QInputDialog.getText(self, "Reviewer name", "Your name, as it appears on your work:",
-                                        text=self.session.reviewer_name)
+                                        text=self.workspace.reviewer_name)
         if ok and name.strip():
             QSettings().setValue("reviewer", name.strip())
-            self.session.reviewer_name = name.strip()
-            self.session.reviewer_id = self.session.store.reviewer(name)
-            self.reviewer_label.setText(f"Reviewer: {self.session.reviewer_name}")
+            self.qt.attempt(self.workspace.set_reviewer, name)
+            self.reviewer_label.setText(f"Reviewer: {self.workspace.reviewer_name}")
 
     def toggle_dark(self) -> None:
         """Switch between the system palette and the dark one."""
@@ -392,7 +454,15 @@ class MainWindow(QMainWindow):
         if event.type() == event.Type.PaletteChange and hasattr(self, "actions_"):
             self.reader.refresh_colours()
             menus.refresh_icons(self.actions_, self.palette())
-            self.select_claim(self.current_claim)
+            if self.qt is not None:
+                self.select_claim(self.current_claim, scroll=False)
+
+    def show_shortcuts(self) -> None:
+        """List every keyboard shortcut."""
+        from ui.shortcuts_dialog import ShortcutsDialog
+
+        self.shortcuts_dialog = ShortcutsDialog(self)
+        self.shortcuts_dialog.open()
 
     def about(self) -> None:
         """The About box."""
@@ -405,8 +475,8 @@ class MainWindow(QMainWindow):
                           "<p>Everything is saved as you work, in one SQLite file you can share.</p>")
 
     def show_error(self, message: str) -> None:
-        """Tell the reviewer something went wrong, in a sentence."""
-        QMessageBox.warning(self, "Fact-check Workbench", message)
+        """Tell the reviewer something went wrong, in a sentence (shown as plain text)."""
+        safe.message(self, "Fact-check Workbench", message, QMessageBox.Icon.Warning)
 
     # -- files, drag and drop ------------------------------------------------------------
 
@@ -438,21 +508,53 @@ class MainWindow(QMainWindow):
 
     def _restore_geometry(self) -> None:
         settings = QSettings()
-        if settings.value("geometry"):
-            self.restoreGeometry(settings.value("geometry"))
-        else:
-            self.resize(1280, 800)
-        if settings.value("splitter"):
-            self.splitter.restoreState(settings.value("splitter"))
+        if not (settings.value("geometry") and self.restoreGeometry(settings.value("geometry"))):
+            self.resize(*DEFAULT_SIZE)
+        self._fit_on_screen()
+        if not (settings.value("splitter") and self.splitter.restoreState(settings.value("splitter"))):
+            self._default_splitter_sizes()
         dark = settings.value("darkTheme", False, type=bool)
         self.actions_["dark"].setChecked(dark)
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._fitted:  # the frame's size is known only once the window exists on screen
+            self._fitted = True
+            width = self.width()
+            self._fit_on_screen()
+            if self.width() != width:
+                self._default_splitter_sizes()
+
+    def _default_splitter_sizes(self) -> None:
+        """Article list, reader and claims in proportion to the window: the reader gets the most."""
+        width = self.width() - 2 * self.splitter.handleWidth()
+        articles = max(150, min(260, round(width * 0.19)))
+        claims = max(330, min(440, round(width * 0.33)))
+        self.splitter.setSizes([articles, max(200, width - articles - claims), claims])
+
+    def _fit_on_screen(self) -> None:
+        """Keep the whole window, frame and status bar included, inside the screen's free area."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()  # title bar and borders
+        width = min(self.width(), area.width() - frame.width())
+        height = min(self.height(), area.height() - frame.height())
+        self.resize(width, height)
+        x = min(max(self.x(), area.left()), area.right() + 1 - width - frame.width())
+        y = min(max(self.y(), area.top()), area.bottom() + 1 - height - frame.height())
+        self.move(x, y)
+
     def closeEvent(self, event) -> None:
+        self.tasks.stop()
         self.detail.flush()
+        self.detail.evidence.remove_opened_files()
         settings = QSettings()
         settings.setValue("geometry", self.saveGeometry())
         settings.setValue("splitter", self.splitter.saveState())
-        if self.session is not None:
-            self.session.close()
-            self.session = None
+        if self.qt is not None:
+            self._follow(None)
+            self.qt.close()
+            self.qt = None
         super().closeEvent(event)

@@ -47,8 +47,10 @@ def build(window) -> dict[str, QAction]:
     a["quit"] = _action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit)
     a["undo"] = window.session_undo_action("undo")
     a["redo"] = window.session_undo_action("redo")
-    a["find"] = _action(window, "&Find…", window.show_search, QKeySequence.StandardKey.Find,
-                        "Search articles, claims, rationales and evidence")
+    a["find"] = _action(window, "&Find in Article…", window.find_in_article, QKeySequence.StandardKey.Find,
+                        "Highlight every place a word or phrase appears in this article (Ctrl+F)")
+    a["search"] = _action(window, "&Search Everything…", window.show_search, "Ctrl+Shift+F",
+                          "Search all articles, claims, rationales and evidence")
     a["mark"] = _action(window, "&Mark as Claim", window.mark_claim,
                         [Qt.Key.Key_Return, Qt.Key.Key_Enter], "Mark the selected text as a claim (Enter)")
     for verdict in VERDICTS:
@@ -65,6 +67,17 @@ def build(window) -> dict[str, QAction]:
     a["add_evidence"] = _action(window, "Add &Evidence…", window.add_evidence, "Ctrl+E",
                                 "Add a source, excerpt or attachment to the current claim (Ctrl+E)")
     a["add_evidence"].setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    a["article_details"] = _action(window, "Article &Details…", window.edit_article_details, "Ctrl+Shift+D",
+                                   "Correct the title, web address, publisher, author or date")
+    a["delete_article"] = _action(window, "De&lete Article", window.delete_article, None,
+                                  "Delete the open article (Delete in the article list; undo brings it back)")
+    a["next_article"] = _action(window, "Ne&xt Article", window.next_article, "Ctrl+PgDown")
+    a["previous_article"] = _action(window, "Pre&vious Article", window.previous_article, "Ctrl+PgUp")
+    a["focus_articles"] = _action(window, "Go to &Article List", window.focus_article_list, "Alt+1")
+    a["focus_reader"] = _action(window, "Go to the &Reader", window.reader.setFocus, "Alt+2")
+    a["focus_claims"] = _action(window, "Go to the &Claim List", window.claims_panel.list.setFocus, "Alt+3")
+    a["focus_rationale"] = _action(window, "Go to the Ra&tionale", window.detail.rationale.setFocus, "Alt+4")
+    a["shortcuts"] = _action(window, "&Keyboard Shortcuts", window.show_shortcuts, "Ctrl+/")
     a["dark"] = _action(window, "&Dark Theme", window.toggle_dark)
     a["dark"].setCheckable(True)
     a["about"] = _action(window, "&About Fact-check Workbench", window.about)
@@ -76,6 +89,11 @@ def build(window) -> dict[str, QAction]:
         window.claims_panel.list.addAction(a[name])
     window.reader.context_actions = [a["mark"], a["verified"], a["disputed"], a["unverifiable"], a["pending"],
                                      a["delete"]]
+    delete_in_list = QAction("Delete Article", window.article_list)
+    delete_in_list.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+    delete_in_list.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+    delete_in_list.triggered.connect(lambda _=False: window.delete_article())
+    window.article_list.addAction(delete_in_list)
     _menus(window, a)
     _toolbar(window, a)
     return a
@@ -99,7 +117,11 @@ def _menus(window, a: dict[str, QAction]) -> None:
     edit = bar.addMenu("&Edit")
     edit.addActions([a["undo"], a["redo"]])
     edit.addSeparator()
-    edit.addAction(a["find"])
+    edit.addActions([a["find"], a["search"]])
+    article = bar.addMenu("&Article")
+    article.addActions([a["article_details"], a["delete_article"]])
+    article.addSeparator()
+    article.addActions([a["next_article"], a["previous_article"]])
     claim = bar.addMenu("&Claim")
     claim.addAction(a["mark"])
     claim.addSeparator()
@@ -114,8 +136,11 @@ def _menus(window, a: dict[str, QAction]) -> None:
     view.addAction(a["only_mine"])
     view.addAction(a["agreement"])
     view.addSeparator()
+    view.addActions([a["focus_articles"], a["focus_reader"], a["focus_claims"], a["focus_rationale"]])
+    view.addSeparator()
     view.addAction(a["dark"])
     help_menu = bar.addMenu("&Help")
+    help_menu.addAction(a["shortcuts"])
     help_menu.addAction(a["about"])
 
 
@@ -130,7 +155,7 @@ def _toolbar(window, a: dict[str, QAction]) -> None:
     toolbar.addSeparator()
     toolbar.addActions([a["previous"], a["next"], a["delete"]])
     toolbar.addSeparator()
-    toolbar.addAction(a["find"])
+    toolbar.addActions([a["find"], a["search"]])
     window.addToolBar(toolbar)
 
 
@@ -138,3 +163,16 @@ def refresh_icons(actions: dict[str, QAction], palette) -> None:
     """Redraw the verdict swatches after a palette change."""
     for verdict in VERDICTS:
         actions[verdict].setIcon(theme.swatch(verdict, palette, 16))
+
+
+def shortcut_rows(window) -> list[tuple[str, str, str]]:
+    """(menu, action, keys) for every menu action with a key, in menu order: the shortcut list's rows."""
+    rows = []
+    for menu_action in window.menuBar().actions():
+        menu = menu_action.menu()
+        for action in menu.actions() if menu else ():
+            keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
+            if keys:
+                label = action.property("label") or action.text()  # Undo and Redo add what they would do
+                rows.append((menu_action.text().replace("&", ""), label.replace("&", "").rstrip("…"), keys))
+    return rows

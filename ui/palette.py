@@ -31,3 +31,6 @@ def apply(app: QApplication, dark: bool) -> None:
         _DEFAULT[0] = app.palette()
     app.setStyle(QStyleFactory.create("Fusion"))
     app.setPalette(dark_palette() if dark else _DEFAULT[0])
+    # A style sheet resolves palette(...) colours when it is applied: apply it again, or widgets it
+    # styles keep the old palette's colours (light labels on a dark window).
+    app.setStyleSheet(app.styleSheet())

@@ -1,48 +1,68 @@
-"""Claims as W3C Web Annotations (JSON-LD): a deterministic export and an all-or-nothing import.
+"""Claims as W3C Web Annotations (JSON-LD): a deterministic export, and an import of what other tools write.
 
-File: one `AnnotationCollection` {"@context", "id", "type", "label", "total", "first": {"id",
+Export: one `AnnotationCollection` {"@context", "id", "type", "label", "total", "first": {"id",
 "type": "AnnotationPage", "startIndex": 0, "items": [...]}}. Collection and page ids are urn:uuid
 names derived from the content and nothing records when the file was written, so the same claims
 give the same bytes. Items are ordered by article id, start, end, creation time and claim id.
+The `@context` is the W3C context followed by our own terms under NAMESPACE, so a JSON-LD
+processor expanding the file keeps every field.
 
 One annotation per live claim: id `urn:uuid:<claim id>`, motivation "assessing", created and
 modified (the row's times), creator (Person, `urn:uuid:<reviewer id>`, name), target (source
-`urn:uuid:<article id>`; a TextPositionSelector in code points of the stored body and a
-TextQuoteSelector), and body: the verdict (TextualBody, purpose "assessing"), the rationale if
-any (TextualBody, purpose "commenting", text/markdown), then each live piece of evidence in order
-(purpose "linking", id `urn:uuid:<evidence id>`, a SpecificResource whose source is its URL when
-it has one, its own created/modified, a creator only if not the claim's, and under the key
-"workbench:evidence" its non-empty title, publisher, excerpt, note, stance, reliability and
-accessed_on). Attachments are not carried.
+`urn:uuid:<article id>`, scope: the article's web address when it has one; a TextPositionSelector
+in code points of the stored body and a TextQuoteSelector), and body: the verdict (TextualBody,
+purpose "assessing"), the rationale if any (TextualBody, purpose "commenting", text/markdown), then
+each live piece of evidence in order (id `urn:uuid:<evidence id>`; when it has a URL, a
+SpecificResource with purpose "linking" whose source is the URL as a valid URI (uris.to_uri); its own
+created/modified, a creator only if not the claim's, and under "workbench:evidence" its non-empty
+title, publisher, excerpt, note, stance, reliability and accessed_on, and the URL as text when no
+URI can be made of it). Attachments are not carried.
 
-Import takes such a collection, an AnnotationPage, one Annotation or a JSON list of them, for
-articles already in the database. The quote must agree with the positions (exact text, and
-prefix/suffix as far as they go); a quote without positions is found with `text.find_quote`.
-The creator's name gives the reviewer (the id in the file is not trusted); no creator means the
-importing reviewer. A claim whose id is already in the database, live or deleted, is left as it
-is and counted as present, so importing a file twice changes nothing; newer versions of a claim
-travel by `workbench merge`. Any problem refuses the whole file, naming it and the annotation.
+Import (annotation_forms reads the forms): each annotation is placed on an article we hold (named
+by `urn:uuid:`, by a web address it appeared at, or, with no source, the article given or the one
+article holding its quote) with `anchoring.Anchorer`. Placed: a claim with its verdict (none:
+pending), rationale (tags as its last line "Tags: a, b"), evidence and creator (none: the importing
+reviewer). Not placed: kept as an orphan (orphans.py) and listed with its quote. Annotations about
+nothing we hold are skipped and counted. A claim or orphan whose id is already in the database is
+left as it is and counted as present, so importing a file twice changes nothing. A file that is not
+annotations, or an annotation that contradicts itself, refuses the whole file, naming it and the
+annotation; nothing is stored.
 """
 
-import datetime
 import hashlib
 import json
 import sqlite3
 import uuid
-from dataclasses import dataclass
+import urllib.parse
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench import ids, order
+from workbench.anchoring import APPROXIMATE, EXACT, POSITION, Anchorer
+from workbench.annotation_forms import (EVIDENCE_FIELDS, EVIDENCE_KEY, URN, Bad, Incoming, Skipped,
+                                        label_of, parse, read_items)
 from workbench.articles import get_article
+from workbench.claim_copies import insert_claim, insert_evidence, record_first_verdict
 from workbench.errors import ImportRefused
-from workbench.text import QuoteSelector, find_quote, quote_at
-from workbench.verdicts import PENDING, RELIABILITY, STANCES, VERDICTS
+from workbench.orphans import add_orphan
+from workbench.uris import to_uri
 
-CONTEXT = "http://www.w3.org/ns/anno.jsonld"
-EVIDENCE_KEY = "workbench:evidence"
-EVIDENCE_FIELDS = ("title", "publisher", "excerpt", "note", "stance", "reliability", "accessed_on")
-URN = "urn:uuid:"
+W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+NAMESPACE = "https://w3id.org/factcheck-workbench/ns#"
+CONTEXT = [W3C_CONTEXT, {
+    "workbench": NAMESPACE,
+    "title": "dcterms:title",
+    "publisher": "dcterms:publisher",
+    "excerpt": "workbench:excerpt",
+    "note": "workbench:note",
+    "stance": "workbench:stance",
+    "reliability": "workbench:reliability",
+    "accessed_on": {"@id": "workbench:accessedOn", "@type": "xsd:date"},
+    "url": "workbench:url",
+}]
 COLLECTION_NAMESPACE = uuid.UUID("6c0d2a47-91b3-5e1f-8a64-2d7e9f0b1c35")
+METHOD_WORDS = {POSITION: "by position", EXACT: "exactly", APPROXIMATE: "approximately"}
 
 
 # -- export -------------------------------------------------------------------------------------
@@ -56,7 +76,8 @@ def export_collection(store, article_id: str | None = None) -> dict:
     evidence: dict[str, list[dict]] = {}
     for row in _live_rows(store, "evidence", article_id):
         evidence.setdefault(row["claim_id"], []).append(row)
-    items = [_annotation(claim, names, evidence.get(claim["id"], []))
+    places = _web_addresses(store)
+    items = [_annotation(claim, names, evidence.get(claim["id"], []), places.get(claim["article_id"]))
              for claim in _live_rows(store, "claims", article_id)]
     digest = ids.sha256_hex(json.dumps([article_id, items], sort_keys=True).encode("utf-8"))
     collection_id = uuid.uuid5(COLLECTION_NAMESPACE, digest)
@@ -94,7 +115,19 @@ def _person(reviewer_id: str | None, names: dict[str, str]) -> dict | None:
     return {"type": "Person", "id": URN + reviewer_id, "name": names[reviewer_id]}
 
 
-def _annotation(claim: dict, names: dict[str, str], evidence: list[dict]) -> dict:
+def _web_addresses(store) -> dict[str, str]:
+    """article id -> its web address as a URI (its URL, else the first place it appeared)."""
+    found = {}
+    for row in store.query("SELECT a.id, a.url, (SELECT p.url FROM appearances p WHERE p.article_id = a.id "
+                           "AND p.deleted_at IS NULL ORDER BY p.created_at, p.id LIMIT 1) AS seen "
+                           "FROM articles a WHERE a.deleted_at IS NULL"):
+        uri = to_uri(row["url"] or row["seen"] or "")
+        if uri and urllib.parse.urlsplit(uri).scheme in ("http", "https"):
+            found[row["id"]] = uri
+    return found
+
+
+def _annotation(claim: dict, names: dict[str, str], evidence: list[dict], address: str | None) -> dict:
     annotation = {"@context": CONTEXT, "id": URN + claim["id"], "type": "Annotation",
                   "motivation": "assessing", "created": claim["created_at"],
                   "modified": claim["updated_at"]}
@@ -103,6 +136,7 @@ def _annotation(claim: dict, names: dict[str, str], evidence: list[dict]) -> dic
         annotation["creator"] = creator
     annotation["target"] = {
         "source": URN + claim["article_id"],
+        **({"scope": address} if address else {}),
         "selector": [
             {"type": "TextPositionSelector", "start": claim["start"], "end": claim["end"]},
             {"type": "TextQuoteSelector", "exact": claim["quote"],
@@ -114,14 +148,16 @@ def _annotation(claim: dict, names: dict[str, str], evidence: list[dict]) -> dic
         body.append({"type": "TextualBody", "purpose": "commenting", "format": "text/markdown",
                      "value": claim["rationale"]})
     for row in evidence:
-        item = {"id": URN + row["id"], "purpose": "linking",
-                "created": row["created_at"], "modified": row["updated_at"]}
-        if row["url"]:
-            item.update(type="SpecificResource", source=row["url"])
+        item = {"id": URN + row["id"], "created": row["created_at"], "modified": row["updated_at"]}
+        uri = to_uri(row["url"]) if row["url"] else None
+        if uri:  # without a web address it links to nothing: the model allows no purpose then
+            item.update(type="SpecificResource", source=uri, purpose="linking")
         if row["created_by"] and row["created_by"] != claim["created_by"]:
             if person := _person(row["created_by"], names):
                 item["creator"] = person
         extra = {k: row[k] for k in EVIDENCE_FIELDS if row[k] not in (None, "")}
+        if row["url"] and not uri:
+            extra["url"] = row["url"]
         if extra:
             item[EVIDENCE_KEY] = extra
         body.append(item)
@@ -131,35 +167,45 @@ def _annotation(claim: dict, names: dict[str, str], evidence: list[dict]) -> dic
 
 # -- import -------------------------------------------------------------------------------------
 
-class _Bad(Exception):
-    """A problem with one annotation; the caller adds the file and annotation names."""
-
-
-@dataclass
-class _Claim:
-    """A checked annotation: the claim row to insert, less its reviewer columns."""
-
-    label: str
-    row: dict
-    creator: str | None  # a reviewer name; None means the importing reviewer
-    evidence: list[tuple[dict, str | None]]  # evidence rows (less claim, position) and creator names
-
-
 @dataclass
 class ImportReport:
-    """What an annotation import did: claims stored, and claims already in the database."""
+    """What an annotation import did: claims placed (how), already present, orphans kept, skipped."""
 
     imported: int = 0
     present: int = 0
+    methods: Counter = field(default_factory=Counter)  # position / exact / approximate -> claims
+    scores: list[float] = field(default_factory=list)  # of the approximate ones
+    orphans: list[tuple[str, str, str]] = field(default_factory=list)  # label, quote, reason
+    skipped: Counter = field(default_factory=Counter)  # reason -> annotations
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The summary, one line each: claims placed, present, orphans with their quotes, skipped."""
+        lines = list(self.notes)
+        if self.imported:
+            how = ", ".join(f"{self.methods[m]} {word}" for m, word in METHOD_WORDS.items() if self.methods[m])
+            line = f"{self.imported} claim{'s' if self.imported != 1 else ''} imported ({how})"
+            if self.scores:
+                line += "; approximate scores " + ", ".join(f"{s:.2f}" for s in sorted(self.scores, reverse=True))
+            lines.append(line)
+        if self.present:
+            lines.append(f"{self.present} already in the database")
+        if self.orphans:
+            lines.append(f"{len(self.orphans)} could not be placed; kept to be placed by hand:")
+            lines += [f"  “{_short_quote(quote)}” (annotation {label}): {reason}"
+                      for label, quote, reason in self.orphans]
+        for reason, count in sorted(self.skipped.items()):
+            lines.append(f"{count} skipped: {reason}")
+        return lines
 
 
-def import_annotation_file(store, path, *, reviewer_id: str) -> int:
-    """Import the claims of a W3C annotation file (.json/.jsonld); return how many were stored."""
-    return import_annotation_file_report(store, path, reviewer_id=reviewer_id).imported
+def import_annotation_file(store, path, *, reviewer_id: str, article_id: str | None = None) -> int:
+    """Import the claims of an annotation file (.json/.jsonld); return how many claims were placed."""
+    return import_annotation_file_report(store, path, reviewer_id=reviewer_id, article_id=article_id).imported
 
 
-def import_annotation_file_report(store, path, *, reviewer_id: str) -> ImportReport:
-    """Like import_annotation_file, but also say how many claims were already present."""
+def import_annotation_file_report(store, path, *, reviewer_id: str, article_id: str | None = None) -> ImportReport:
+    """Like import_annotation_file, but say everything it did (ImportReport)."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -175,42 +221,35 @@ def import_annotation_file_report(store, path, *, reviewer_id: str) -> ImportRep
         raise ImportRefused(f"{path}: is not valid JSON ({error})") from None
     except RecursionError:
         raise ImportRefused(f"{path}: is not valid JSON (nested too deeply)") from None
-    return import_collection_report(store, data, source=str(path), reviewer_id=reviewer_id)
+    return import_collection_report(store, data, source=str(path), reviewer_id=reviewer_id,
+                                    article_id=article_id)
 
 
-def import_collection(store, data: dict, *, source: str, reviewer_id: str) -> int:
-    """Import parsed annotation JSON (named source in messages); return how many claims were stored."""
-    return import_collection_report(store, data, source=source, reviewer_id=reviewer_id).imported
+def import_collection(store, data, *, source: str, reviewer_id: str, article_id: str | None = None) -> int:
+    """Import parsed annotation JSON (named source in messages); return how many claims were placed."""
+    return import_collection_report(store, data, source=source, reviewer_id=reviewer_id,
+                                    article_id=article_id).imported
 
 
-def import_collection_report(store, data, *, source: str, reviewer_id: str) -> ImportReport:
-    """Like import_collection, but also say how many claims were already present."""
-    items = _items(data, source)
-    bodies: dict[str, str | None] = {}
-    claims, seen_claims, seen_evidence = [], set(), set()
-    for index, item in enumerate(items, 1):
-        label = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else ""
-        label = label[:80] or f"#{index}"
-        try:
-            claim = _parse(item, label, store, bodies)
-        except _Bad as error:
-            raise ImportRefused(f"{source}: annotation {label}: {error}") from None
-        if claim.row["id"] in seen_claims:
-            raise ImportRefused(f"{source}: annotation {label}: appears twice in the file")
-        seen_claims.add(claim.row["id"])
-        for evidence, _ in claim.evidence:
-            if evidence["id"] in seen_evidence:
-                raise ImportRefused(f"{source}: annotation {label}: evidence {URN}{evidence['id']} appears twice")
-            seen_evidence.add(evidence["id"])
-        claims.append(claim)
-    report = ImportReport()
+def import_collection_report(store, data, *, source: str, reviewer_id: str,
+                             article_id: str | None = None) -> ImportReport:
+    """Like import_collection, but say everything it did. article_id: the article of annotations
+    that name no document (Recogito's); without it, the one article that holds their quote."""
+    try:
+        items, notes = read_items(data)
+    except ValueError as error:
+        raise ImportRefused(f"{source}: {error}") from None
+    report = ImportReport(notes=notes)
+    incoming = _incoming(items, source, report)
+    articles = _Articles(store, article_id)
+    decided = [(claim, articles.place(claim)) for claim in incoming]
     try:
         with store.transaction():
-            for claim in claims:
-                if _store_claim(store, claim, source, reviewer_id):
-                    report.imported += 1
+            for claim, (where, placement, reason) in decided:
+                if where is None:
+                    report.skipped[reason] += 1
                 else:
-                    report.present += 1
+                    _store(store, claim, where, placement, source, reviewer_id, report)
     except sqlite3.IntegrityError as error:
         raise ImportRefused(f"{source}: could not be stored ({error}); nothing was imported") from None
     except UnicodeEncodeError:  # JSON can spell a lone surrogate (\ud800); UTF-8 cannot store it
@@ -223,213 +262,156 @@ def _no_constant(name: str):
     raise ValueError(f"{name} is not a JSON number")
 
 
-def _items(data, source: str) -> list:
-    """The annotations of a collection, page, single annotation or list."""
-    if isinstance(data, list):
-        return data
-    if not isinstance(data, dict):
-        raise ImportRefused(f"{source}: is not a W3C annotation file (expected a JSON object or list)")
-    kind = data.get("type")
-    if kind == "Annotation":
-        return [data]
-    if kind == "AnnotationCollection":
-        page = data.get("first", {"items": data.get("items", [])})
-        if not isinstance(page, dict):
-            raise ImportRefused(f"{source}: the collection's first page is not included in the file")
-    elif kind == "AnnotationPage":
-        page = data
-    else:
-        raise ImportRefused(f"{source}: is not a W3C annotation file (type {kind!r}; expected "
-                            "AnnotationCollection, AnnotationPage or Annotation)")
-    if page.get("next") is not None:
-        raise ImportRefused(f"{source}: has more than one page of annotations; only one-page files can be imported")
-    items = page.get("items", [])
-    if not isinstance(items, list):
-        raise ImportRefused(f"{source}: the page's items are not a list")
-    return items
+def _incoming(items: list, source: str, report: ImportReport) -> list[Incoming]:
+    """Every claim the file asks for, checked; ImportRefused for an annotation that contradicts itself."""
+    claims, seen, evidence_seen = [], {}, set()
+    for index, item in enumerate(items, 1):
+        label = label_of(item, index)
+        try:
+            parsed = parse(item, index)
+        except Bad as error:
+            raise ImportRefused(f"{source}: annotation {label}: {error}") from None
+        if isinstance(parsed, Skipped):
+            report.skipped[parsed.reason] += 1
+            continue
+        for claim in parsed:
+            if claim.claim_id in seen:
+                if seen[claim.claim_id] != claim.fingerprint:
+                    raise ImportRefused(f"{source}: annotation {label}: appears twice in the file, "
+                                        "saying different things")
+                continue
+            seen[claim.claim_id] = claim.fingerprint
+            for row, _ in claim.evidence:
+                if row["id"] in evidence_seen:
+                    raise ImportRefused(f"{source}: annotation {label}: evidence {URN}{row['id']} "
+                                        "appears twice")
+                evidence_seen.add(row["id"])
+            claims.append(claim)
+    return claims
 
 
-def _parse(item, label: str, store, bodies: dict) -> _Claim:
-    if not isinstance(item, dict):
-        raise _Bad("is not a JSON object")
-    if item.get("type", "Annotation") != "Annotation":
-        raise _Bad(f"has type {item.get('type')!r}, expected Annotation")
-    claim_id = _urn(item.get("id"), "its id")
-    created = _timestamp(item.get("created"), "created") if "created" in item else ids.now()
-    modified = _timestamp(item.get("modified"), "modified") if "modified" in item else created
-    target = item.get("target")
-    if isinstance(target, list) and len(target) == 1:
-        target = target[0]
-    if not isinstance(target, dict):
-        raise _Bad("needs one target object (the article and where the claim is)")
-    article_id = _urn(target.get("source"), "its target source")
-    if article_id not in bodies:
-        row = store.get("articles", article_id)
-        bodies[article_id] = row["body"] if row and not row["deleted_at"] else None
-    body = bodies[article_id]
-    if body is None:
-        raise _Bad(f"targets article {URN}{article_id}, which is not in the database; import the article first")
-    start, end = _range(target.get("selector"), body)
-    verdict, rationale, evidence = PENDING, "", []
-    found = set()
-    bodies_in = item.get("body", [])
-    for part in bodies_in if isinstance(bodies_in, list) else [bodies_in]:
-        if not isinstance(part, dict):
-            raise _Bad("has a body that is not a JSON object")
-        purpose = part.get("purpose")
-        if purpose in ("assessing", "commenting"):
-            if purpose in found:
-                raise _Bad(f"has more than one {purpose} body")
-            found.add(purpose)
-            value = part.get("value")
-            if not isinstance(value, str):
-                raise _Bad(f"its {purpose} body needs a text value")
-            if purpose == "commenting":
-                rationale = value
-            elif value not in VERDICTS:
-                raise _Bad(f"has verdict {value!r}; expected one of {', '.join(VERDICTS)}")
+class _Articles:
+    """Which article an annotation is about, and where in it: finding articles and anchoring."""
+
+    def __init__(self, store, default: str | None):
+        self.store, self.default = store, default
+        self._by_address: dict[str, list[str]] | None = None
+        self._anchorers: dict[str, Anchorer] = {}
+
+    def place(self, claim: Incoming):
+        """(article id, Placement, None), or (None, None, why it is skipped)."""
+        candidates = self._candidates(claim)
+        if isinstance(candidates, str):
+            return None, None, candidates
+        first = None
+        for article_id in candidates:
+            placement = self._anchorer(article_id).place(claim.target)
+            if placement.placed:
+                return article_id, placement, None
+            first = first or (article_id, placement, None)
+        return first
+
+    def _anchorer(self, article_id: str) -> Anchorer:
+        if article_id not in self._anchorers:
+            self._anchorers[article_id] = Anchorer(get_article(self.store, article_id)["body"])
+        return self._anchorers[article_id]
+
+    def _candidates(self, claim: Incoming) -> list[str] | str:
+        found = []
+        for source in claim.sources:
+            if source.lower().startswith(URN):
+                row = self.store.get("articles", source[len(URN):].strip().lower())
+                if row is not None and row["deleted_at"] is None:
+                    found.append(row["id"])
             else:
-                verdict = value
-        elif purpose == "linking":
-            evidence.append(_parse_evidence(part, created))
-        else:
-            raise _Bad(f"has a body with purpose {purpose!r}; the workbench keeps only "
-                       "assessing, commenting and linking bodies")
-    if "assessing" not in found:
-        raise _Bad("has no verdict (a TextualBody with purpose 'assessing')")
-    quote = quote_at(body, start, end)
-    row = {"id": claim_id, "created_at": created, "updated_at": modified, "article_id": article_id,
-           "start": start, "end": end, "quote": quote.exact, "prefix": quote.prefix,
-           "suffix": quote.suffix, "verdict": verdict, "rationale": rationale}
-    return _Claim(label, row, _creator(item.get("creator")), evidence)
+                found += self._addresses().get(_address_key(source), [])
+        if found:
+            return list(dict.fromkeys(found))
+        if claim.sources:
+            return "about a document that is not in the database (import the article first)"
+        if self.default:
+            return [self.default]
+        rows = self.store.query("SELECT id FROM articles WHERE deleted_at IS NULL AND instr(body, ?) > 0 "
+                                "LIMIT 2", [claim.target.exact]) if claim.target.exact else []
+        if len(rows) == 1:
+            return [rows[0]["id"]]
+        return ("it does not say which article it is about, and its quote is in "
+                + ("several articles" if rows else "none") + " (import it with the article named)")
+
+    def _addresses(self) -> dict[str, list[str]]:
+        """Web address -> live articles seen there, the latest version first."""
+        if self._by_address is None:
+            older = {r["previous_id"] for r in self.store.query(
+                "SELECT previous_id FROM article_versions WHERE deleted_at IS NULL")}
+            rows = self.store.query(
+                "SELECT a.id, a.url, a.created_at FROM articles a WHERE a.deleted_at IS NULL AND a.url IS NOT NULL "
+                "UNION SELECT a.id, p.url, a.created_at FROM appearances p JOIN articles a ON a.id = p.article_id "
+                "WHERE a.deleted_at IS NULL AND p.deleted_at IS NULL")
+            rows.sort(key=lambda r: r["created_at"], reverse=True)
+            rows.sort(key=lambda r: r["id"] in older)  # stable: newest first, older versions last
+            self._by_address = {}
+            for row in rows:
+                key = _address_key(row["url"])
+                if key and row["id"] not in self._by_address.get(key, []):
+                    self._by_address.setdefault(key, []).append(row["id"])
+        return self._by_address
 
 
-def _range(selectors, body: str) -> tuple[int, int]:
-    if isinstance(selectors, dict):
-        selectors = [selectors]
-    if not isinstance(selectors, list) or not all(isinstance(s, dict) for s in selectors):
-        raise _Bad("its target needs a list of selectors")
-    position = next((s for s in selectors if s.get("type") == "TextPositionSelector"), None)
-    quote = next((s for s in selectors if s.get("type") == "TextQuoteSelector"), None)
-    if quote is not None:
-        parts = [quote.get(k, "") for k in ("exact", "prefix", "suffix")]
-        if not all(isinstance(p, str) for p in parts) or not parts[0]:
-            raise _Bad("its TextQuoteSelector needs text for exact (and text prefix and suffix)")
-        quote = QuoteSelector(*parts)
-    if position is not None:
-        start, end = position.get("start"), position.get("end")
-        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
-            raise _Bad("its TextPositionSelector needs whole numbers for start and end")
-        if not 0 <= start < end <= len(body):
-            raise _Bad(f"its range {start}–{end} is outside the article ({len(body)} characters)")
-        if quote is not None:
-            here = quote_at(body, start, end)
-            if here.exact != quote.exact:
-                raise _Bad(f"its quote {_short(quote.exact)} does not match the article text at "
-                           f"{start}–{end} ({_short(here.exact)})")
-            if not (body[:start].endswith(quote.prefix) and body[end:].startswith(quote.suffix)):
-                raise _Bad(f"its quote's prefix or suffix does not match the article text around {start}–{end}")
-        return start, end
-    if quote is None:
-        raise _Bad("its target has neither a TextPositionSelector nor a TextQuoteSelector")
-    start = find_quote(body, quote)
-    if start is None:
-        raise _Bad(f"its quote {_short(quote.exact)} is not in the article")
-    return start, start + len(quote.exact)
+def _address_key(url: str) -> str:
+    """A web address as compared with another: no scheme, fragment, default port or final slash."""
+    uri = to_uri(url or "")
+    if not uri:
+        return ""
+    parts = urllib.parse.urlsplit(uri)
+    host = (parts.hostname or "").lower()
+    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
+    return f"{host}{port}{parts.path.rstrip('/')}" + (f"?{parts.query}" if parts.query else "")
 
 
-def _parse_evidence(part: dict, default_time: str) -> tuple[dict, str | None]:
-    part_id, source = part.get("id"), part.get("source")
-    if source is None and isinstance(part_id, str) and part_id.startswith(("http://", "https://")):
-        part_id, source = None, part_id  # an external web resource named by its URL
-    if source is not None and (not isinstance(source, str) or not source.strip()):
-        raise _Bad("has evidence whose source is not a URL")
-    evidence_id = _urn(part_id, "its evidence id") if part_id is not None else ids.new_id()
-    extra = part.get(EVIDENCE_KEY, {})
-    if not isinstance(extra, dict):
-        raise _Bad(f"has evidence whose {EVIDENCE_KEY} is not an object")
-    unknown = set(extra) - set(EVIDENCE_FIELDS)
-    if unknown:
-        raise _Bad(f"has evidence with unknown fields ({', '.join(sorted(unknown))})")
-    for key, value in extra.items():
-        if value is not None and not isinstance(value, str):
-            raise _Bad(f"has evidence whose {key} is not text")
-    for key, allowed in (("stance", STANCES), ("reliability", RELIABILITY)):
-        if extra.get(key) not in (None, "", *allowed):
-            raise _Bad(f"has evidence with {key} {extra[key]!r}; expected one of {', '.join(allowed)}")
-    if source is None and not extra:
-        raise _Bad("has a linking body with neither a source URL nor evidence details")
-    created = _timestamp(part["created"], "evidence created") if "created" in part else default_time
-    modified = _timestamp(part["modified"], "evidence modified") if "modified" in part else created
-    row = {"id": evidence_id, "created_at": created, "updated_at": modified, "url": source,
-           **{k: extra.get(k) or None for k in EVIDENCE_FIELDS}}
-    return row, _creator(part.get("creator"))
+def _short_quote(quote: str, limit: int = 60) -> str:
+    quote = " ".join(quote.split())
+    return quote if len(quote) <= limit else quote[:limit - 1] + "…"
 
 
-def _urn(value, what: str) -> str:
-    if not isinstance(value, str) or not value.lower().startswith(URN):
-        raise _Bad(f"{what} must be a urn:uuid: name (got {_short(value)})")
-    try:
-        return str(uuid.UUID(value[len(URN):]))
-    except ValueError:
-        raise _Bad(f"{what} {_short(value)} is not a valid UUID") from None
-
-
-def _creator(value) -> str | None:
-    """The creator's name (None when the annotation has no creator)."""
-    if value is None:
-        return None
-    name = value.get("name") if isinstance(value, dict) else None
-    if not isinstance(name, str) or not name.strip():
-        raise _Bad("has a creator without a name")
-    return name
-
-
-def _timestamp(value, what: str) -> str:
-    """An ISO 8601 time with a time zone, as the UTC text the database keeps."""
-    if not isinstance(value, str):
-        raise _Bad(f"its {what} time is not text")
-    try:
-        moment = datetime.datetime.fromisoformat(value)
-        if moment.tzinfo is None:
-            raise _Bad(f"its {what} time {_short(value)} has no time zone")
-        return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    except (ValueError, OverflowError):
-        raise _Bad(f"its {what} time {_short(value)} is not an ISO 8601 date and time") from None
-
-
-def _short(value, limit: int = 40) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _store_claim(store, claim: _Claim, source: str, reviewer_id: str) -> bool:
-    """Insert one checked claim with its evidence; False if its id is already in the database."""
-    def refuse(reason: str):
-        return ImportRefused(f"{source}: annotation {claim.label}: {reason}")
-
-    row = claim.row
-    existing = store.get("claims", row["id"])
+def _store(store, claim: Incoming, article_id: str, placement, source: str, reviewer_id: str,
+           report: ImportReport) -> None:
+    """Insert one claim (or orphan) with its evidence; count it as present if its id is known."""
+    existing = store.get("claims", claim.claim_id)
     if existing is not None:
-        if existing["article_id"] != row["article_id"]:
-            raise refuse("its id is already used by a claim on another article")
-        return False
-    for evidence, _ in claim.evidence:
-        if store.get("evidence", evidence["id"]) is not None:
-            raise refuse(f"evidence {URN}{evidence['id']} is already in the database under another claim")
+        if existing["article_id"] != article_id:
+            raise ImportRefused(f"{source}: annotation {claim.label}: its id is already used by a claim "
+                                "on another article")
+        report.present += 1
+        return
+    if store.get("orphans", claim.claim_id) is not None:
+        report.present += 1
+        return
+    for row, _ in claim.evidence:
+        if store.get("evidence", row["id"]) is not None:
+            raise ImportRefused(f"{source}: annotation {claim.label}: evidence {URN}{row['id']} is "
+                                "already in the database under another claim")
     creator = store.reviewer(claim.creator) if claim.creator else reviewer_id
-    # As claims.add_claim, but keeping the file's ids and times.
-    store.insert("claims", {**row, "created_by": creator, "updated_by": creator})
-    if row["verdict"] != PENDING:
-        store.insert("verdict_history", {
-            "claim_id": row["id"], "from_verdict": PENDING, "to_verdict": row["verdict"],
-            "created_by": creator, "created_at": row["updated_at"], "updated_at": row["updated_at"],
-            "note": f"imported from {Path(source).name}",
-        })
-    for position, (evidence, name) in enumerate(claim.evidence, 1):
-        store.insert("evidence", {**evidence, "claim_id": row["id"], "position": float(position),
-                                  "created_by": store.reviewer(name) if name else creator})
-    return True
+    evidence = [{**row, "created_by": store.reviewer(name) if name else creator} for row, name in claim.evidence]
+    if not placement.placed:
+        add_orphan(store, {"id": claim.claim_id, "created_at": claim.created, "updated_at": claim.modified,
+                           "article_id": article_id, "quote": claim.target.exact,
+                           "prefix": claim.target.prefix, "suffix": claim.target.suffix,
+                           "verdict": claim.verdict, "rationale": claim.full_rationale(),
+                           "reason": placement.reason, "source": f"{Path(source).name}: annotation {claim.label}",
+                           "from_claim_id": None, "created_by": creator}, evidence)
+        report.orphans.append((claim.label, claim.target.exact, placement.reason))
+        return
+    row = insert_claim(store, get_article(store, article_id)["body"], {
+        "id": claim.claim_id, "created_at": claim.created, "updated_at": claim.modified,
+        "article_id": article_id, "start": placement.start, "end": placement.end,
+        "verdict": claim.verdict, "rationale": claim.full_rationale(),
+        "created_by": creator, "updated_by": creator})
+    record_first_verdict(store, row, f"imported from {Path(source).name}")
+    insert_evidence(store, claim.claim_id, evidence)
+    report.imported += 1
+    report.methods[placement.method] += 1
+    if placement.method == APPROXIMATE:
+        report.scores.append(placement.score)
 
 
 def write_collection(store, article_id: str | None, out, *, batch: int = 500) -> None:
@@ -437,10 +419,10 @@ def write_collection(store, article_id: str | None, out, *, batch: int = 500) ->
     label = "Fact-check workbench claims"
     if article_id is not None:
         label = f"Claims in {get_article(store, article_id)['title']}"
-    names = store.reviewer_names()
+    names, places = store.reviewer_names(), _web_addresses(store)
     digest, total = hashlib.sha256(), 0
     digest.update(("[" + json.dumps(article_id) + ", [").encode("utf-8"))
-    for item in _streamed_items(store, article_id, names, batch):
+    for item in _streamed_items(store, article_id, names, places, batch):
         digest.update(((", " if total else "") + json.dumps(item, sort_keys=True)).encode("utf-8"))
         total += 1
     digest.update(b"]]")
@@ -457,13 +439,13 @@ def write_collection(store, article_id: str | None, out, *, batch: int = 500) ->
     head, tail = text.split(placeholder)
     indent = head[head.rindex("\n") + 1:]
     out.write(head)
-    for n, item in enumerate(_streamed_items(store, article_id, names, batch)):
+    for n, item in enumerate(_streamed_items(store, article_id, names, places, batch)):
         lines = json.dumps(item, sort_keys=True, ensure_ascii=False, indent=2).replace("\n", "\n" + indent)
         out.write((",\n" + indent if n else "") + lines)
     out.write(tail)
 
 
-def _streamed_items(store, article_id: str | None, names: dict[str, str], batch: int):
+def _streamed_items(store, article_id: str | None, names: dict[str, str], places: dict[str, str], batch: int):
     """The annotations of export_collection, in its order, read a batch of claims at a time."""
     where, params = "c.deleted_at IS NULL AND a.deleted_at IS NULL", []
     if article_id is not None:
@@ -478,4 +460,4 @@ def _streamed_items(store, article_id: str | None, names: dict[str, str], batch:
                                f"ORDER BY claim_id, {order.evidence_sql()}", [r["id"] for r in rows]):
             evidence.setdefault(row["claim_id"], []).append(row)
         for claim in rows:
-            yield _annotation(claim, names, evidence.get(claim["id"], []))
+            yield _annotation(claim, names, evidence.get(claim["id"], []), places.get(claim["article_id"]))

@@ -1,5 +1,7 @@
 """Articles: adding normalised text once, where it appeared, and listing with progress."""
 
+import datetime
+import urllib.parse
 from dataclasses import dataclass
 
 from workbench import ids
@@ -78,6 +80,78 @@ def get_article(store: Store, article_id: str) -> dict:
     return row
 
 
+EDITABLE_FIELDS = ("title", "url", "publisher", "author", "published")
+
+
+def check_published(value: str | None) -> str | None:
+    """A publication date as the reviewer typed it: empty, or an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    for form, length in (("%Y-%m-%d", 10), ("%Y-%m", 7), ("%Y", 4)):
+        if len(value) == length:
+            try:
+                datetime.datetime.strptime(value, form)
+                return value
+            except ValueError:
+                break
+    raise WorkbenchError(f"publication date {value!r} is not a date like 2024-05-31 (or 2024-05, or 2024)")
+
+
+def update_article(store: Store, article_id: str, *, reviewer_id: str, **fields) -> dict:
+    """Correct an article's title, web address, publisher, author or publication date; return the row."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"an article has no editable field(s) {', '.join(sorted(unknown))}")
+    values = {}
+    for key, value in fields.items():
+        if key == "title":
+            value = " ".join((value or "").split())
+            if not value:
+                raise WorkbenchError("an article needs a title")
+            value = value if len(value) <= TITLE_MAX else value[: TITLE_MAX - 1].rstrip() + "…"
+        elif key == "url":
+            value = check_web_address(value) or None
+        elif key == "published":
+            value = check_published(value)
+        else:
+            value = " ".join((value or "").split()) or None
+        values[key] = value
+    with store.transaction():
+        row = get_article(store, article_id)
+        changes = {k: v for k, v in values.items() if row[k] != v}
+        if changes:
+            store.update("articles", article_id, **changes)
+            if changes.get("url"):
+                _add_appearance(store, article_id, changes["url"], reviewer_id)
+        return get_article(store, article_id)
+
+
+def check_web_address(url: str | None) -> str:
+    """An article's address: empty, or an http(s) URL (surrounding space dropped)."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or any(ch.isspace() for ch in url):
+        raise WorkbenchError(f"{url!r} is not a web address; it should start with http:// or https://")
+    return url
+
+
+def delete_article(store: Store, article_id: str) -> None:
+    """Tombstone an article (its claims stay with it, for an undo or a merge that restores it)."""
+    with store.transaction():
+        get_article(store, article_id)
+        store.update("articles", article_id, deleted_at=ids.now())
+
+
+def restore_article(store: Store, article_id: str) -> None:
+    """Bring back a tombstoned article (undo of a delete)."""
+    with store.transaction():
+        if store.require("articles", article_id, "article")["deleted_at"] is not None:
+            store.update("articles", article_id, deleted_at=None)
+
+
 def article_body(store: Store, article_id: str) -> str:
     """The body of a live article; bodies never change, so each is read from disk once."""
     cache = store.bodies
@@ -100,15 +174,32 @@ def find_article(store: Store, id_or_prefix: str) -> dict:
     return get_article(store, rows[0]["id"])
 
 
+LIST_COLUMNS = "id, title, url, publisher, author, published, source_kind, created_at, length(body) AS length"
+LIST_ORDER = "created_at, title, id"
+
+
 def list_articles(store: Store) -> list[dict]:
     """Live articles (without bodies), oldest first, each with claim counts by verdict."""
-    rows = store.query(
-        "SELECT id, title, url, publisher, author, published, source_kind, created_at, "
-        "length(body) AS length FROM articles WHERE deleted_at IS NULL ORDER BY created_at, title")
+    rows = store.query(f"SELECT {LIST_COLUMNS} FROM articles WHERE deleted_at IS NULL ORDER BY {LIST_ORDER}")
     counts = verdict_counts(store)
     for row in rows:
-        row["counts"] = counts.get(row["id"], dict.fromkeys(VERDICTS, 0))
+        row["counts"] = counts.get(row["id"], empty_counts())
     return rows
+
+
+def article_rows(store: Store, article_ids) -> dict[str, dict | None]:
+    """List rows (as list_articles gives them) for some articles; None for those deleted or unknown."""
+    found: dict[str, dict | None] = dict.fromkeys(article_ids)
+    for row in store.query_in(f"SELECT {LIST_COLUMNS} FROM articles WHERE deleted_at IS NULL "
+                              "AND id IN ({marks})", found):
+        row["counts"] = verdict_counts(store, row["id"]).get(row["id"], empty_counts())
+        found[row["id"]] = row
+    return found
+
+
+def empty_counts() -> dict[str, int]:
+    """Claim counts by verdict of an article with no claims."""
+    return dict.fromkeys(VERDICTS, 0)
 
 
 def verdict_counts(store: Store, article_id: str | None = None) -> dict[str, dict[str, int]]:
@@ -120,7 +211,7 @@ def verdict_counts(store: Store, article_id: str | None = None) -> dict[str, dic
         params.append(article_id)
     result: dict[str, dict[str, int]] = {}
     for row in store.conn.execute(sql + " GROUP BY article_id, verdict", params):
-        result.setdefault(row["article_id"], dict.fromkeys(VERDICTS, 0))[row["verdict"]] = row["n"]
+        result.setdefault(row["article_id"], empty_counts())[row["verdict"]] = row["n"]
     return result
 
 

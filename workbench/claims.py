@@ -47,6 +47,17 @@ def claims_for(store: Store, article_id: str) -> list[dict]:
         [article_id])
 
 
+def claim_numbers(store: Store, article_id: str) -> dict[str, int]:
+    """Every claim of an article numbered 1, 2, … in the order claims were made (deleted ones too).
+
+    A claim's number is an identifier, not a position: adding or deleting a claim never moves
+    another's, the window and the report show the same number, and every database holding the
+    same claims numbers them alike.
+    """
+    rows = store.conn.execute("SELECT id FROM claims WHERE article_id = ? ORDER BY created_at, id", [article_id])
+    return {row[0]: number for number, row in enumerate(rows, 1)}
+
+
 def set_verdict(store: Store, claim_id: str, verdict: str, *, reviewer_id: str,
                 note: str | None = None) -> str | None:
     """Give a claim a verdict and keep the change in its history; return the history row id."""
@@ -105,13 +116,12 @@ def purge_claim(store: Store, claim_id: str) -> None:
     A hard delete, not a tombstone: the claim existed only between a keystroke and its undo.
     """
     with store.transaction():
-        article_id = get_claim(store, claim_id)["article_id"]
+        get_claim(store, claim_id)
         if store.conn.execute("SELECT 1 FROM evidence WHERE claim_id = ?", [claim_id]).fetchone():
             raise WorkbenchError("this claim has evidence now; delete the claim instead")
         store.conn.execute("DELETE FROM verdict_history WHERE claim_id = ?", [claim_id])
         store.conn.execute("DELETE FROM claims WHERE id = ?", [claim_id])
         store.changed("claims", claim_id)
-        store.changed("articles", article_id)
 
 
 def verdict_history(store: Store, claim_id: str) -> list[dict]:

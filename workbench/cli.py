@@ -33,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("db", type=Path)
     p.add_argument("sources", nargs="+", metavar="SOURCE")
     p.add_argument("--reviewer", default=None, help="name stamped on what is imported")
+    p.add_argument("--new-version-of", metavar="ARTICLE_ID",
+                   help="SOURCE is a corrected version of this article (an id or its first characters): "
+                        "store it linked to the old one and carry every claim over")
 
     add_export_parser(sub)
 
@@ -129,6 +132,8 @@ def run_import(args) -> int:
     from workbench.importers import import_sources
 
     reviewer = args.reviewer or default_reviewer()
+    if args.new_version_of:
+        return run_import_new_version(args, reviewer)
     with _open(args.db, create=True, reviewer=reviewer) as store:
         outcomes = import_sources(store, args.sources, reviewer_id=store.reviewer(reviewer))
     failed = False
@@ -146,9 +151,28 @@ def run_import(args) -> int:
         for note in outcome.notes:
             if note not in repeated:
                 print(f"{outcome.source}: {note}", file=sys.stderr)
-        if outcome.claims:
-            print(f"{outcome.source}: {outcome.claims} claims imported", file=sys.stderr)
     return 1 if failed else 0
+
+
+def run_import_new_version(args, reviewer: str) -> int:
+    """`workbench import DB SOURCE --new-version-of ID`: the new version's line, then what was carried."""
+    from workbench.articles import find_article
+    from workbench.versions import import_new_version
+
+    if len(args.sources) != 1:
+        raise WorkbenchError("--new-version-of takes one SOURCE: the corrected article")
+    with _open(args.db, create=False, reviewer=reviewer) as store:
+        previous = find_article(store, args.new_version_of)
+        outcome, carried = import_new_version(store, args.sources[0], previous["id"],
+                                              reviewer_id=store.reviewer(reviewer))
+    added = outcome.added[0]
+    if added.new:
+        print(f"{added.article['id']}\t{added.article['title']}")
+    for note in outcome.notes:
+        print(f"{outcome.source}: {note}", file=sys.stderr)
+    for line in carried.lines():
+        print(f"{outcome.source}: {line}" if not line.startswith(" ") else line, file=sys.stderr)
+    return 0
 
 
 def _report_date(text: str):

@@ -128,7 +128,6 @@ def add_evidence(store: Store, claim_id: str, *, reviewer_id: str, url: str = ""
             "position": float(position) if position is not None else _next_position(store, claim_id),
             **values, "created_by": reviewer_id, "updated_by": reviewer_id,
         })
-        store.changed("claims", claim_id)  # its evidence count changed
     return get_evidence(store, row["id"])
 
 
@@ -149,7 +148,6 @@ def delete_evidence(store: Store, evidence_id: str, *, reviewer_id: str) -> None
         row = get_evidence(store, evidence_id)
         if row["deleted_at"] is None:
             store.update("evidence", evidence_id, deleted_at=ids.now(), updated_by=reviewer_id)
-            store.changed("claims", row["claim_id"])
 
 
 def restore_evidence(store: Store, evidence_id: str, *, reviewer_id: str) -> None:
@@ -158,7 +156,6 @@ def restore_evidence(store: Store, evidence_id: str, *, reviewer_id: str) -> Non
         row = get_evidence(store, evidence_id)
         if row["deleted_at"] is not None:
             store.update("evidence", evidence_id, deleted_at=None, updated_by=reviewer_id)
-            store.changed("claims", row["claim_id"])
 
 
 def evidence_for(store: Store, claim_id: str) -> list[dict]:
@@ -231,21 +228,24 @@ def unsupported_claims(store: Store, article_id: str) -> set[str]:
 
 # -- reusing sources ----------------------------------------------------------------------------
 
-def copy_evidence(store: Store, evidence_id: str, target_claim_id: str, *, reviewer_id: str) -> dict:
-    """Copy evidence to the end of another claim; its attachments share the same stored bytes."""
+def copy_evidence(store: Store, evidence_id: str, target_claim_id: str, *, reviewer_id: str,
+                  stance: str | None = None) -> dict:
+    """Copy evidence to the end of another claim (with another stance if given); its attachments
+    share the same stored bytes."""
+    fields = _clean({"stance": stance}) if stance is not None else {}
     with store.transaction():
         source = get_evidence(store, evidence_id)
         _live_claim(store, target_claim_id)
         row = store.insert("evidence", {
             "claim_id": target_claim_id, "position": _next_position(store, target_claim_id),
-            **{k: source[k] for k in EDITABLE_FIELDS}, "created_by": reviewer_id, "updated_by": reviewer_id,
+            **{k: source[k] for k in EDITABLE_FIELDS}, **fields, "created_by": reviewer_id,
+            "updated_by": reviewer_id,
         })
         for a in attachments_for(store, evidence_id):
             store.insert("attachments", {
                 "evidence_id": row["id"], "created_by": reviewer_id, "updated_by": reviewer_id,
                 **{k: a[k] for k in ("blob_id", "filename", "media_type", "size", "sha256")},
             })
-        store.changed("claims", target_claim_id)
     return get_evidence(store, row["id"])
 
 
@@ -327,7 +327,7 @@ def attach_bytes(store: Store, evidence_id: str, data: bytes, filename: str, *, 
                   or "application/octet-stream")
     digest = ids.sha256_hex(data)
     with store.transaction():
-        row = _live_evidence(store, evidence_id)
+        _live_evidence(store, evidence_id)
         blob = store.conn.execute("SELECT id, deleted_at FROM blobs WHERE sha256 = ?", [digest]).fetchone()
         if blob is None:
             blob_id = store.insert("blobs", {"id": ids.blob_id(digest), "sha256": digest,
@@ -340,7 +340,6 @@ def attach_bytes(store: Store, evidence_id: str, data: bytes, filename: str, *, 
             "evidence_id": evidence_id, "blob_id": blob_id, "filename": name,
             "media_type": media_type, "size": len(data), "sha256": digest, "created_by": reviewer_id, "updated_by": reviewer_id, "updated_by": reviewer_id,
         })
-        store.changed("evidence", row["id"])  # its attachment list changed
     return attachment
 
 
@@ -396,7 +395,6 @@ def _set_attachment_deleted(store: Store, attachment_id: str, deleted_at: str | 
         row = get_attachment(store, attachment_id)
         if (row["deleted_at"] is None) != (deleted_at is None):
             store.update("attachments", attachment_id, deleted_at=deleted_at, updated_by=reviewer_id)
-            store.changed("evidence", row["evidence_id"])
 
 
 def delete_attachment(store: Store, attachment_id: str, *, reviewer_id: str) -> None:

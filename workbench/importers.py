@@ -118,7 +118,9 @@ def _import_file(store, source: str, reviewer_id: str, outcome: Outcome) -> None
     if kind == "annotations":
         from workbench import annotations
         with store.transaction():  # all or nothing, whatever the annotation module does inside
-            outcome.claims = annotations.import_annotation_file(store, path, reviewer_id=reviewer_id)
+            report = annotations.import_annotation_file_report(store, path, reviewer_id=reviewer_id)
+        outcome.claims = report.imported
+        outcome.notes.extend(report.lines())  # how each was placed, orphans with their quotes, skips
         return
     if path.stat().st_size > MAX_BYTES:
         raise ImportRefused(f"{source}: is larger than {MAX_BYTES // (1024 * 1024)} MB; not an article")

@@ -42,9 +42,9 @@ def link(text: str, url: str | None) -> str:
 
 
 def stylesheet_text(stylesheet: str | None) -> str:
-    """The report's style sheet (resources/report.css unless given), unable to close its element."""
+    """The report's style sheet (the shipped report.css unless given), unable to close its element."""
     if stylesheet is None:
-        stylesheet = (paths.RESOURCES_DIR / "report.css").read_text(encoding="utf-8")
+        stylesheet = paths.resource_text("report.css")
     return stylesheet.replace("</", "<\\/")
 
 

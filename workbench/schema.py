@@ -92,15 +92,47 @@ TABLES_V1 = {
     },
 }
 
+# m005 (annot): versions of an article, claims carried to a new version, annotations not placed.
+# Natural keys (what a merge matches rows by): article_versions (previous_id, article_id),
+# carried_claims claim_id, orphans id. Their ids are derived from those keys (versions.py,
+# claim_copies.py), so two databases that carried the same claims hold the same rows.
+TABLES_V5 = {
+    "article_versions": {  # article_id is a corrected version of previous_id
+        "columns": {**_ROW, "article_id": str, "previous_id": str, "created_by": str},
+        "pk": "id",
+        "foreign_keys": [("article_id", "articles", "id"), ("previous_id", "articles", "id"),
+                         ("created_by", "reviewers", "id")],
+        "unique": [["previous_id", "article_id"]],
+        "index": [["article_id"]],
+    },
+    "carried_claims": {  # claim_id was carried from from_claim_id (on the previous version)
+        "columns": {**_ROW, "claim_id": str, "from_claim_id": str, "method": str, "score": float,
+                    "created_by": str},
+        "pk": "id",
+        "foreign_keys": [("claim_id", "claims", "id"), ("from_claim_id", "claims", "id"),
+                         ("created_by", "reviewers", "id")],
+        "unique": [["claim_id"]],
+        "index": [["from_claim_id"]],
+    },
+    "orphans": {  # an annotation or carried claim that could not be placed; its id is the claim's to be
+        "columns": {**_ROW, "article_id": str, "quote": str, "prefix": str, "suffix": str,
+                    "verdict": str, "rationale": str, "reason": str, "source": str,
+                    "from_claim_id": str, "evidence": str, "created_by": str, "updated_by": str},
+        "pk": "id",
+        "foreign_keys": [("article_id", "articles", "id"), ("from_claim_id", "claims", "id"),
+                         ("created_by", "reviewers", "id"), ("updated_by", "reviewers", "id")],
+        "index": [["article_id"]],
+    },
+}
+
 NOT_NULL = {"id", "created_at", "updated_at"}
 
 migrations = Migrations("workbench")
 
 
-@migrations()
-def m001_initial(db: Database) -> None:
-    """Create every table, index and full-text index of the first schema."""
-    for name, spec in TABLES_V1.items():
+def _create(db: Database, tables: dict) -> None:
+    """Create tables declared as data (columns, primary key, foreign keys, unique and plain indexes)."""
+    for name, spec in tables.items():
         columns = spec["columns"]
         db[name].create(
             columns,
@@ -112,6 +144,12 @@ def m001_initial(db: Database) -> None:
             db[name].create_index(cols, unique=True)
         for cols in spec.get("index", []):
             db[name].create_index(cols)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """Create every table, index and full-text index of the first schema."""
+    _create(db, TABLES_V1)
     for name, cols in FTS_COLUMNS.items():
         db[name].enable_fts(cols, create_triggers=True, tokenize="unicode61 remove_diacritics 2")
 
@@ -176,6 +214,12 @@ def m003_id_primary_keys(db: Database) -> None:
                 db[table].create_index(index.columns, index_name=index.name, unique=bool(index.unique))
         for statement in fts_sql(table):
             db.execute(statement)
+
+
+@migrations()
+def m005_versions_and_orphans(db: Database) -> None:
+    """Add article versions, carried claims and orphaned annotations (TABLES_V5)."""
+    _create(db, TABLES_V5)
 
 
 @migrations()

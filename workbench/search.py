@@ -16,6 +16,7 @@ class Hit:
     claim_id: str | None
     title: str
     snippet: str
+    evidence_id: str | None = None
 
 
 def fts_query(store: Store, text: str) -> str:
@@ -26,20 +27,20 @@ def fts_query(store: Store, text: str) -> str:
 
 _QUERIES = {
     "article": (
-        "SELECT 'article' AS kind, a.id AS article_id, NULL AS claim_id, a.title AS title, "
+        "SELECT 'article' AS kind, a.id AS article_id, NULL AS claim_id, NULL AS evidence_id, a.title AS title, "
         "snippet(articles_fts, -1, ?, ?, '…', 12) AS snippet, bm25(articles_fts) AS rank "
         "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
         "WHERE articles_fts MATCH ? AND a.deleted_at IS NULL"
     ),
     "claim": (
-        "SELECT 'claim' AS kind, c.article_id, c.id AS claim_id, a.title AS title, "
+        "SELECT 'claim' AS kind, c.article_id, c.id AS claim_id, NULL AS evidence_id, a.title AS title, "
         "snippet(claims_fts, -1, ?, ?, '…', 12) AS snippet, bm25(claims_fts) AS rank "
         "FROM claims_fts JOIN claims c ON c.seq = claims_fts.rowid "
         "JOIN articles a ON a.id = c.article_id "
         "WHERE claims_fts MATCH ? AND c.deleted_at IS NULL AND a.deleted_at IS NULL"
     ),
     "evidence": (
-        "SELECT 'evidence' AS kind, c.article_id, c.id AS claim_id, e.title AS title, "
+        "SELECT 'evidence' AS kind, c.article_id, c.id AS claim_id, e.id AS evidence_id, e.title AS title, "
         "snippet(evidence_fts, -1, ?, ?, '…', 12) AS snippet, bm25(evidence_fts) AS rank "
         "FROM evidence_fts JOIN evidence e ON e.seq = evidence_fts.rowid "
         "JOIN claims c ON c.id = e.claim_id JOIN articles a ON a.id = c.article_id "
@@ -59,4 +60,5 @@ def search(store: Store, text: str, *, limit: int = 200) -> list[Hit]:
     for _ in _QUERIES:
         params += [MARK_OPEN, MARK_CLOSE, query]
     rows = store.conn.execute(sql, [*params, limit]).fetchall()
-    return [Hit(r["kind"], r["article_id"], r["claim_id"], r["title"] or "", r["snippet"] or "") for r in rows]
+    return [Hit(r["kind"], r["article_id"], r["claim_id"], r["title"] or "", r["snippet"] or "", r["evidence_id"])
+            for r in rows]

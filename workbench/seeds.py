@@ -1,4 +1,4 @@
-"""Creating a database: a new file starts with the sample articles from seeds/."""
+"""Creating a database: a new file starts with the sample articles shipped in workbench/resources/seeds/."""
 
 from pathlib import Path
 

@@ -12,6 +12,7 @@ from workbench import ids, schema
 from workbench.errors import DatabaseRefused, WorkbenchError
 
 BUSY_TIMEOUT_S = 5.0
+IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's limit on parameters
 
 Listener = Callable[[set[tuple[str, str]]], None]
 
@@ -35,6 +36,7 @@ class Store:
         self.conn = conn
         self.db = Database(conn, execute_plugins=False, recursive_triggers=False)
         self._listeners: list[Listener] = []
+        self._preparers: list[Listener] = []
         # Article bodies never change once stored, so a body read once can be kept (articles.article_body).
         self.bodies: dict[str, str] = {}
         self._pending: set[tuple[str, str]] = set()
@@ -111,6 +113,9 @@ class Store:
             raise WorkbenchError(f"{self.path}: {_describe(error)}") from None
         try:
             yield self
+            if self._pending:
+                for prepare in list(self._preparers):  # read what the change events will carry
+                    prepare(self._pending)
             self.conn.execute("COMMIT")
         except BaseException as error:
             if self.conn.in_transaction:
@@ -131,6 +136,18 @@ class Store:
     def unsubscribe(self, listener: Listener) -> None:
         """Stop calling listener."""
         self._listeners.remove(listener)
+
+    def before_commit(self, preparer: Listener) -> None:
+        """Call preparer with {(table, id), ...} inside each transaction, just before COMMIT.
+
+        What it reads there is what was committed; a listener then publishes it after COMMIT
+        without reading the rows again.
+        """
+        self._preparers.append(preparer)
+
+    def remove_before_commit(self, preparer: Listener) -> None:
+        """Stop calling preparer."""
+        self._preparers.remove(preparer)
 
     def changed(self, table: str, row_id: str) -> None:
         """Record that a row changed in the current transaction."""
@@ -179,6 +196,15 @@ class Store:
     def query(self, sql: str, params: list | tuple | dict = ()) -> list[dict]:
         """Rows of a SELECT as dicts."""
         return [dict(r) for r in self.conn.execute(sql, params)]
+
+    def query_in(self, sql: str, ids, *params) -> list[dict]:
+        """Rows of a SELECT whose `{marks}` is an IN list, for every id, a chunk of ids at a time."""
+        ids = sorted(ids)
+        rows: list[dict] = []
+        for index in range(0, len(ids), IN_CHUNK):
+            chunk = ids[index:index + IN_CHUNK]
+            rows.extend(self.query(sql.format(marks=", ".join("?" for _ in chunk)), [*params, *chunk]))
+        return rows
 
     # -- metadata and reviewers --------------------------------------------------------------
 

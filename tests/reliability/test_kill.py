@@ -43,6 +43,7 @@ def run_and_kill(db: Path, seed: int, delay: float) -> list[list[str]]:
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=10)
     reader.join(timeout=10)
+    child.stdout.close()
     stderr = child.stderr.read()
     child.stderr.close()
     assert child.returncode == -signal.SIGKILL, f"the writer ended before the kill: {stderr}"

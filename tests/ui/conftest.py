@@ -6,7 +6,7 @@ from PySide6.QtGui import QTextCursor
 
 from ui.app import create_application
 from ui.main_window import MainWindow
-from ui.session import Session
+from workbench.workspace import Workspace
 from workbench.articles import add_article
 from workbench.seeds import open_database
 
@@ -32,7 +32,7 @@ def window(qtbot, db_path):
     """The main window on a new database holding the seeds and one article with emoji."""
     store = open_database(db_path, reviewer="Ana")
     add_article(store, EMOJI_BODY, reviewer_id=store.reviewer("Ana"), title="Emoji article")
-    win = MainWindow(Session(store, "Ana"))
+    win = MainWindow(Workspace(store, "Ana"))
     qtbot.addWidget(win)
     win.resize(1280, 800)
     win.show()
@@ -73,3 +73,8 @@ def select_with_mouse(qtbot, reader, start: int, end: int) -> None:
     last = reader.cursorRect(end_cursor).center()
     qtbot.mouseClick(reader.viewport(), Qt.MouseButton.LeftButton, pos=first)
     qtbot.mouseClick(reader.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, pos=last)
+
+
+def wait_for_tasks(qtbot, window) -> None:
+    """Wait until the window's background imports and merges have ended."""
+    qtbot.waitUntil(lambda: not window.tasks.busy(), timeout=30_000)

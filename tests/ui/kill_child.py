@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest  # noqa: E402
 
 from ui.app import create_application  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
-from ui.session import Session  # noqa: E402
+from workbench.workspace import Workspace  # noqa: E402
 from workbench.seeds import open_database  # noqa: E402
 
 
@@ -21,7 +21,7 @@ def main() -> None:
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir)
     app = create_application()
-    window = MainWindow(Session(open_database(db_path, reviewer="Kim"), "Kim"))
+    window = MainWindow(Workspace(open_database(db_path, reviewer="Kim"), "Kim"))
     window.show()
     window.activateWindow()
     QTest.qWaitForWindowActive(window)
@@ -33,7 +33,7 @@ def main() -> None:
         QTest.keyClick(window.reader, Qt.Key.Key_Return)
         QTest.keyClick(window.reader, [Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3][n % 3])
         app.processEvents()
-        claim = window.reader.claims[window.current_claim]
+        claim = window.workspace.article.claim(window.current_claim)
         print(f"{claim['id']}\t{claim['verdict']}", flush=True)
 
 

@@ -3,10 +3,11 @@
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog
 
+from tests.ui.conftest import wait_for_tasks
 from ui.app import ask_reviewer
 from ui.main_window import MainWindow
-from ui.session import Session
 from workbench.seeds import open_database
+from workbench.workspace import Workspace
 
 
 def test_first_run_asks_the_name_once(qtbot):
@@ -28,7 +29,7 @@ def test_first_run_asks_the_name_once(qtbot):
 def test_geometry_is_restored(qtbot, window, db_path):
     window.resize(760, 540)  # the offscreen screen is 800x600; restoreGeometry keeps windows on it
     window.close()
-    second = MainWindow(Session(open_database(db_path, reviewer="Ana"), "Ana"))
+    second = MainWindow(Workspace(open_database(db_path, reviewer="Ana"), "Ana"))
     qtbot.addWidget(second)
     assert (second.width(), second.height()) == (760, 540)
     second.close()
@@ -40,13 +41,14 @@ def test_import_from_the_file_menu_and_recent_files(qtbot, window, tmp_path, mon
                        encoding="utf-8")
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(article)], ""))
     window.actions_["import"].trigger()
+    wait_for_tasks(qtbot, window)
     assert window.article["title"] == "Menu import"
     assert "**" not in window.reader.body and "the report" in window.reader.body
 
     other = tmp_path / "other.db"
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(other), ""))
     window.actions_["open_db"].trigger()  # a new file: created with the sample articles
-    assert window.session.store.path == other
+    assert window.workspace.store.path == other
     assert len(window.article_list.model_.rows) == 2
     recent = [a.text() for a in window.recent_menu.actions()]
     assert str(other) in recent[0] and len(recent) == 2
@@ -58,8 +60,8 @@ def test_refused_database_keeps_the_current_one(qtbot, window, tmp_path, monkeyp
     shown = []
     monkeypatch.setattr(window, "show_error", shown.append)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
-    current = window.session.store.path
+    current = window.workspace.store.path
     window.actions_["open_db"].trigger()
-    assert window.session.store.path == current
+    assert window.workspace.store.path == current
     assert shown and "not a SQLite database" in shown[0]
     assert bad.read_bytes() == b"garbage" * 100

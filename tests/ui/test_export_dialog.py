@@ -15,9 +15,9 @@ PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4
 
 def many_claims(window, count: int) -> None:
     """count judged claims on the emoji article, written straight to its database."""
-    store = window.session.store
+    store = window.workspace.store
     article = open_titled(window, "Emoji article")
-    reviewer = window.session.reviewer_id
+    reviewer = window.workspace.reviewer_id
     with store.transaction():
         for n in range(count):
             start = n % 40
@@ -91,10 +91,10 @@ def test_choices_and_the_last_folder_are_remembered(qtbot, window, tmp_path, mon
 
 def test_report_with_attachments_as_a_folder_or_one_file(qtbot, window, tmp_path, monkeypatch):
     many_claims(window, 1)
-    store = window.session.store
+    store = window.workspace.store
     claim = store.query("SELECT id FROM claims WHERE deleted_at IS NULL")[0]["id"]
-    evidence = add_evidence(store, claim, reviewer_id=window.session.reviewer_id, title="Scan")
-    attach_bytes(store, evidence["id"], PNG, "scan_1.png", reviewer_id=window.session.reviewer_id)
+    evidence = add_evidence(store, claim, reviewer_id=window.workspace.reviewer_id, title="Scan")
+    attach_bytes(store, evidence["id"], PNG, "scan_1.png", reviewer_id=window.workspace.reviewer_id)
     dialog = open_dialog(qtbot, window)
     dialog.format.setCurrentIndex(dialog.format.findData("html"))
     dialog.attachments.setCurrentIndex(dialog.attachments.findData("embed"))
@@ -117,7 +117,7 @@ def test_report_with_attachments_as_a_folder_or_one_file(qtbot, window, tmp_path
 
 def test_preview_flags_a_verdict_with_nothing_behind_it_but_the_file_does_not(qtbot, window, tmp_path, monkeypatch):
     many_claims(window, 1)
-    store = window.session.store
+    store = window.workspace.store
     with store.transaction():
         store.conn.execute("UPDATE claims SET rationale = ''")
         store.changed("claims", "x")

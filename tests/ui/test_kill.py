@@ -1,5 +1,6 @@
 """Killing the program at any moment loses nothing that was shown as done."""
 
+import contextlib
 import signal
 import sqlite3
 import subprocess
@@ -23,9 +24,10 @@ def test_sigkill_keeps_every_claim_shown_as_done(tmp_path):
         reported.append(line.rstrip("\n").split("\t"))
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=10)
+    child.stdout.close()
     assert len(reported) >= 25, "the child reported too few claims before being killed"
-    conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    stored = dict(conn.execute("SELECT id, verdict FROM claims WHERE deleted_at IS NULL"))
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        stored = dict(conn.execute("SELECT id, verdict FROM claims WHERE deleted_at IS NULL"))
     for claim_id, verdict in reported:
         assert stored.get(claim_id) == verdict

@@ -2,9 +2,10 @@
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QTableWidget
+from PySide6.QtWidgets import QFileDialog, QTableWidget
 
-from tests.ui.conftest import open_titled
+from tests.ui.conftest import open_titled, wait_for_tasks
+from ui import safe
 from workbench.articles import list_articles
 from workbench.claims import add_claim
 from workbench.seeds import open_database
@@ -42,17 +43,18 @@ def test_merge_from_the_menu_shows_colleagues_claims(qtbot, window, tmp_path, mo
     before = (tmp_path / "bo.db").read_bytes()
     shown = []
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(tmp_path / "bo.db")], ""))
-    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(safe, "message", lambda parent, title, text, *icon: shown.append(text))
     window.actions_["merge"].trigger()
+    wait_for_tasks(qtbot, window)
     assert shown and "1 claim" in shown[0]
-    assert theirs["id"] in window.reader.claims
+    assert theirs["id"] in {r["id"] for r in window.workspace.article.rows}
     assert (tmp_path / "bo.db").read_bytes() == before
-    assert not window.session.undo_stack.canUndo()
+    assert not window.workspace.undo_stack.state().can_undo
 
     window.actions_["only_mine"].trigger()
-    assert theirs["id"] not in window.reader.claims and len(window.reader.claims) == 1
+    assert theirs["id"] not in {r["id"] for r in window.workspace.article.rows} and len(window.workspace.article.rows) == 1
     window.actions_["only_mine"].trigger()
-    assert theirs["id"] in window.reader.claims
+    assert theirs["id"] in {r["id"] for r in window.workspace.article.rows}
 
     window.actions_["agreement"].trigger()
     dialog = window.agreement_dialog
@@ -69,10 +71,11 @@ def test_refused_merge_changes_nothing(qtbot, window, tmp_path, monkeypatch):
         other.conn.execute("CREATE VIEW sneaky AS SELECT * FROM claims")
     errors = []
     monkeypatch.setattr(window, "show_error", errors.append)
-    count = window.session.store.get_value("SELECT count(*) FROM claims")
+    count = window.workspace.store.get_value("SELECT count(*) FROM claims")
     window.files.merge([str(crafted)])
+    wait_for_tasks(qtbot, window)
     assert errors and "sneaky" in errors[0]
-    assert window.session.store.get_value("SELECT count(*) FROM claims") == count
+    assert window.workspace.store.get_value("SELECT count(*) FROM claims") == count
 
 
 def test_save_a_copy_opens_as_a_database(qtbot, window, tmp_path, monkeypatch):
@@ -81,7 +84,7 @@ def test_save_a_copy_opens_as_a_database(qtbot, window, tmp_path, monkeypatch):
     window.actions_["save_copy"].trigger()
     with Store.open(target) as copy:
         assert copy.get_value("SELECT count(*) FROM articles") == 3
-        assert copy.database_id != window.session.store.database_id
+        assert copy.database_id != window.workspace.store.database_id
 
 
 def test_export_dialog_previews_and_saves_each_format(qtbot, window, tmp_path, monkeypatch):
@@ -114,8 +117,9 @@ def test_disagreement_is_marked_and_can_be_settled(qtbot, window, tmp_path, monk
     open_titled(window, window.article_list.model_.rows[0]["title"])
     mark(window, qtbot, "Four Russian fighter jets", Qt.Key.Key_1)  # Ana says verified
     mine = window.current_claim
-    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
+    monkeypatch.setattr(safe, "message", lambda *a: None)
     window.files.merge([str(tmp_path / "bo.db")])
+    wait_for_tasks(qtbot, window)
     model = window.claims_panel.model
     assert "reviewers disagree" in model.data(model.index(model.row_of(mine)))
     window.select_claim(theirs["id"])
@@ -123,7 +127,7 @@ def test_disagreement_is_marked_and_can_be_settled(qtbot, window, tmp_path, monk
     assert window.detail.disagreement_text.text().endswith("Ana: Verified · Bo: Disputed")
     settle_disputed = next(a for a in window.detail.settle.menu().actions() if a.text() == "Disputed")
     settle_disputed.trigger()
-    store = window.session.store
+    store = window.workspace.store
     assert store.get("claims", mine)["verdict"] == "disputed"
     assert not window.detail.disagreement.isVisible()
     assert "reviewers disagree" not in model.data(model.index(model.row_of(mine)))

@@ -4,7 +4,8 @@ import http.server
 import time
 
 import pytest
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
 
 from tests.local_server import serving
 
@@ -36,9 +37,18 @@ def server(no_proxy):
         yield url
 
 
-def test_url_import_runs_in_the_background(qtbot, window, server, monkeypatch):
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (f"{server}/bridge", True))
+def type_address(qtbot, window, url: str) -> None:
+    """Open File ▸ Import from URL, type the address, press Enter."""
     window.actions_["import_url"].trigger()
+    dialog = window.files.url_dialog
+    assert dialog.isVisible() and dialog.width() >= 500  # room for a whole address and the title
+    field = dialog.findChild(QLineEdit)
+    qtbot.keyClicks(field, url)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+
+
+def test_url_import_runs_in_the_background(qtbot, window, server):
+    type_address(qtbot, window, f"{server}/bridge")
     assert "Fetching" in window.statusBar().currentMessage()  # returned at once: the window is free
     assert window.article["title"] != "Bridge costs"
     qtbot.waitUntil(lambda: window.article["title"] == "Bridge costs", timeout=10_000)
@@ -48,9 +58,8 @@ def test_url_import_runs_in_the_background(qtbot, window, server, monkeypatch):
 def test_url_import_failure_is_reported(qtbot, window, server, monkeypatch):
     errors = []
     monkeypatch.setattr(window, "show_error", errors.append)
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (f"{server}/missing", True))
-    count = window.session.store.get_value("SELECT count(*) FROM articles")
-    window.actions_["import_url"].trigger()
+    count = len(window.workspace.list_articles())
+    type_address(qtbot, window, f"{server}/missing")
     qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
     assert "404" in errors[0] and errors[0].startswith(f"{server}/missing")
-    assert window.session.store.get_value("SELECT count(*) FROM articles") == count
+    assert len(window.workspace.list_articles()) == count

@@ -4,12 +4,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
-from tests.ui.conftest import EMOJI_BODY, open_titled, point_at, select_with_mouse
+from tests.ui.conftest import EMOJI_BODY, open_titled, point_at, select_with_mouse, wait_for_tasks
 from workbench.claims import claims_for, verdict_history
 
 
 def live_claims(window):
-    return claims_for(window.session.store, window.article["id"])
+    return claims_for(window.workspace.store, window.article["id"])
 
 
 def test_mouse_selection_after_emoji_marks_exactly_that_text(qtbot, window):
@@ -21,7 +21,7 @@ def test_mouse_selection_after_emoji_marks_exactly_that_text(qtbot, window):
     [claim] = live_claims(window)
     assert (claim["start"], claim["end"]) == (start, end)
     assert claim["quote"] == EMOJI_BODY[start:end] == "40% of 𝔘nicode readers"
-    assert claim["created_by"] == window.session.reviewer_id
+    assert claim["created_by"] == window.workspace.reviewer_id
     assert window.current_claim == claim["id"]
 
 
@@ -74,7 +74,7 @@ def test_verdict_keys_history_and_navigation(qtbot, window):
     caret_start = window.reader.offsets.to_code_point(window.reader.textCursor().position())
     assert verdicts == {"Emoji first": "pending", "minister said": "disputed", "Final paragraph": "unverifiable"}
     first = next(c for c in live_claims(window) if c["quote"] == "Emoji first")
-    assert [(h["from_verdict"], h["to_verdict"], h["reviewer"]) for h in verdict_history(window.session.store, first["id"])] \
+    assert [(h["from_verdict"], h["to_verdict"], h["reviewer"]) for h in verdict_history(window.workspace.store, first["id"])] \
         == [("pending", "verified", "Ana"), ("verified", "pending", "Ana")]
     assert window.detail.history.topLevelItemCount() == 2
     assert caret_start == first["start"]
@@ -116,7 +116,7 @@ def test_delete_with_undo_and_redo(qtbot, window):
     window.reader.setFocus()
     qtbot.keyClick(window.reader, Qt.Key.Key_Delete)
     assert live_claims(window) == []
-    assert window.session.store.get("claims", claim["id"])["deleted_at"]
+    assert window.workspace.store.get("claims", claim["id"])["deleted_at"]
     qtbot.keySequence(window, QKeySequence("Ctrl+Z"))
     assert [c["id"] for c in live_claims(window)] == [claim["id"]]
     qtbot.keySequence(window, QKeySequence("Ctrl+Shift+Z"))
@@ -125,7 +125,7 @@ def test_delete_with_undo_and_redo(qtbot, window):
 
 def test_undo_of_each_change_restores_the_database(qtbot, window):
     open_titled(window, "Emoji article")
-    store = window.session.store
+    store = window.workspace.store
 
     def snapshot():
         return store.query('SELECT id, verdict, rationale, deleted_at, quote FROM claims ORDER BY id'), \
@@ -157,7 +157,7 @@ def test_rationale_autosaves_and_survives_reopening(qtbot, window, db_path):
     [claim] = _make_claims(qtbot, window, ["Final paragraph"])
     qtbot.mouseClick(window.detail.rationale.viewport(), Qt.MouseButton.LeftButton)
     qtbot.keyClicks(window.detail.rationale, "Checked *twice*: <b>ok</b>")
-    qtbot.waitUntil(lambda: window.session.store.get("claims", claim["id"])["rationale"] == "Checked *twice*: <b>ok</b>",
+    qtbot.waitUntil(lambda: window.workspace.store.get("claims", claim["id"])["rationale"] == "Checked *twice*: <b>ok</b>",
                     timeout=3000)
     assert window.detail.saved.text() == "Saved"
     qtbot.mouseClick(window.detail.buttons.buttons()[1], Qt.MouseButton.LeftButton)  # Verified
@@ -174,7 +174,7 @@ def test_typing_digits_in_the_rationale_does_not_change_the_verdict(qtbot, windo
     qtbot.mouseClick(window.detail.rationale.viewport(), Qt.MouseButton.LeftButton)
     qtbot.keyClicks(window.detail.rationale, "2 sources, 1 denial")
     window.detail.flush()
-    row = window.session.store.get("claims", claim["id"])
+    row = window.workspace.store.get("claims", claim["id"])
     assert row["verdict"] == "pending" and row["rationale"] == "2 sources, 1 denial"
 
 
@@ -185,23 +185,24 @@ def test_filter_by_verdict(qtbot, window):
     qtbot.keyClick(window.reader, Qt.Key.Key_2)  # the last made claim is current
     combo = window.claims_panel.filter
     combo.setCurrentIndex(combo.findData("disputed"))
-    assert [window.article["body"][window.reader.claims[i]["start"]:window.reader.claims[i]["end"]]
-            for i in window.claims_panel.visible_ids()] == ["Final paragraph"]
+    assert [window.article["body"][window.workspace.article.all[i]["start"]:window.workspace.article.all[i]["end"]]
+            for i in [r['id'] for r in window.workspace.article.rows if window.claims_panel.accepts(r)]] == ["Final paragraph"]
 
 
 def test_search_opens_the_claim(qtbot, window):
     open_titled(window, "Emoji article")
     [claim] = _make_claims(qtbot, window, ["minister said"])
     open_titled(window, window.article_list.model_.rows[0]["title"])
-    qtbot.keySequence(window, QKeySequence.StandardKey.Find)
+    qtbot.keySequence(window, "Ctrl+Shift+F")
     dialog = window.search_dialog
     qtbot.waitUntil(dialog.isActiveWindow)
     assert dialog.query.hasFocus()
     qtbot.keyClicks(dialog.query, "minister said")
-    qtbot.waitUntil(lambda: dialog.results.count() > 0)
-    hits = [dialog.results.item(i).data(Qt.ItemDataRole.UserRole) for i in range(dialog.results.count())]
-    row = next(i for i, (_, claim_id) in enumerate(hits) if claim_id == claim["id"])
-    dialog.results.setCurrentRow(row)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() > 0)
+    hits = dialog.model.hits
+    row = next(i for i, hit in enumerate(hits) if hit.claim_id == claim["id"])
+    dialog.results.setCurrentIndex(dialog.model.index(row))
+    dialog.results.setFocus()
     qtbot.keyClick(dialog.results, Qt.Key.Key_Return)
     assert window.article["title"] == "Emoji article"
     assert window.current_claim == claim["id"]
@@ -214,6 +215,11 @@ def test_new_article_from_clipboard(qtbot, window):
     window.actions_["paste_article"].trigger()
     assert window.article["title"] == "Pasted headline"
     assert window.article["source_kind"] == "clipboard"
+    dialog = window.article_dialog  # where did it come from? the web address is asked at once
+    assert dialog.isVisible() and dialog.focusWidget() is dialog.fields["url"]
+    qtbot.keyClicks(dialog.fields["url"], "https://news.example/bridge")
+    qtbot.keyClick(dialog.fields["url"], Qt.Key.Key_Return)
+    assert window.article["url"] == "https://news.example/bridge"
 
 
 def test_dropping_files_imports_them(qtbot, window, tmp_path):
@@ -231,6 +237,7 @@ def test_dropping_files_imports_them(qtbot, window, tmp_path):
     drop = QDropEvent(QPointF(100, 100), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                       Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(window, drop)
+    wait_for_tasks(qtbot, window)
     assert window.article["title"] == "Dropped article"
 
 
@@ -242,7 +249,7 @@ def test_tooltip_text_is_escaped():
 
 
 def test_status_bar_shows_database_and_reviewer(window, db_path):
-    assert window.db_label.toolTip() == str(db_path) and db_path.name in window.db_label.text()
+    assert window.db_label.toolTip() == f"<qt>{db_path}</qt>" and db_path.name in window.db_label.text()
     assert "Ana" in window.reviewer_label.text()
 
 
@@ -256,3 +263,37 @@ def test_context_menu_marks_the_selection(qtbot, window):
     menu.actions()[0].trigger()
     assert [c["quote"] for c in live_claims(window)] == ["ordinary words"]
     menu.deleteLater()
+
+
+def test_an_article_hit_opens_the_article_at_the_match_highlighted(qtbot, window):
+    open_titled(window, "Emoji article")
+    qtbot.keySequence(window, "Ctrl+Shift+F")
+    dialog = window.search_dialog
+    qtbot.keyClicks(dialog.query, "paragraph")
+    qtbot.waitUntil(lambda: dialog.model.rowCount() > 0)
+    open_titled(window, next(r["title"] for r in window.article_list.model_.rows if r["title"] != "Emoji article"))
+    row = next(i for i, hit in enumerate(dialog.model.hits) if hit.kind == "article" and hit.title == "Emoji article")
+    dialog.results.setCurrentIndex(dialog.model.index(row))
+    dialog.results.setFocus()
+    qtbot.keyClick(dialog.results, Qt.Key.Key_Return)
+    assert window.article["title"] == "Emoji article"
+    start = EMOJI_BODY.index("paragraph")
+    assert window.reader.find_matches == [(start, start + len("paragraph"))]
+    assert window.reader.caret() == start and window.find_bar.count.text() == "1 of 1"
+    dialog.close()
+
+
+def test_find_in_the_article_highlights_every_match_and_steps_through_them(qtbot, window):
+    open_titled(window, "Emoji article")
+    qtbot.keySequence(window, "Ctrl+F")
+    assert window.find_bar.field.hasFocus()
+    qtbot.keyClicks(window.find_bar.field, "A")  # case and accents ignored: a, À, å...
+    qtbot.waitUntil(lambda: window.find_bar.count.text().endswith(f"of {EMOJI_BODY.lower().count('a')}"))
+    first = window.reader.find_matches[window.find_bar.current]
+    qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Return)
+    assert window.reader.find_matches[window.find_bar.current][0] > first[0]
+    qtbot.keyClick(window.find_bar.field, Qt.Key.Key_F3, Qt.KeyboardModifier.ShiftModifier)
+    assert window.reader.find_matches[window.find_bar.current] == first
+    assert any(s.cursor.selectionStart() == window.reader.offsets.to_utf16(first[0]) for s in window.reader.extraSelections())
+    qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Escape)
+    assert not window.find_bar.isVisible() and window.reader.find_matches == []

@@ -3,10 +3,12 @@
 import codecs
 import os
 import socket
+import subprocess
 import sys
 import time
 import types
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -19,6 +21,8 @@ from workbench.articles import add_article, appearances
 from workbench.errors import ImportRefused
 from workbench.importers import Outcome, import_html, import_sources, import_text
 from workbench.text import normalise_body
+
+ROOT = Path(__file__).resolve().parents[2]
 
 ARTICLE_PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -186,12 +190,29 @@ def test_missing_folder_and_unknown_sources_get_clear_errors(store, reviewer_id,
     assert count(store) == 0
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads any file")
-def test_unreadable_file_is_reported(store, reviewer_id, tmp_path):
+UNREADABLE = """
+import sys
+from workbench.importers import import_sources
+from workbench.store import Store
+with Store.open(sys.argv[1]) as store:
+    [outcome] = import_sources(store, [sys.argv[2]], reviewer_id=store.reviewer("Ana"))
+    print(outcome.error)
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_unreadable_file_is_reported(tmp_path):
+    """A file the reviewer may not read. Root reads any file, so as root (CI) the import runs
+    without the capabilities that let it (util-linux's setpriv), as an ordinary user would."""
     path = tmp_path / "secret.txt"
     path.write_text("text")
     path.chmod(0)
-    assert one(store, path, reviewer_id).error == f"{path}: cannot be read (permission denied)"
+    command = [sys.executable, "-c", UNREADABLE, str(tmp_path / "w.db"), str(path)]
+    if os.geteuid() == 0:
+        command = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--", *command]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.stdout.strip() == f"{path}: cannot be read (permission denied)", result.stderr
 
 
 def test_one_bad_file_does_not_stop_the_others(store, reviewer_id, tmp_path):
@@ -358,22 +379,23 @@ def fake_annotations(monkeypatch):
 
 
 def test_annotation_files_go_to_the_annotation_importer(store, reviewer_id, tmp_path, fake_annotations):
-    def import_annotation_file(store_, path, *, reviewer_id):
+    def import_annotation_file_report(store_, path, *, reviewer_id):
         fake_annotations.calls.append((store_, str(path), reviewer_id))
-        return 3
-    fake_annotations.import_annotation_file = import_annotation_file
+        return types.SimpleNamespace(imported=3, lines=lambda: ["3 claims imported (3 exactly)"])
+    fake_annotations.import_annotation_file_report = import_annotation_file_report
     path = tmp_path / "claims.jsonld"
     path.write_text("{}")
     outcome = one(store, path, reviewer_id)
     assert outcome.error is None and outcome.claims == 3 and outcome.added == []
+    assert outcome.notes == ["3 claims imported (3 exactly)"]
     assert fake_annotations.calls == [(store, str(path), reviewer_id)]
 
 
 def test_failing_annotation_file_stores_nothing(store, reviewer_id, tmp_path, fake_annotations):
-    def import_annotation_file(store_, path, *, reviewer_id):
+    def import_annotation_file_report(store_, path, *, reviewer_id):
         add_article(store_, "Half-imported article", reviewer_id=reviewer_id)
         raise ImportRefused(f"{path}: annotation 2 has no target")
-    fake_annotations.import_annotation_file = import_annotation_file
+    fake_annotations.import_annotation_file_report = import_annotation_file_report
     path = tmp_path / "claims.json"
     path.write_text("{}")
     outcome = one(store, path, reviewer_id)

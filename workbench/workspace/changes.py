@@ -1,0 +1,73 @@
+"""What a committed action changed, read once inside its transaction, as events that carry their data."""
+
+from collections import defaultdict
+
+from workbench import articles, claims, evidence
+from workbench.workspace.events import ArticlesChanged, ClaimsChanged, CountsChanged, EvidenceChanged, HistoryChanged
+
+def by_table(changes: set[tuple[str, str]]) -> dict[str, set[str]]:
+    """{(table, id), ...} grouped as table -> ids."""
+    grouped: dict[str, set[str]] = defaultdict(set)
+    for table, row_id in changes:
+        grouped[table].add(row_id)
+    return grouped
+
+
+def collect(store, changes: set[tuple[str, str]], open_article=None) -> list:
+    """The events for changes, in the order views should apply them.
+
+    open_article (an OpenArticle or None) knows what no query can: the article of a claim gone
+    from the database (the undo of its creation); and it counts its own claims by verdict.
+    """
+    open_claims = open_article.all if open_article is not None else {}
+    tables = by_table(changes)
+    events: list = []
+    touched_articles = set(tables.get("articles", ())) | _appearance_articles(store, tables.get("appearances", ()))
+    claim_events, counted = _claims(store, tables.get("claims", ()), open_claims)
+    events.extend(claim_events)
+    history = _history_claims(store, tables.get("verdict_history", ()))
+    for claim_id in sorted(history):
+        events.append(HistoryChanged(claim_id, claims.verdict_history(store, claim_id)))
+    for claim_id in sorted(_evidence_claims(store, tables.get("evidence", ()), tables.get("attachments", ()))):
+        events.append(EvidenceChanged(claim_id, evidence.evidence_for(store, claim_id)))
+    if touched_articles:
+        events.append(ArticlesChanged(articles.article_rows(store, touched_articles)))
+    for article_id in sorted(counted - touched_articles - {getattr(open_article, "id", None)}):
+        counts = articles.verdict_counts(store, article_id).get(article_id)
+        events.append(CountsChanged(article_id, counts or articles.empty_counts()))
+    return events
+
+
+def _claims(store, claim_ids, open_claims: dict[str, dict]) -> tuple[list, set[str]]:
+    """ClaimsChanged per article, and the articles whose counts moved."""
+    if not claim_ids:
+        return [], set()
+    per_article: dict[str, dict[str, dict | None]] = defaultdict(dict)
+    found = {row["id"]: row for row in store.query_in("SELECT * FROM claims WHERE id IN ({marks})", claim_ids)}
+    for claim_id in claim_ids:
+        row = found.get(claim_id)
+        article_id = row["article_id"] if row else (open_claims.get(claim_id) or {}).get("article_id")
+        if article_id is not None:
+            per_article[article_id][claim_id] = row if row and row["deleted_at"] is None else None
+    purged = frozenset(set(claim_ids) - set(found))
+    return [ClaimsChanged(article_id, rows, purged & set(rows))
+            for article_id, rows in sorted(per_article.items())], set(per_article)
+
+
+def _history_claims(store, history_ids) -> set[str]:
+    rows = store.query_in("SELECT claim_id FROM verdict_history WHERE id IN ({marks})", history_ids)
+    return {row["claim_id"] for row in rows}
+
+
+def _evidence_claims(store, evidence_ids, attachment_ids) -> set[str]:
+    claim_ids = {row["claim_id"] for row in store.query_in(
+        "SELECT claim_id FROM evidence WHERE id IN ({marks})", evidence_ids)}
+    claim_ids |= {row["claim_id"] for row in store.query_in(
+        "SELECT e.claim_id FROM attachments a JOIN evidence e ON e.id = a.evidence_id "
+        "WHERE a.id IN ({marks})", attachment_ids)}
+    return claim_ids
+
+
+def _appearance_articles(store, appearance_ids) -> set[str]:
+    rows = store.query_in("SELECT article_id FROM appearances WHERE id IN ({marks})", appearance_ids)
+    return {row["article_id"] for row in rows}

@@ -1,0 +1,370 @@
+"""The workspace: every user action on one open database, undo and redo, the open article, change events.
+
+The window, the command line and Qt-free tests all act through a Workspace. Each action is one
+transaction; what it changed is read once inside that transaction (workspace/changes.py) and,
+after COMMIT, emitted as events that carry the rows, so no view reads them back.
+"""
+
+import contextlib
+from pathlib import Path
+
+from workbench import articles, claims, evidence, importers, merge, search, stats
+from workbench.errors import WorkbenchError
+from workbench.workspace import changes as change_events
+from workbench.workspace import commands
+from workbench.workspace.events import (ArticlesChanged, ClaimsChanged, CountsChanged, EmitterGroup, EvidenceChanged,
+                                        HistoryChanged, Reloaded)
+from workbench.workspace.open_article import OpenArticle
+from workbench.workspace.tasks import Task
+from workbench.workspace.undo import UndoStack
+
+EMITTERS = {ClaimsChanged: "claims", EvidenceChanged: "evidence", HistoryChanged: "history",
+            ArticlesChanged: "articles", CountsChanged: "counts"}
+
+
+class Workspace:
+    """One open database seen by one reviewer.
+
+    Events: claims (ClaimsChanged), evidence (EvidenceChanged), history (HistoryChanged),
+    articles (ArticlesChanged), counts (CountsChanged), undo (UndoState), reloaded (Reloaded),
+    opened (the OpenArticle now shown, or None).
+    """
+
+    def __init__(self, store, reviewer: str):
+        self.store = store
+        self.reviewer_name = " ".join(reviewer.split())
+        self.reviewer_id = store.reviewer(reviewer)
+        self.events = EmitterGroup("claims", "evidence", "history", "articles", "counts", "undo", "reloaded",
+                                   "opened")
+        self.undo_stack = UndoStack(self.events.undo.emit)
+        self.article: OpenArticle | None = None
+        self.only_mine = False
+        self._prepared: list = []
+        self._bulk = 0
+        store.before_commit(self._prepare)
+        store.subscribe(self._publish)
+
+    def close(self) -> None:
+        """Stop listening and close the database."""
+        self.store.remove_before_commit(self._prepare)
+        self.store.unsubscribe(self._publish)
+        self.undo_stack.clear()
+        self.store.close()
+
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        return self.store.path
+
+    @property
+    def database_id(self) -> str:
+        """The open database's own id (settings remembered per database use it)."""
+        return self.store.database_id
+
+    # -- change events ---------------------------------------------------------------------
+
+    def _prepare(self, changed: set[tuple[str, str]]) -> None:
+        """Inside the transaction: read what the events will carry (nothing during bulk work)."""
+        self._prepared = [] if self._bulk else change_events.collect(self.store, changed, self.article)
+
+    def _publish(self, changed: set[tuple[str, str]]) -> None:
+        """After COMMIT: update the open article, then emit every prepared event."""
+        events, self._prepared = self._prepared, []
+        for event in events:
+            if self.article is not None:
+                self._apply_to_open_article(event)
+            getattr(self.events, EMITTERS[type(event)]).emit(event)
+            if isinstance(event, ClaimsChanged) and self.article is not None and event.article_id == self.article.id:
+                self.events.counts.emit(CountsChanged(self.article.id, dict(self.article.counts)))
+
+    def _apply_to_open_article(self, event) -> None:
+        if isinstance(event, ClaimsChanged) and event.article_id == self.article.id:
+            self.article.apply(event.rows, event.purged)
+        elif isinstance(event, EvidenceChanged) and event.claim_id in self.article.all:
+            self.article.set_evidence_count(event.claim_id, len(event.items))
+        elif isinstance(event, ArticlesChanged) and self.article.id in event.rows:
+            row = event.rows[self.article.id]
+            if row is None:
+                self._show(None)  # the open article was deleted
+            else:  # its details were corrected: the list row has every field but the body
+                self.article.article.update({k: v for k, v in row.items() if k in self.article.article})
+
+    @contextlib.contextmanager
+    def bulk(self, reason: str):
+        """Many changes at once (import, merge): no per-row events; one Reloaded at the end."""
+        self._bulk += 1
+        try:
+            yield
+        finally:
+            self._bulk -= 1
+            if not self._bulk:
+                self.reload(reason)
+
+    def reload(self, reason: str = "") -> None:
+        """Show the database afresh: re-read the open article and tell every view (Reloaded)."""
+        if self.article is not None:
+            try:
+                self._show(self._load(self.article.id))
+            except WorkbenchError:
+                self._show(None)
+        self.events.reloaded.emit(Reloaded(reason))
+
+    # -- the open article ------------------------------------------------------------------
+
+    def open_article(self, article_id: str | None) -> OpenArticle | None:
+        """Show an article (None: no article); its claims, evidence counts and disagreements."""
+        if article_id is None:
+            self._show(None)
+        elif self.article is None or self.article.id != article_id:
+            self._show(self._load(article_id))
+        return self.article
+
+    def _load(self, article_id: str) -> OpenArticle:
+        article = articles.get_article(self.store, article_id)
+        return OpenArticle(article, claims.claims_for(self.store, article_id),
+                           evidence_counts=evidence.evidence_counts(self.store, article_id),
+                           reviewer_id=self.reviewer_id, names=self.store.reviewer_names(),
+                           numbers=claims.claim_numbers(self.store, article_id), only_mine=self.only_mine)
+
+    def _show(self, article: OpenArticle | None) -> None:
+        self.article = article
+        self.events.opened.emit(article)
+
+    def set_only_mine(self, only_mine: bool) -> None:
+        """Show only this reviewer's claims, or everyone's."""
+        self.only_mine = only_mine
+        if self.article is not None:
+            self.article.set_only_mine(only_mine)
+
+    def set_reviewer(self, name: str) -> None:
+        """Stamp later work with another reviewer's name."""
+        self.reviewer_id = self.store.reviewer(name)
+        self.reviewer_name = " ".join(name.split())
+        if self.article is not None:
+            self.article.reviewer_id = self.reviewer_id
+            self.article.names = self.store.reviewer_names()
+
+    # -- reading (no events) ---------------------------------------------------------------
+
+    def list_articles(self) -> list[dict]:
+        """Live articles with their claim counts by verdict, oldest first."""
+        return articles.list_articles(self.store)
+
+    def evidence_for(self, claim_id: str) -> list[dict]:
+        """A claim's live evidence in order, with attachments (no bytes)."""
+        return evidence.evidence_for(self.store, claim_id)
+
+    def verdict_history(self, claim_id: str) -> list[dict]:
+        """A claim's verdict changes, oldest first, with reviewer names."""
+        return claims.verdict_history(self.store, claim_id)
+
+    def claims_of(self, article_id: str) -> list[dict]:
+        """An article's live claims in reading order."""
+        return claims.claims_for(self.store, article_id)
+
+    def numbered_claims(self, article_id: str) -> list[tuple[int, dict]]:
+        """An article's live claims in reading order, each with its stable number."""
+        numbers = claims.claim_numbers(self.store, article_id)
+        return [(numbers[row["id"]], row) for row in claims.claims_for(self.store, article_id)]
+
+    def claim_number(self, claim_id: str) -> int:
+        """A claim's stable number in its article."""
+        row = claims.get_claim(self.store, claim_id)
+        return claims.claim_numbers(self.store, row["article_id"])[claim_id]
+
+    def known_sources(self, text: str = "", limit: int = 50) -> list[dict]:
+        """Sources used before, most recent first."""
+        return evidence.known_sources(self.store, text, limit)
+
+    def attachment_bytes(self, attachment_id: str) -> bytes:
+        """The stored bytes of an attachment."""
+        return evidence.attachment_bytes(self.store, attachment_id)
+
+    def save_attachment(self, attachment_id: str, folder) -> Path:
+        """Write an attachment into folder under a safe name; return its path."""
+        return evidence.save_attachment(self.store, attachment_id, folder)
+
+    def search(self, text: str, limit: int = 200) -> list:
+        """Full-text hits in articles, claims and evidence."""
+        return search.search(self.store, text, limit=limit)
+
+    def stats(self) -> dict:
+        """Counts by article, verdict and reviewer, and agreement."""
+        return stats.collect(self.store)
+
+    # -- undoable actions ------------------------------------------------------------------
+
+    def _do(self, command):
+        return self.undo_stack.push(command)
+
+    def mark(self, article_id: str, start: int, end: int) -> str:
+        """Mark [start, end) of an article as a claim (code points); return its id."""
+        return self._do(commands.CreateClaim(self, article_id, start, end)).claim_id
+
+    def set_verdict(self, claim_id: str, verdict: str) -> None:
+        """Give a claim a verdict (kept in its history)."""
+        self._do(commands.SetVerdict(self, claim_id, verdict))
+
+    def set_rationale(self, claim_id: str, text: str) -> None:
+        """Replace a claim's rationale; consecutive edits of one claim undo as one step."""
+        old = self.article.all[claim_id]["rationale"] if self.article and claim_id in self.article.all \
+            else claims.get_claim(self.store, claim_id)["rationale"]
+        if (old or "") != text:
+            self._do(commands.SetRationale(self, claim_id, old or "", text))
+
+    def delete_claim(self, claim_id: str) -> None:
+        """Delete a claim (undo brings it back)."""
+        self._do(commands.DeleteClaim(self, claim_id))
+
+    def settle(self, claim_ids, verdict: str) -> None:
+        """Give every claim of a disagreement one verdict; the originals stay in the history."""
+        self._do(commands.Settle(self, claim_ids, verdict))
+
+    def add_evidence(self, claim_id: str, fields: dict, *, files=(), blobs=(), text: str = "Add evidence") -> str:
+        """Add evidence (with files or (bytes, name) pairs attached, all or nothing); return its id."""
+        return self._do(commands.AddEvidence(self, claim_id, fields, files=files, blobs=blobs, text=text)).evidence_id
+
+    def edit_evidence(self, evidence_id: str, old: dict, new: dict) -> None:
+        """Change an evidence item's fields from old to new values (nothing if none differ)."""
+        command = commands.EditEvidence(self, evidence_id, old, new)
+        if command.new:
+            self._do(command)
+
+    def remove_evidence(self, evidence_id: str) -> None:
+        """Remove an evidence item (undo brings it back with its attachments)."""
+        self._do(commands.RemoveEvidence(self, evidence_id))
+
+    def move_evidence(self, evidence_id: str, old_index: int, new_index: int) -> None:
+        """Move an evidence item within its claim's list."""
+        self._do(commands.MoveEvidence(self, evidence_id, old_index, new_index))
+
+    def copy_evidence(self, evidence_id: str, target_claim_id: str, *, stance: str | None = None) -> str:
+        """Copy an evidence item with its attachments to another claim (of any article), with
+        another stance if given; return the copy's id."""
+        return self._do(commands.CopyEvidence(self, evidence_id, target_claim_id, stance)).copy_id
+
+    def attach(self, evidence_id: str, *, files=(), blobs=(), text: str = "Attach files") -> list[str]:
+        """Attach files or (bytes, name) pairs to an evidence item, all or none; return the new ids."""
+        return self._do(commands.AttachFiles(self, evidence_id, files, blobs, text)).attachment_ids
+
+    def remove_attachment(self, attachment_id: str) -> None:
+        """Remove an attachment (undo brings it back)."""
+        self._do(commands.RemoveAttachment(self, attachment_id))
+
+    def undo(self):
+        """Undo the last action; returns it, or None when there is nothing to undo."""
+        return self.undo_stack.undo()
+
+    def redo(self):
+        """Redo the last undone action; returns it, or None."""
+        return self.undo_stack.redo()
+
+    def delete_article(self, article_id: str) -> None:
+        """Delete an article (undo brings it back; the deletion travels through merges)."""
+        self._do(commands.DeleteArticle(self, article_id, articles.get_article(self.store, article_id)["title"]))
+
+    def edit_article(self, article_id: str, **fields) -> None:
+        """Correct an article's title, web address, publisher, author or publication date."""
+        row = articles.get_article(self.store, article_id)
+        command = commands.EditArticle(self, article_id, {k: row[k] for k in fields}, fields)
+        if command.new:
+            self._do(command)
+
+    # -- long work: imports and merges -----------------------------------------------------
+
+    def import_sources(self, sources: list[str]) -> list:
+        """Import files here and now (each all or nothing); undo deletes the new articles."""
+        task = self.import_task(sources)
+        with self.bulk("import"):
+            outcomes = task.work(self.store, task)
+            self._keep_imported(outcomes)
+        return outcomes
+
+    def import_task(self, sources: list[str]) -> Task:
+        """Importing files as a Task for a worker thread: a file at a time, cancelled between files."""
+        reviewer_id, sources = self.reviewer_id, list(sources)
+
+        def work(store, task: Task) -> list:
+            outcomes = []
+            for number, source in enumerate(sources):
+                if task.cancelled:
+                    break
+                task.report(number, len(sources), source)
+                outcomes.extend(importers.import_sources(store, [source], reviewer_id=reviewer_id))
+            task.report(len(outcomes), len(sources))
+            return outcomes
+
+        noun = "file" if len(sources) == 1 else "files"
+        return Task(f"Importing {len(sources)} {noun}", self.path, work)
+
+    def finish_import(self, task: Task) -> list:
+        """After an import task: show what came in, and let Undo remove the new articles."""
+        outcomes = task.result or []
+        self._keep_imported(outcomes)
+        self.reload("import")
+        return outcomes
+
+    def _keep_imported(self, outcomes) -> None:
+        new = [added.article["id"] for outcome in outcomes if not outcome.error
+               for added in outcome.added if added.new]
+        if new:
+            self.undo_stack.push(commands.ImportedArticles(self, new))
+
+    def import_page(self, page) -> object:
+        """Store a web page fetched earlier (importers.fetch_page); undo deletes it."""
+        with self.bulk("import"):
+            outcome = importers.import_page(self.store, page, reviewer_id=self.reviewer_id)
+            self._keep_imported([outcome])
+        return outcome
+
+    def import_text(self, text: str):
+        """A new article from pasted text or HTML; undo deletes it."""
+        with self.bulk("import"):
+            added = importers.import_text(self.store, text, reviewer_id=self.reviewer_id)
+            if added.new:
+                self.undo_stack.push(commands.ImportedArticles(self, [added.article["id"]]))
+        return added
+
+    def merge(self, paths) -> list[tuple[str, object]]:
+        """Merge other databases here and now, each all or nothing: [(path, MergeSummary or WorkbenchError)]."""
+        task = self.merge_task(paths)
+        with self.bulk("merge"):
+            results = task.work(self.store, task)
+            self._forget_steps_after(results)
+        return results
+
+    def merge_task(self, paths) -> Task:
+        """Merging other databases as a Task for a worker thread, a file at a time."""
+        reviewer_id, paths = self.reviewer_id, [str(p) for p in paths]
+
+        def work(store, task: Task) -> list:
+            results = []
+            for number, path in enumerate(paths):
+                if task.cancelled:
+                    break
+                task.report(number, len(paths), path)
+                try:
+                    results.append((path, merge.merge_database(store, path, reviewer_id=reviewer_id)))
+                except WorkbenchError as error:
+                    results.append((path, error))
+            task.report(len(results), len(paths))
+            return results
+
+        noun = "database" if len(paths) == 1 else "databases"
+        return Task(f"Merging {len(paths)} {noun}", self.path, work)
+
+    def finish_merge(self, task: Task) -> list:
+        """After a merge task: show everything afresh. A merge cannot be undone step by step, and
+        older steps may no longer apply, so the undo history is cleared when anything came in."""
+        results = task.result or []
+        self._forget_steps_after(results)
+        self.reload("merge")
+        return results
+
+    def _forget_steps_after(self, results) -> None:
+        if any(not isinstance(outcome, WorkbenchError) and outcome.changed for _, outcome in results):
+            self.undo_stack.clear()
+
+    def save_copy(self, target, *, overwrite: bool = False) -> Path:
+        """Write a consistent copy of this database to send to a colleague."""
+        return merge.save_copy(self.store, target, overwrite=overwrite)
