@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import Result, median_time, print_table, run_times, timed, verdicts  # noqa: E402
 from bench.corpus import article_text, sentence  # noqa: E402
 from workbench.anchoring import APPROXIMATE, MIN_SCORE, Anchorer, place_in_version, version_targets  # noqa: E402
+from workbench.paths import seed_files  # noqa: E402
 from workbench.text import normalise_body  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -234,7 +235,7 @@ def judge(cases: list[Case], threshold: float) -> tuple[int, int, int, int]:
 
 def corpus(rng: random.Random, quick: bool) -> list[str]:
     """The seed articles and generated news text of several lengths."""
-    seeds = [normalise_body(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    seeds = [normalise_body(p.read_text(encoding="utf-8")) for p in seed_files()]
     sizes = [5_000, 20_000] if quick else [5_000, 20_000, 50_000, 100_000]
     return seeds + [article_text(rng, size) for size in sizes]
 

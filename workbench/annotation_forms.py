@@ -145,7 +145,7 @@ def parse(item, index: int) -> list[Incoming] | Skipped:
     kinds = types(item.get("type"))
     if kinds and "Annotation" not in kinds:
         raise Bad(f"has type {item.get('type')!r:.60}, expected Annotation")
-    if item.get("references") or set(_list(item.get("motivation"))) & set(_SKIP_PURPOSES):
+    if item.get("references") or _words(item.get("motivation")) & set(_SKIP_PURPOSES):
         return Skipped(label, "a reply to another annotation")
     fingerprint = json.dumps(item, sort_keys=True, ensure_ascii=False)
     claim_id = claim_id_of(item.get("id"), fingerprint)
@@ -188,6 +188,11 @@ def _evidence_id(value: str, claim_id: str, number: int) -> str:
 
 def _list(value) -> list:
     return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _words(value) -> set[str]:
+    """The strings among one value or a list of them (a motivation, a purpose); anything else is ignored."""
+    return {word for word in _list(value) if isinstance(word, str)}
 
 
 # -- targets --------------------------------------------------------------------------------------
@@ -277,7 +282,7 @@ def _bodies(item: dict, claim_id: str, created: str):
             continue
         if not isinstance(part, dict):
             continue
-        purposes = set(_list(part.get("purpose")))
+        purposes = _words(part.get("purpose"))
         value = part.get("value")
         if "assessing" in purposes:
             if not isinstance(value, str) or value not in VERDICTS:

@@ -8,6 +8,7 @@ needs no Qt works and the desktop program or a PDF give one `error:` line.
 
 import argparse
 import getpass
+import json
 import os
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 from workbench import __version__, paths
 from workbench.errors import WorkbenchError
 
-COMMANDS = ("import", "export", "merge", "stats", "publish")
+COMMANDS = ("import", "export", "merge", "stats", "match", "publish")
 
 
 def default_reviewer() -> str:
@@ -29,7 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"workbench {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("import", help="import articles (.txt .md .html, URLs) and W3C annotation files")
+    p = sub.add_parser("import", help="import articles (.txt .md .html, URLs), W3C annotation files and "
+                                      "schema.org ClaimReview files (fact-checks to match against)")
     p.add_argument("db", type=Path)
     p.add_argument("sources", nargs="+", metavar="SOURCE")
     p.add_argument("--reviewer", default=None, help="name stamped on what is imported")
@@ -46,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stats", help="counts by article, verdict and reviewer, and agreement")
     p.add_argument("db", type=Path)
+    _add_match_parser(sub)
     add_publish_parser(sub)
     return parser
 
@@ -88,6 +91,27 @@ def add_publish_parser(sub) -> None:
     add_publication_options(p, "saved in the database")
     p.add_argument("--datasette-metadata", type=Path, metavar="FILE",
                    help="write Datasette metadata (JSON, or YAML for a .yaml/.yml name) for serving DB")
+
+
+def _add_match_parser(sub) -> None:
+    p = sub.add_parser("match", help="what the database already knows about a claim: judged claims and "
+                                     "imported fact-checks, ranked")
+    p.add_argument("db", type=Path)
+    p.add_argument("text", nargs="?", help="the claim to look for")
+    p.add_argument("--queries", type=Path, metavar="FILE",
+                   help="a file of id<TAB>text lines, one query each (instead of TEXT)")
+    p.add_argument("--limit", type=_positive, default=10, metavar="N", help="matches per query (default 10)")
+    p.add_argument("--json", action="store_true", help="one JSON object per query, one per line")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return value
 
 
 def gui_parser() -> argparse.ArgumentParser:
@@ -144,14 +168,22 @@ def run_import(args) -> int:
             continue
         for added in outcome.added:
             if added.new:
-                print(f"{added.article['id']}\t{added.article['title']}")
+                print(f"{added.article['id']}\t{_one_line(added.article['title'])}")
             else:
                 print(f"{outcome.source}: {added.note} ({added.article['id']})", file=sys.stderr)
         repeated = {added.note for added in outcome.added if not added.new}
         for note in outcome.notes:
             if note not in repeated:
                 print(f"{outcome.source}: {note}", file=sys.stderr)
+        if outcome.fact_checks is not None:
+            for line in outcome.fact_checks.lines():
+                print(f"{outcome.source}: {_one_line(line)}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _one_line(text: str | None) -> str:
+    """Text for one field of a tab-separated line: tabs, line breaks and runs of spaces become one space."""
+    return " ".join((text or "").split())
 
 
 def run_import_new_version(args, reviewer: str) -> int:
@@ -167,7 +199,7 @@ def run_import_new_version(args, reviewer: str) -> int:
                                               reviewer_id=store.reviewer(reviewer))
     added = outcome.added[0]
     if added.new:
-        print(f"{added.article['id']}\t{added.article['title']}")
+        print(f"{added.article['id']}\t{_one_line(added.article['title'])}")
     for note in outcome.notes:
         print(f"{outcome.source}: {note}", file=sys.stderr)
     for line in carried.lines():
@@ -263,5 +295,62 @@ def run_merge(args) -> int:
     return 1 if failed else 0
 
 
+def run_match(args) -> int:
+    """`workbench match DB TEXT | --queries FILE`: ranked matches, as a table or JSON lines."""
+    from workbench.matching import Matcher
+
+    if (args.text is None) == (args.queries is None):
+        print("usage: workbench match DB TEXT | --queries FILE [--limit N] [--json]\n"
+              "workbench match: error: give either TEXT or --queries FILE", file=sys.stderr)
+        return 2
+    queries = [(args.text, args.text)] if args.text is not None else _read_queries(args.queries)
+    with _open(args.db, create=False) as store:
+        matcher = Matcher(store)
+        for query_id, text in queries:
+            matches = matcher.match(text, limit=args.limit)
+            if args.json:
+                print(json.dumps({"query": query_id, "matches": [_match_json(m) for m in matches]},
+                                 ensure_ascii=False))
+            else:
+                _print_matches(query_id if args.queries else None, matches)
+    return 0
+
+
+def _read_queries(path: Path) -> list[tuple[str, str]]:
+    from workbench.sourcefiles import read_source
+
+    try:
+        text = read_source(path, limit=100 * 1024 * 1024, what="a query file").decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise WorkbenchError(f"{path}: is not UTF-8 text (bad byte at position {error.start})") from None
+    queries = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        query_id, tab, query = line.partition("\t")
+        if not tab:
+            print(f"{path}: line {number} skipped: no tab (expected id<TAB>text)", file=sys.stderr)
+            continue
+        queries.append((query_id.strip(), query))
+    return queries
+
+
+def _match_json(match) -> dict:
+    data = match.as_json()
+    data["claim_id"] = match.id if match.kind == "claim" else None
+    return data
+
+
+def _print_matches(query_id: str | None, matches) -> None:
+    if query_id is not None:
+        print(f"# {query_id}")
+    if not matches:
+        print("no match")
+    for m in matches:
+        where = m.url or (f"claim {m.id}" if m.kind == "claim" else m.id)
+        fields = [f"{m.score:.3f}", m.verdict or "unrated", m.source or "", m.date or "", m.text, where]
+        print("\t".join(_one_line(f) for f in fields))
+
+
 COMMAND_RUNNERS = {"import": run_import, "export": run_export, "merge": run_merge, "stats": run_stats,
-                   "publish": run_publish}
+                   "match": run_match, "publish": run_publish}

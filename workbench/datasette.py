@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
-from workbench.schema import FTS_COLUMNS
+from workbench.schema import FTS_TABLES
 
 TABLES = {
     "articles": ("Articles", "News articles under review, stored once each (the id comes from the text).",
@@ -39,6 +39,13 @@ TABLES = {
                          "note": "Why (e.g. a settled disagreement)"}),
     "appearances": ("Appearances", "Every address an article was seen at.", "url", {"article_id": "The article"}),
     "reviewers": ("Reviewers", "The people who made claims, verdicts and evidence.", "name", {"name": "Their name"}),
+    "fact_checks": ("Fact checks", "Published fact checks imported from ClaimReview files.", "claim",
+                    {"claim": "The claim reviewed", "rating": "The publisher's rating", "url": "The fact check",
+                     "reviewed_by": "Who published it", "claimant": "Who made the claim",
+                     "seq": "Row number used by the full-text index"}),
+    "article_versions": ("Article versions", "Corrected articles linked to the version they replace.", None, {}),
+    "orphans": ("Orphaned claims", "Claims that could not be placed in a new version of their article.", "quote",
+                {"quote": "The claim's text", "reason": "Why it could not be placed"}),
 }
 COMMON = {"id": "Unique id (UUID)", "created_at": "Created (UTC)", "updated_at": "Last changed (UTC)",
           "deleted_at": "Deleted (UTC), a tombstone kept for merging", "created_by": "Reviewer who made it",
@@ -50,11 +57,16 @@ def metadata(store) -> dict:
     """The Datasette metadata for this database (its file name is the database's name)."""
     name = Path(store.path).stem
     tables: dict[str, dict] = {}
+    existing = set(store.db.table_names())
     for table, (title, description, label, columns) in TABLES.items():
+        if table not in existing:
+            continue
         present = [c.name for c in store.db[table].columns]
-        entry = {"title": title, "description": description, "label_column": label,
+        entry = {"title": title, "description": description,
                  "columns": {c: columns.get(c, COMMON.get(c, "")) for c in present if columns.get(c, COMMON.get(c))}}
-        if table in FTS_COLUMNS:
+        if label:
+            entry["label_column"] = label
+        if table in FTS_TABLES:
             entry.update(fts_table=f"{table}_fts", fts_pk="seq")
         tables[table] = entry
     for table in HIDDEN + [t for t in store.db.table_names() if "_fts" in t]:

@@ -1,31 +1,32 @@
 """Importing articles from text, Markdown and HTML files, web pages, the clipboard and annotation files."""
 
 import codecs
+import functools
+import json
 import re
-import socket
-import time
-import urllib.error
-import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-
-import lxml.html
-import trafilatura
-from charset_normalizer import from_bytes
-from lxml import etree
-from markdown_it import MarkdownIt
 
 from workbench.articles import Added, add_article
 from workbench.errors import ImportRefused, WorkbenchError
+from workbench.sourcefiles import read_source
+from workbench.webfetch import fetch
 
-FETCH_TIMEOUT_S = 15.0
-MAX_BYTES = 20 * 1024 * 1024  # web pages and files larger than this are refused
-USER_AGENT = "factcheck-workbench/0.1 (article import for fact-checking)"
-_CHUNK = 64 * 1024
+# Heavy libraries (trafilatura, lxml, charset_normalizer, markdown_it) are imported inside the
+# functions that use them: the desktop program starts without them (issue 18).
+
+MAX_BYTES = 20 * 1024 * 1024  # web pages and article files larger than this are refused
+MAX_JSON_BYTES = 100 * 1024 * 1024  # annotation and ClaimReview files larger than this are refused
+# Pages longer than this (characters) are read in one linear pass instead of by trafilatura, whose
+# heuristics (link density, a readability fallback) take about 5 s per megabyte of a long page.
+LARGE_PAGE = 1_000_000
+
+Progress = Callable[[int, int, str], None]  # (sources done, sources in all, the source being done)
+Cancelled = Callable[[], bool]
 
 _KINDS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
-          ".json": "annotations", ".jsonld": "annotations"}
+          ".json": "json", ".jsonld": "json"}
 SUPPORTED = ".txt, .md, .markdown, .html, .htm, .json, .jsonld files and http(s):// URLs"
 _PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -38,8 +39,7 @@ _LOOKS_HTML = re.compile(
     r"<(p|div|article|section|main|span|a|b|i|em|strong|h[1-6]|ul|ol|li|table|blockquote|br)\b)", re.I)
 _BLOCK_TAGS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
                "article", "section", "header", "footer", "pre", "table", "ul", "ol", "dd", "dt")
-_NOT_XML = dict.fromkeys([*range(9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF])  # characters XML forbids
-_MARKDOWN = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # characters XML forbids
 # Left out before extraction: trafilatura's fallbacks would otherwise offer menus as the text
 # of a page that has none (a script-built page, say).
 _PRUNE = ["//nav", "//footer", "//aside", "//menu", "//noscript", "//*[@role='navigation']",
@@ -48,18 +48,34 @@ _PRUNE = ["//nav", "//footer", "//aside", "//menu", "//noscript", "//*[@role='na
 
 @dataclass
 class Outcome:
-    """What importing one source did: the articles stored or found, claims, notes, or the error."""
+    """What importing one source did: articles stored or found, claims, fact-checks, notes, or the error."""
 
     source: str
     added: list[Added] = field(default_factory=list)
     claims: int = 0
     notes: list[str] = field(default_factory=list)
     error: str | None = None
+    fact_checks: object = None  # a factchecks.FactCheckReport, for a ClaimReview file
 
 
-def import_sources(store, sources: list[str], *, reviewer_id: str) -> list[Outcome]:
-    """Import each source (file path or http(s) URL) on its own; a bad one is reported, not fatal."""
-    return [_import_one(store, source, reviewer_id) for source in sources]
+def import_sources(store, sources: list[str], *, reviewer_id: str, progress: Progress | None = None,
+                   cancelled: Cancelled | None = None) -> list[Outcome]:
+    """Import each source (file path or http(s) URL) on its own; a bad one is reported, not fatal.
+
+    progress(done, total, source) is called before each source and once at the end; when
+    cancelled() turns true, the sources not yet started are left out (each gets the error
+    "not imported: cancelled") and the one under way is abandoned whole where it can be.
+    """
+    outcomes: list[Outcome] = []
+    for done, source in enumerate(sources):
+        if cancelled is not None and cancelled():
+            break
+        if progress:
+            progress(done, len(sources), source)
+        outcomes.append(_import_one(store, source, reviewer_id, cancelled))
+    if progress:
+        progress(len(outcomes), len(sources), "")
+    return outcomes + [Outcome(rest, error=f"{rest}: not imported: cancelled") for rest in sources[len(outcomes):]]
 
 
 def import_text(store, text: str, *, reviewer_id: str, title: str | None = None,
@@ -79,10 +95,11 @@ def import_html(store, html: str, *, reviewer_id: str, url: str | None = None, s
 
 # -- one source ---------------------------------------------------------------------------------
 
-def _import_one(store, source: str, reviewer_id: str) -> Outcome:
+def _import_one(store, source: str, reviewer_id: str, cancelled: Cancelled | None) -> Outcome:
     if _URL.match(source):
-        return _guarded(source, lambda outcome: _store_page(store, fetch_page(source), reviewer_id, outcome))
-    return _guarded(source, lambda outcome: _import_file(store, source, reviewer_id, outcome))
+        return _guarded(source, lambda outcome: _store_page(
+            store, fetch_page(source, cancelled=cancelled), reviewer_id, outcome))
+    return _guarded(source, lambda outcome: _import_file(store, source, reviewer_id, outcome, cancelled))
 
 
 def _guarded(source: str, work) -> Outcome:
@@ -93,38 +110,38 @@ def _guarded(source: str, work) -> Outcome:
     except Exception as error:  # noqa: BLE001 - one bad source must not stop the others
         message = str(error) if isinstance(error, WorkbenchError) else _describe(error)
         named = message.startswith((source, str(Path(source))))
-        outcome.error = message if named else f"{source}: {message}"
+        outcome.error = _one_line(message if named else f"{source}: {message}")
     return outcome
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _describe(error: Exception) -> str:
     if isinstance(error, PermissionError):
         return "cannot be read (permission denied)"
+    if isinstance(error, MemoryError):
+        return "is too large to import in the memory available"
     if isinstance(error, OSError):
         return f"cannot be read ({error.strerror or error})"
     return f"could not be imported ({type(error).__name__}: {error})"
 
 
-def _import_file(store, source: str, reviewer_id: str, outcome: Outcome) -> None:
+def _import_file(store, source: str, reviewer_id: str, outcome: Outcome, cancelled: Cancelled | None) -> None:
     path = Path(source)
-    if not path.exists():
-        raise ImportRefused(f"{source}: no such file")
     if path.is_dir():
         raise ImportRefused(f"{source}: is a folder, not a file")
     kind = _KINDS.get(path.suffix.lower())
     if kind is None:
+        if not path.exists() and not path.is_symlink():
+            raise ImportRefused(f"{source}: no such file")
         what = f"{path.suffix} files" if path.suffix else "files without an extension"
         raise ImportRefused(f"{source}: cannot import {what}; supported: {SUPPORTED}")
-    if kind == "annotations":
-        from workbench import annotations
-        with store.transaction():  # all or nothing, whatever the annotation module does inside
-            report = annotations.import_annotation_file_report(store, path, reviewer_id=reviewer_id)
-        outcome.claims = report.imported
-        outcome.notes.extend(report.lines())  # how each was placed, orphans with their quotes, skips
+    if kind == "json":
+        _import_json(store, path, reviewer_id, outcome, cancelled)
         return
-    if path.stat().st_size > MAX_BYTES:
-        raise ImportRefused(f"{source}: is larger than {MAX_BYTES // (1024 * 1024)} MB; not an article")
-    data = path.read_bytes()
+    data = read_source(path, limit=MAX_BYTES, what="an article")
     if not data:
         raise ImportRefused(f"{source}: is empty")
     if kind == "html":
@@ -139,6 +156,40 @@ def _import_file(store, source: str, reviewer_id: str, outcome: Outcome) -> None
         added = add_article(store, text, reviewer_id=reviewer_id, title=title, source_kind=kind,
                             encoding=encoding, source=source)
     _record(outcome, added)
+
+
+def _import_json(store, path: Path, reviewer_id: str, outcome: Outcome, cancelled: Cancelled | None) -> None:
+    """A JSON file: schema.org ClaimReview (fact-checks) or W3C annotations, told apart by content."""
+    from workbench import annotations, factchecks
+
+    data = load_json(path)
+    if factchecks.is_claim_review_document(data):
+        outcome.fact_checks = factchecks.import_reviews(store, data, source=str(path), reviewer_id=reviewer_id,
+                                                        cancelled=cancelled)
+        return
+    with store.transaction():  # all or nothing, whatever the annotation module does inside
+        report = annotations.import_collection_report(store, data, source=str(path), reviewer_id=reviewer_id)
+    outcome.claims = report.imported
+    outcome.notes.extend(report.lines())  # how each was placed, orphans with their quotes, skips
+
+
+def load_json(path: str | Path):
+    """Parsed JSON of a file (UTF-8, a BOM allowed), read within MAX_JSON_BYTES; one line if it is not JSON."""
+    raw = read_source(path, limit=MAX_JSON_BYTES, what="a JSON file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportRefused(f"{path}: is not UTF-8 text (bad byte at position {error.start})") from None
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except (json.JSONDecodeError, ValueError) as error:
+        raise ImportRefused(f"{path}: is not valid JSON ({error})") from None
+    except RecursionError:
+        raise ImportRefused(f"{path}: is not valid JSON (nested too deeply)") from None
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _record(outcome: Outcome, added: Added) -> None:
@@ -172,6 +223,8 @@ def _decode(data: bytes, source: str, declared: str | None, notes: list[str]) ->
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    from charset_normalizer import from_bytes
+
     matches = from_bytes(data, cp_exclusion=_WIDE)
     best = matches.best()
     if best is None:
@@ -219,7 +272,7 @@ def _markdown_to_text(markdown: str) -> tuple[str, str | None]:
         if text.strip():
             blocks.append((text, line or bool(lists)))
 
-    for token in _MARKDOWN.parse(markdown):
+    for token in _markdown().parse(markdown):
         kind = token.type
         if kind in ("bullet_list_open", "ordered_list_open"):
             lists.append(kind)
@@ -255,6 +308,13 @@ def _markdown_to_text(markdown: str) -> tuple[str, str | None]:
     return "".join(parts), title
 
 
+@functools.cache
+def _markdown():
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
 def _inline_text(children) -> str:
     out = []
     for child in children:
@@ -270,73 +330,87 @@ def _inline_text(children) -> str:
 
 def _html_text(html: str) -> str:
     """All visible text of an HTML fragment or page, a line per block element."""
-    html = html.translate(_NOT_XML)  # lxml refuses to set text holding them (ValueError)
+    import lxml.html
+    from lxml import etree
+
+    html = _NOT_XML.sub("", html)  # lxml refuses to set text holding them (ValueError)
     try:
         root = lxml.html.document_fromstring(html)
     except (ValueError, etree.ParserError):
         return ""
+    return _block_text(root)
+
+
+def _block_text(root) -> str:
+    """The visible text under a parsed element, a line per block element (changes the tree)."""
     for element in root.xpath("//script|//style|//noscript|//template|//head"):
         element.drop_tree()
     for element in root.iter(*_BLOCK_TAGS):
         element.text = "\n" + (element.text or "")
         element.tail = "\n" + (element.tail or "")
     lines = (" ".join(line.split()) for line in root.text_content().split("\n"))
-    return "\n".join(line for line in lines if line)
+    return "\n".join(filter(None, lines))  # (faster than regular expressions on long non-ASCII text)
+
+
+def _main_text(root) -> str:
+    """The text of a very large page in one linear pass: the largest article (else main, else the
+    body), with navigation, headers, footers, asides and forms left out."""
+    for element in root.xpath(" | ".join([*_PRUNE, "//form", "//iframe", "//svg"])):
+        element.drop_tree()
+    containers = root.xpath("//article") or root.xpath("//main|//*[@role='main']")
+    if containers:
+        root = max(containers, key=lambda element: len(element.text_content()))
+    return _block_text(root)
 
 
 # -- HTML and the web ---------------------------------------------------------------------------
 
 def _add_html(store, html: str, *, reviewer_id: str, url: str | None, source: str, kind: str,
               title: str | None = None, encoding: str | None = None, fallback: bool = False) -> Added:
-    """Main text and metadata through trafilatura, then stored."""
+    """Main text through trafilatura and what the page states about itself, then stored."""
+    import lxml.html
+    from lxml import etree
+
+    from workbench.pagemeta import PageMeta, read_meta
+
     if "\x00" in html:
         raise ImportRefused(f"{source}: contains NUL characters; it looks like a binary file")
     try:
-        doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
-                                          include_tables=True, prune_xpath=_PRUNE)
-    except Exception as error:  # noqa: BLE001 - a page the extractor chokes on is refused, not a crash
-        raise ImportRefused(f"{source}: the page could not be read ({type(error).__name__})") from None
-    text = (doc.text or "").strip() if doc is not None else ""
-    if text and _only_links(text, html):
-        text = ""
+        root = lxml.html.document_fromstring(_NOT_XML.sub("", html))
+    except (ValueError, etree.ParserError):
+        root = None
+    meta = read_meta(root) if root is not None else PageMeta()
+    if len(html) > LARGE_PAGE and root is not None:
+        text = _main_text(root)
+    else:
+        import trafilatura
+
+        try:
+            # Metadata is read by read_meta, not by trafilatura: its date search (htmldate) guessed
+            # dates from page text (a footer's year became a publication date) and took half the time.
+            doc = trafilatura.bare_extraction(html, url=url, with_metadata=False, include_comments=False,
+                                              include_tables=True, prune_xpath=_PRUNE)
+        except Exception as error:  # noqa: BLE001 - a page the extractor chokes on is refused, not a crash
+            raise ImportRefused(f"{source}: the page could not be read ({type(error).__name__})") from None
+        text = (doc.text or "").strip() if doc is not None else ""
+        if text and root is not None and _only_links(text, root):
+            text = ""  # every line is the label of a link: a menu, not an article
     if not text and fallback:
         text = _html_text(html).strip()
     if not text:
         raise ImportRefused(f"{source}: no article text found in the page")
-    if doc is not None:
-        title = title or doc.title or None
-        if url is None and doc.url and doc.url.startswith(("http://", "https://")):
-            url = doc.url
+    if url is None and meta.url and meta.url.lower().startswith(("http://", "https://")):
+        url = meta.url
     return add_article(
-        store, text, reviewer_id=reviewer_id, title=title, url=url,
-        publisher=(doc.sitename or None) if doc is not None else None,
-        author=(doc.author or None) if doc is not None else None,
-        published=_iso_date(doc.date) if doc is not None else None,
+        store, text, reviewer_id=reviewer_id, title=title or meta.title, url=url,
+        publisher=meta.sitename, author=meta.author, published=meta.published,
         source_kind=kind, encoding=encoding, source=source)
 
 
-def _only_links(text: str, html: str) -> bool:
-    """Whether every line of text is the label of a link on the page: a menu, not an article."""
-    try:
-        root = lxml.html.document_fromstring(html)
-    except (ValueError, etree.ParserError):
-        return False
-    labels = {" ".join(a.text_content().split()) for a in root.iter("a")}
-    return all(" ".join(line.split()) in labels for line in text.split("\n") if line.strip())
-
-
-def _iso_date(value: str | None) -> str | None:
-    try:
-        return date.fromisoformat(value[:10]).isoformat() if value else None
-    except ValueError:
-        return None
-
-
-class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        if not newurl.lower().startswith(("http://", "https://")):
-            raise ImportRefused(f"{req.full_url}: redirects to {newurl}, which is not an http(s) URL")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+def _only_links(text: str, root) -> bool:
+    """Whether every line of text is the label of a link of the page."""
+    links = {" ".join(a.text_content().split()) for a in root.iter("a")}
+    return all(" ".join(line.split()) in links for line in text.split("\n") if line.strip())
 
 
 @dataclass(frozen=True)
@@ -350,11 +424,15 @@ class Page:
     final_url: str
 
 
-def fetch_page(url: str) -> Page:
-    """Download a web page within the time and size limits; touches no database (thread-safe)."""
+def fetch_page(url: str, *, progress=None, cancelled: Cancelled | None = None) -> Page:
+    """Download a web page within the overall deadline and size limit; touches no database (thread-safe).
+
+    progress(bytes so far, bytes announced or None) is called as the body arrives; cancelled() is
+    polled while the download runs and stops it within a twentieth of a second.
+    """
     if not url.lower().startswith(("http://", "https://")):
         raise ImportRefused(f"{url}: only http:// and https:// URLs can be imported")
-    return Page(url, *_fetch(url))
+    return Page(url, *fetch(url, progress=progress, cancelled=cancelled))
 
 
 def import_page(store, page: Page, *, reviewer_id: str) -> Outcome:
@@ -378,50 +456,3 @@ def _store_page(store, page: Page, reviewer_id: str, outcome: Outcome) -> None:
         added = _add_html(store, text, reviewer_id=reviewer_id, url=final_url, source=url,
                           kind="url", encoding=encoding)
     _record(outcome, added)
-
-
-def _fetch(url: str) -> tuple[bytes, str | None, str | None, str]:
-    """Download a web page: (body, content type, declared charset, final URL), within the limits."""
-    request = urllib.request.Request(url, headers={
-        "User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,text/plain;q=0.8"})
-    opener = urllib.request.build_opener(_HttpOnlyRedirects)
-    deadline = time.monotonic() + FETCH_TIMEOUT_S
-    try:
-        with opener.open(request, timeout=FETCH_TIMEOUT_S) as response:
-            content_type = response.headers.get_content_type() if response.headers.get("Content-Type") else None
-            if content_type and content_type not in _PAGE_TYPES:
-                raise ImportRefused(f"{url}: is {content_type}, not a web page or text")
-            length = response.headers.get("Content-Length")
-            if length and length.isdigit() and int(length) > MAX_BYTES:
-                raise ImportRefused(f"{url}: is too large ({int(length):,} bytes; the limit is {MAX_BYTES:,})")
-            chunks, size = [], 0
-            while chunk := response.read1(_CHUNK):  # read1: a trickle cannot outlast the deadline
-                size += len(chunk)
-                if size > MAX_BYTES:
-                    raise ImportRefused(f"{url}: is too large (more than {MAX_BYTES:,} bytes)")
-                if time.monotonic() > deadline:
-                    raise TimeoutError
-                chunks.append(chunk)
-            return b"".join(chunks), content_type, response.headers.get_content_charset(), response.geturl()
-    except urllib.error.HTTPError as error:
-        raise ImportRefused(f"{url}: the server answered {error.code} {error.reason}") from None
-    except urllib.error.URLError as error:
-        raise ImportRefused(f"{url}: {_network_reason(error.reason)}") from None
-    except (TimeoutError, OSError, ValueError) as error:
-        raise ImportRefused(f"{url}: {_network_reason(error)}") from None
-    except ImportRefused:
-        raise
-    except Exception as error:  # http.client.HTTPException and kin: a broken answer
-        raise ImportRefused(f"{url}: the server's answer broke off ({type(error).__name__})") from None
-
-
-def _network_reason(reason) -> str:
-    if isinstance(reason, TimeoutError):
-        return f"no complete answer within {FETCH_TIMEOUT_S:g} seconds"
-    if isinstance(reason, socket.gaierror):
-        return "the host name could not be found"
-    if isinstance(reason, ConnectionRefusedError):
-        return "the server refused the connection"
-    if isinstance(reason, OSError):
-        return f"could not be fetched ({reason.strerror or reason})"
-    return f"could not be fetched ({reason})"

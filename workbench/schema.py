@@ -162,9 +162,10 @@ def m002_evidence_updated_by(db: Database) -> None:
         db.execute(f'ALTER TABLE "{table}" ADD COLUMN "updated_by" TEXT REFERENCES "reviewers"("id")')
 
 
-def fts_sql(table: str) -> list[str]:
+def fts_sql(table: str, cols: list[str] | None = None,
+            tokenize: str = "unicode61 remove_diacritics 2") -> list[str]:
     """The FTS5 index of a table keyed by its `seq`, and the triggers that keep it in step."""
-    cols = FTS_COLUMNS[table]
+    cols = cols or FTS_COLUMNS[table]
     names = ", ".join(f'"{c}"' for c in cols)
     new = ", ".join(f'new."{c}"' for c in cols)
     old = ", ".join(f'old."{c}"' for c in cols)
@@ -172,7 +173,7 @@ def fts_sql(table: str) -> list[str]:
     delete = f"INSERT INTO {fts} ({fts}, rowid, {names}) VALUES ('delete', old.\"seq\", {old});"
     insert = f'INSERT INTO {fts} (rowid, {names}) VALUES (new."seq", {new});'
     return [
-        f"CREATE VIRTUAL TABLE {fts} USING FTS5 ({names}, tokenize='unicode61 remove_diacritics 2', "
+        f"CREATE VIRTUAL TABLE {fts} USING FTS5 ({names}, tokenize='{tokenize}', "
         f"content=\"{table}\", content_rowid=\"seq\")",
         f'CREATE TRIGGER "{table}_ai" AFTER INSERT ON "{table}" BEGIN {insert} END',
         f'CREATE TRIGGER "{table}_ad" AFTER DELETE ON "{table}" BEGIN {delete} END',
@@ -220,6 +221,30 @@ def m003_id_primary_keys(db: Database) -> None:
 def m005_versions_and_orphans(db: Database) -> None:
     """Add article versions, carried claims and orphaned annotations (TABLES_V5)."""
     _create(db, TABLES_V5)
+
+
+# Published fact-checks imported from schema.org ClaimReview files (workbench/factchecks.py).
+FACT_CHECKS = {
+    "seq": int, **_ROW, "claim": str, "title": str, "rating": str, "rating_value": float,
+    "best_rating": float, "worst_rating": float, "reviewed_by": str, "reviewer_url": str, "url": str,
+    "published": str, "claimant": str, "claim_date": str, "appearance": str, "language": str,
+    "source": str, "created_by": str,
+}
+# Stemmed (Porter) so that "arrested" finds "arrests": the index the matcher draws candidates from.
+FACT_CHECKS_FTS = ["claim", "title"]
+FACT_CHECKS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+FTS_TABLES = [*FTS_COLUMNS, "fact_checks"]  # every table with a full-text index and its triggers
+
+
+@migrations()
+def m006_fact_checks(db: Database) -> None:
+    """Add fact_checks (imported ClaimReview) with a stemmed full-text index keyed by seq."""
+    db["fact_checks"].create(FACT_CHECKS, pk="id", not_null=NOT_NULL | {"seq"},
+                             foreign_keys=[("created_by", "reviewers", "id")])
+    db["fact_checks"].create_index(["seq"], unique=True)
+    db["fact_checks"].create_index(["url"])
+    for statement in fts_sql("fact_checks", FACT_CHECKS_FTS, FACT_CHECKS_TOKENIZE):
+        db.execute(statement)
 
 
 @migrations()

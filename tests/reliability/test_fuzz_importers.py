@@ -423,7 +423,9 @@ def test_w3c_annotation_files(world, data, ensure_ascii, suffix, cut):
     '{"type": "AnnotationPage", "items": {"0": 1}}',
     '{"type": ["Annotation"]}',
     codecs.BOM_UTF8.decode("utf-8") + '[]',
-], ids=["NaN", "deep", "remote first page", "items not a list", "type a list", "BOM, empty list"])
+    '{"type": "Annotation", "motivation": {}, "body": {"purpose": [{}], "value": "x"}, "target": "urn:uuid:0"}',
+], ids=["NaN", "deep", "remote first page", "items not a list", "type a list", "BOM, empty list",
+        "motivation and purpose not strings"])
 def test_odd_json(world, text):
     path = write(world, ".jsonld", text.encode("utf-8"))
     check_annotation_import(world, path)

@@ -14,10 +14,11 @@ from workbench.articles import add_article
 from workbench.claims import claims_for
 from workbench.errors import ImportRefused
 from workbench.orphans import orphans_for
+from workbench.paths import seed_files
 from workbench.store import Store
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS = {path.name[:3]: path for path in seed_files()}
 HYPOTHESIS = DATA / "hypothesis" / "search-nato.json"
 RECOGITO = DATA / "recogito" / "recogito-js.w3c.json"
 TEXT_ANNOTATOR = DATA / "recogito" / "text-annotator.w3c.json"
@@ -29,7 +30,7 @@ W3C_PAGE = ("An example page.\nWell, this is an anotation that has some text.\n"
 
 
 def seed(name: str) -> str:
-    return next(SEEDS.glob(f"{name}_*.txt")).read_text(encoding="utf-8")
+    return SEEDS[name].read_text(encoding="utf-8")
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import workbench
-from workbench import importers
+from workbench import importers, webfetch
 from tests.local_server import serving
 from workbench.articles import add_article, appearances
 from workbench.errors import ImportRefused
@@ -379,23 +379,23 @@ def fake_annotations(monkeypatch):
 
 
 def test_annotation_files_go_to_the_annotation_importer(store, reviewer_id, tmp_path, fake_annotations):
-    def import_annotation_file_report(store_, path, *, reviewer_id):
-        fake_annotations.calls.append((store_, str(path), reviewer_id))
+    def import_collection_report(store_, data, *, source, reviewer_id):
+        fake_annotations.calls.append((store_, data, source, reviewer_id))
         return types.SimpleNamespace(imported=3, lines=lambda: ["3 claims imported (3 exactly)"])
-    fake_annotations.import_annotation_file_report = import_annotation_file_report
+    fake_annotations.import_collection_report = import_collection_report
     path = tmp_path / "claims.jsonld"
-    path.write_text("{}")
+    path.write_text('{"type": "AnnotationPage"}')
     outcome = one(store, path, reviewer_id)
     assert outcome.error is None and outcome.claims == 3 and outcome.added == []
     assert outcome.notes == ["3 claims imported (3 exactly)"]
-    assert fake_annotations.calls == [(store, str(path), reviewer_id)]
+    assert fake_annotations.calls == [(store, {"type": "AnnotationPage"}, str(path), reviewer_id)]
 
 
 def test_failing_annotation_file_stores_nothing(store, reviewer_id, tmp_path, fake_annotations):
-    def import_annotation_file_report(store_, path, *, reviewer_id):
+    def import_collection_report(store_, data, *, source, reviewer_id):
         add_article(store_, "Half-imported article", reviewer_id=reviewer_id)
-        raise ImportRefused(f"{path}: annotation 2 has no target")
-    fake_annotations.import_annotation_file_report = import_annotation_file_report
+        raise ImportRefused(f"{source}: annotation 2 has no target")
+    fake_annotations.import_collection_report = import_collection_report
     path = tmp_path / "claims.json"
     path.write_text("{}")
     outcome = one(store, path, reviewer_id)
@@ -540,14 +540,14 @@ def test_url_failures_are_one_clear_line(store, reviewer_id, server, route, mess
 
 @pytest.mark.parametrize("route", ["/big", "/big-unannounced"])
 def test_too_large_page_is_refused(store, reviewer_id, server, monkeypatch, route):
-    monkeypatch.setattr(importers, "MAX_BYTES", 50_000)
+    monkeypatch.setattr(webfetch, "MAX_BYTES", 50_000)
     outcome = one(store, f"{server}{route}", reviewer_id)
     assert "is too large" in outcome.error and count(store) == 0
 
 
 @pytest.mark.parametrize("route", ["/slow", "/trickle"])
 def test_slow_page_times_out(store, reviewer_id, server, monkeypatch, route):
-    monkeypatch.setattr(importers, "FETCH_TIMEOUT_S", 0.3)
+    monkeypatch.setattr(webfetch, "FETCH_TIMEOUT_S", 0.3)
     started = time.monotonic()
     outcome = one(store, f"{server}{route}", reviewer_id)
     assert time.monotonic() - started < 1.5

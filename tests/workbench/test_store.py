@@ -173,4 +173,4 @@ def test_older_schema_is_migrated_on_open(db_path):
 
 def test_full_text_triggers_survive_every_migration(store):
     triggers = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    assert triggers == {f"{t}_{s}" for t in schema.FTS_COLUMNS for s in ("ai", "ad", "au")}
+    assert triggers == {f"{t}_{s}" for t in schema.FTS_TABLES for s in ("ai", "ad", "au")}

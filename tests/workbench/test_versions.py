@@ -263,8 +263,9 @@ def test_round_trip_every_unchanged_claim_is_exact(case):
             unchanged = 0
             for claim in claims:
                 around = old[max(0, claim["start"] - 32):claim["end"] + 32]
-                if new.count(around) != 1:
-                    continue  # its words or their context changed
+                paragraph = old[old.rfind("\n", 0, claim["start"]) + 1:].split("\n", 1)[0]
+                if new.count(around) != 1 or paragraph not in new.split("\n"):
+                    continue  # its words, their context or its paragraph changed (or went)
                 unchanged += 1
                 at = new.index(around) + claim["start"] - max(0, claim["start"] - 32)
                 carried = one.get("claims", derived_id(claim["id"], corrected["id"]))

@@ -1,0 +1,67 @@
+"""Comparing two articles: sentence alignment, differing words, and carrying a range across."""
+
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from workbench.compare import compare, counterpart
+from workbench.sentences import sentence_spans
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+FIRST = (SEEDS / "000_40e970fcb4c441a1.txt").read_text(encoding="utf-8")
+SECOND = (SEEDS / "001_cca44e194e01c4ca.txt").read_text(encoding="utf-8")
+
+
+def test_the_sample_articles_show_the_north_atlantic_treaty_association_against_the_first_wording():
+    comparison = compare(FIRST, SECOND)
+    [pair] = [p for p in comparison.pairs if p.right and "North Atlantic Treaty Association" in SECOND[slice(*p.right)]]
+    assert pair.left is not None
+    assert FIRST[slice(*pair.left)].startswith("Nato is weighing up whether to launch pre-emptive strikes")
+    [difference] = [d for d in pair.differences if "North Atlantic Treaty Association" in d.right_text]
+    assert {"name", "date", "number"} <= difference.kinds
+    assert SECOND[slice(*difference.right)] == difference.right_text
+    titles = comparison.pairs[0]
+    assert FIRST[slice(*titles.left)].startswith("Nato considers") and SECOND[slice(*titles.right)].startswith("NATO Weighs")
+
+
+def test_every_sentence_appears_once_in_reading_order_on_both_sides():
+    comparison = compare(FIRST, SECOND)
+    lefts = [p.left for p in comparison.pairs if p.left]
+    rights = [p.right for p in comparison.pairs if p.right]
+    assert lefts == sentence_spans(FIRST)
+    assert sorted(rights) == sentence_spans(SECOND)
+
+
+def test_a_changed_number_name_and_date_are_flagged():
+    left = "The minister said 4 jets crossed the border on 3 March. Nobody was hurt."
+    right = "Nobody was hurt. The minister said 40 jets crossed the border on 5 April, according to Kallas."
+    comparison = compare(left, right)
+    [pair] = [p for p in comparison.pairs if p.left and p.right and "jets" in left[slice(*p.left)]]
+    found = {(d.left_text, d.right_text): d.kinds for d in pair.differences}
+    assert found[("4", "40")] == {"number"}
+    assert found[("3 March", "5 April, according to Kallas")] == {"number", "date", "name"}
+    hurt = [p for p in comparison.pairs if p.left and "hurt" in left[slice(*p.left)]]
+    assert hurt[0].right is not None and hurt[0].differences == ()  # reordered, still paired, no change
+
+
+def test_a_range_marked_on_one_side_is_carried_to_the_aligned_words():
+    left = "Officials said 4 jets crossed the border near Gdańsk on Monday."
+    right = "On Monday, 40 jets crossed the border near Gdańsk, officials said."
+    comparison = compare(left, right)
+    start = left.index("jets crossed")
+    end = left.index(" on Monday")
+    assert right[slice(*counterpart(comparison, "left", start, end))] == "jets crossed the border near Gdańsk"
+    number = left.index("4 ")
+    assert counterpart(comparison, "left", number, number + 1) == (0, len(right))  # nothing shared: the sentence
+    assert counterpart(compare("Alpha beta.", "Gamma delta."), "left", 0, 5) is None
+
+
+@given(st.text(alphabet=st.sampled_from("ab .\n9Zé"), max_size=80), st.text(alphabet=st.sampled_from("ab .\n9Zé"), max_size=80))
+def test_spans_always_index_the_texts_given(left, right):
+    for pair in compare(left, right).pairs:
+        for difference in pair.differences:
+            if difference.left:
+                assert left[slice(*difference.left)] == difference.left_text
+            if difference.right:
+                assert right[slice(*difference.right)] == difference.right_text
