@@ -1,16 +1,16 @@
 """Comparing two articles: sentence alignment, differing words, and carrying a range across."""
 
-from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from workbench.compare import compare, counterpart
+from workbench.paths import seed_files
 from workbench.sentences import sentence_spans
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-FIRST = (SEEDS / "000_40e970fcb4c441a1.txt").read_text(encoding="utf-8")
-SECOND = (SEEDS / "001_cca44e194e01c4ca.txt").read_text(encoding="utf-8")
+SEEDS = {seed.name[:3]: seed for seed in seed_files()}  # where the seeds ship (paths.seed_files)
+FIRST = SEEDS["000"].read_text(encoding="utf-8")
+SECOND = SEEDS["001"].read_text(encoding="utf-8")
 
 
 def test_the_sample_articles_show_the_north_atlantic_treaty_association_against_the_first_wording():

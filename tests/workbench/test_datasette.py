@@ -52,7 +52,7 @@ def served(store, reviewer_id, tmp_path, no_proxy):
     assert main(["publish", str(store.path), "--datasette-metadata", str(meta)]) == 0
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "datasette", "serve", "-i", str(store.path), "-m", str(meta),
-                               "-h", "127.0.0.1", "-p", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                               "-h", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}/{store.path.stem}"
     try:
         deadline = time.monotonic() + 60
