@@ -1,6 +1,5 @@
 """Comparing two articles: sentence alignment, differing words, and carrying a range across."""
 
-
 from hypothesis import given
 from hypothesis import strategies as st
 
