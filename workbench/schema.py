@@ -258,6 +258,12 @@ def m006_fact_checks(db: Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m007_claimant(db: Database) -> None:
+    """Record who made a claim (its claimant); empty means the article's author."""
+    db.execute('ALTER TABLE "claims" ADD COLUMN "claimant" TEXT')
+
+
 # The tables a sync sends to the team server (the ones merge brings in; `meta` is this file's own).
 SYNCED_TABLES = ("reviewers", "articles", "appearances", "claims", "verdict_history", "evidence",
                  "blobs", "attachments", "article_versions", "carried_claims", "orphans", "fact_checks")
