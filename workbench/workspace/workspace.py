@@ -8,12 +8,13 @@ after COMMIT, emitted as events that carry the rows, so no view reads them back.
 import contextlib
 from pathlib import Path
 
-from workbench import articles, claims, evidence, importers, merge, search, stats
+from workbench import articles, checked_before, claims, compare, evidence, importers, merge, search, stats
 from workbench.errors import WorkbenchError
 from workbench.workspace import changes as change_events
 from workbench.workspace import commands
 from workbench.workspace.events import (ArticlesChanged, ClaimsChanged, CountsChanged, EmitterGroup, EvidenceChanged,
                                         HistoryChanged, Reloaded)
+from workbench.workspace.known import KnownService
 from workbench.workspace.open_article import OpenArticle
 from workbench.workspace.tasks import Task
 from workbench.workspace.undo import UndoStack
@@ -41,11 +42,14 @@ class Workspace:
         self.only_mine = False
         self._prepared: list = []
         self._bulk = 0
+        self._known: KnownService | None = None
         store.before_commit(self._prepare)
         store.subscribe(self._publish)
 
     def close(self) -> None:
         """Stop listening and close the database."""
+        if self._known is not None:
+            self._known.close()
         self.store.remove_before_commit(self._prepare)
         self.store.unsubscribe(self._publish)
         self.undo_stack.clear()
@@ -76,6 +80,8 @@ class Workspace:
             getattr(self.events, EMITTERS[type(event)]).emit(event)
             if isinstance(event, ClaimsChanged) and self.article is not None and event.article_id == self.article.id:
                 self.events.counts.emit(CountsChanged(self.article.id, dict(self.article.counts)))
+        if self._known is not None and any(isinstance(event, ClaimsChanged) for event in events):
+            self._known.claims_changed()
 
     def _apply_to_open_article(self, event) -> None:
         if isinstance(event, ClaimsChanged) and event.article_id == self.article.id:
@@ -102,6 +108,8 @@ class Workspace:
 
     def reload(self, reason: str = "") -> None:
         """Show the database afresh: re-read the open article and tell every view (Reloaded)."""
+        if self._known is not None:
+            self._known.reloaded()
         if self.article is not None:
             try:
                 self._show(self._load(self.article.id))
@@ -270,6 +278,58 @@ class Workspace:
         if command.new:
             self._do(command)
 
+    # -- what the desk already knows: checked before, known sentences, comparing articles ---------
+
+    @property
+    def known(self) -> KnownService:
+        """Answers "checked before?" and finds an article's known sentences on a worker thread of its own."""
+        if self._known is None:
+            self._known = KnownService(self.path)
+        return self._known
+
+    def adopt_match(self, claim_id: str, match) -> checked_before.Adoption:
+        """Make a match (a fact-check or an earlier verdict) evidence of a claim, undoably; the verdict
+        it suggests is only offered, in the result, never set."""
+        adopted = checked_before.adoption(match)
+        if any(_same_source(item, adopted.evidence) for item in evidence.evidence_for(self.store, claim_id)):
+            raise WorkbenchError("this match is already evidence of the claim")
+        text = "Adopt fact-check" if match.kind == "fact_check" else "Adopt earlier verdict"
+        self.add_evidence(claim_id, adopted.evidence, text=text)
+        return adopted
+
+    def compare_task(self, left_id: str, right_id: str) -> Task:
+        """Comparing two articles (sentences aligned, the differing words within them) as a Task."""
+        def work(store, _task: Task) -> compare.Comparison:
+            return compare.compare(articles.article_body(store, left_id), articles.article_body(store, right_id))
+
+        return Task("Comparing articles", self.path, work)
+
+    def compare_articles(self, left_id: str, right_id: str) -> compare.Comparison:
+        """Compare two articles here and now."""
+        task = self.compare_task(left_id, right_id)
+        return task.work(self.store, task)
+
+    def carry_claims(self, comparison: compare.Comparison, left_id: str, right_id: str, claim_ids) -> list[str]:
+        """Mark each claim of one compared article on the aligned words of the other, in one undoable
+        step; where the other already has a claim there, nothing. Return the new claims' ids."""
+        if comparison.left != articles.article_body(self.store, left_id) \
+                or comparison.right != articles.article_body(self.store, right_id):
+            raise WorkbenchError("the comparison is not of these two articles")
+        existing = {left_id: self.claims_of(left_id), right_id: self.claims_of(right_id)}
+        ranges = []
+        for claim_id in claim_ids:
+            row = claims.get_claim(self.store, claim_id)
+            if row["article_id"] not in existing or row["deleted_at"]:
+                raise WorkbenchError("that claim is not in either compared article")
+            side, target = ("left", right_id) if row["article_id"] == left_id else ("right", left_id)
+            found = compare.counterpart(comparison, side, row["start"], row["end"])
+            if found and not any(c["start"] < found[1] and found[0] < c["end"] for c in existing[target]) \
+                    and (target, *found) not in ranges:
+                ranges.append((target, *found))
+        if not ranges:
+            return []
+        return self._do(commands.MarkClaims(self, ranges, "Mark on the other article")).claim_ids
+
     # -- long work: imports and merges -----------------------------------------------------
 
     def import_sources(self, sources: list[str]) -> list:
@@ -363,3 +423,10 @@ class Workspace:
     def save_copy(self, target, *, overwrite: bool = False) -> Path:
         """Write a consistent copy of this database to send to a colleague."""
         return merge.save_copy(self.store, target, overwrite=overwrite)
+
+
+def _same_source(item: dict, fields: dict) -> bool:
+    """Whether an evidence item already holds what these evidence fields would add."""
+    if fields.get("url"):
+        return item.get("url") == fields["url"]
+    return (item.get("title"), item.get("excerpt")) == (fields.get("title"), fields.get("excerpt"))
