@@ -13,6 +13,7 @@ from ui.claim_detail import ClaimDetail
 from ui.claims_panel import ClaimsPanel
 from ui.files import FileActions
 from ui.find_bar import FindBar
+from ui.known import KnownController
 from ui.qt_workspace import QtWorkspace
 from ui.search_dialog import SearchDialog
 from ui.tasks import TaskRunner
@@ -43,6 +44,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Fact-check Workbench")
         self.setAcceptDrops(True)
         self._build_layout()
+        self.known = KnownController(self)  # the Checked Before tab and the reader's margin marks
         self.files = FileActions(self)
         self.actions_ = menus.build(self)
         self.search_dialog: SearchDialog | None = None
@@ -156,6 +158,7 @@ class MainWindow(QMainWindow):
             self.qt.close()
             self.qt.deleteLater()
         self.qt = qt = QtWorkspace(workspace, self)
+        self.known.set_workspace(qt)
         qt.articlesChanged.connect(self._articles_changed)
         qt.countsChanged.connect(lambda event: self.article_list.model_.set_counts(event.article_id, event.counts))
         qt.claimsChanged.connect(self._claims_changed)
@@ -270,6 +273,7 @@ class MainWindow(QMainWindow):
         self.reader.set_current_claim(self.current_claim, scroll=scroll and row is not None)
         self.claims_panel.select(self.current_claim)
         self.detail.show_claim(row, opened.number(row["id"]) if row else None)
+        self.known.claim_selected(self.current_claim)
         if row:
             self.detail.show_history(self.workspace.verdict_history(row["id"]))
         self._show_disagreement()
