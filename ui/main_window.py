@@ -408,6 +408,14 @@ class MainWindow(QMainWindow):
         self.agreement_dialog = AgreementDialog(self)
         self.agreement_dialog.open()
 
+    def compare_with(self) -> None:
+        """Compare the open article with another, side by side (Article ▸ Compare With…)."""
+        from ui.compare_dialog import CompareDialog
+
+        if self.article:
+            self.compare_dialog = CompareDialog(self)
+            self.compare_dialog.show()
+
     def show_search(self) -> None:
         """Open (or raise) the search window."""
         if self.search_dialog is None:

@@ -71,6 +71,8 @@ def build(window) -> dict[str, QAction]:
                                    "Correct the title, web address, publisher, author or date")
     a["delete_article"] = _action(window, "De&lete Article", window.delete_article, None,
                                   "Delete the open article (Delete in the article list; undo brings it back)")
+    a["compare"] = _action(window, "&Compare With…", window.compare_with, "Ctrl+Shift+C",
+                           "The open article and another side by side, sentences aligned, differences marked")
     a["next_known"] = _action(window, "Next Sentence Checked &Before", lambda: window.known.next_mark(+1), "Ctrl+K",
                               "Show the next sentence the desk already knows (marked in the reader's margin)")
     a["previous_known"] = _action(window, "Previous Sentence Checked Be&fore", lambda: window.known.next_mark(-1),
@@ -125,7 +127,7 @@ def _menus(window, a: dict[str, QAction]) -> None:
     article = bar.addMenu("&Article")
     article.addActions([a["article_details"], a["delete_article"]])
     article.addSeparator()
-    article.addActions([a["next_known"], a["previous_known"]])
+    article.addActions([a["compare"], a["next_known"], a["previous_known"]])
     article.addSeparator()
     article.addActions([a["next_article"], a["previous_article"]])
     claim = bar.addMenu("&Claim")
