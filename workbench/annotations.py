@@ -29,6 +29,7 @@ annotations, or an annotation that contradicts itself, refuses the whole file, n
 annotation; nothing is stored.
 """
 
+import hashlib
 import json
 import sqlite3
 import uuid
@@ -411,3 +412,52 @@ def _store(store, claim: Incoming, article_id: str, placement, source: str, revi
     report.methods[placement.method] += 1
     if placement.method == APPROXIMATE:
         report.scores.append(placement.score)
+
+
+def write_collection(store, article_id: str | None, out, *, batch: int = 500) -> None:
+    """Write the same text as dumps(export_collection(...)) to out, holding one batch of claims at a time."""
+    label = "Fact-check workbench claims"
+    if article_id is not None:
+        label = f"Claims in {get_article(store, article_id)['title']}"
+    names, places = store.reviewer_names(), _web_addresses(store)
+    digest, total = hashlib.sha256(), 0
+    digest.update(("[" + json.dumps(article_id) + ", [").encode("utf-8"))
+    for item in _streamed_items(store, article_id, names, places, batch):
+        digest.update(((", " if total else "") + json.dumps(item, sort_keys=True)).encode("utf-8"))
+        total += 1
+    digest.update(b"]]")
+    collection_id = uuid.uuid5(COLLECTION_NAMESPACE, digest.hexdigest())
+    marker = "\x00items\x00"
+    page = {"id": URN + str(uuid.uuid5(collection_id, "page-1")), "type": "AnnotationPage",
+            "startIndex": 0, "items": [marker] if total else []}
+    text = dumps({"@context": CONTEXT, "id": URN + str(collection_id), "type": "AnnotationCollection",
+                  "label": label, "total": total, "first": page})
+    if not total:
+        out.write(text)
+        return
+    placeholder = json.dumps(marker)
+    head, tail = text.split(placeholder)
+    indent = head[head.rindex("\n") + 1:]
+    out.write(head)
+    for n, item in enumerate(_streamed_items(store, article_id, names, places, batch)):
+        lines = json.dumps(item, sort_keys=True, ensure_ascii=False, indent=2).replace("\n", "\n" + indent)
+        out.write((",\n" + indent if n else "") + lines)
+    out.write(tail)
+
+
+def _streamed_items(store, article_id: str | None, names: dict[str, str], places: dict[str, str], batch: int):
+    """The annotations of export_collection, in its order, read a batch of claims at a time."""
+    where, params = "c.deleted_at IS NULL AND a.deleted_at IS NULL", []
+    if article_id is not None:
+        where += " AND c.article_id = ?"
+        params.append(article_id)
+    cursor = store.conn.execute(f"SELECT c.* FROM claims c JOIN articles a ON a.id = c.article_id WHERE {where} "
+                                f'ORDER BY c.article_id, {order.claims_sql("c")}', params)
+    while rows := [dict(row) for row in cursor.fetchmany(batch)]:
+        marks = ",".join("?" * len(rows))
+        evidence: dict[str, list[dict]] = {}
+        for row in store.query(f"SELECT * FROM evidence WHERE deleted_at IS NULL AND claim_id IN ({marks}) "
+                               f"ORDER BY claim_id, {order.evidence_sql()}", [r["id"] for r in rows]):
+            evidence.setdefault(row["claim_id"], []).append(row)
+        for claim in rows:
+            yield _annotation(claim, names, evidence.get(claim["id"], []), places.get(claim["article_id"]))

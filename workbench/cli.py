@@ -1,4 +1,10 @@
-"""The `workbench` command line: the desktop program, import, export and stats."""
+"""The `workbench` command line: the desktop program, import, export, merge, stats and publish.
+
+Qt-free: the console script starts from ui/launcher.py, which registers the formats that need Qt
+(the PDF) in workbench.exporters and passes the desktop program in as `desktop`. Without it (for
+example `python -m workbench` from a source folder that is not installed), every command that
+needs no Qt works and the desktop program or a PDF give one `error:` line.
+"""
 
 import argparse
 import getpass
@@ -10,8 +16,7 @@ from pathlib import Path
 from workbench import __version__, paths
 from workbench.errors import WorkbenchError
 
-COMMANDS = ("import", "export", "merge", "stats", "match")
-EXPORT_FORMATS = ("markdown", "html", "pdf", "claimreview", "annotations")
+COMMANDS = ("import", "export", "merge", "stats", "match", "sync", "publish")
 
 
 def default_reviewer() -> str:
@@ -34,16 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="SOURCE is a corrected version of this article (an id or its first characters): "
                         "store it linked to the old one and carry every claim over")
 
-    p = sub.add_parser("export", help="export claims and verdicts")
-    p.add_argument("db", type=Path)
-    p.add_argument("--format", "-f", required=True, choices=EXPORT_FORMATS)
-    p.add_argument("--article", metavar="ID", help="only this article (an id or its first characters)")
-    p.add_argument("-o", "--output", type=Path, help="file to write (default: standard output; pdf needs a file)")
-    p.add_argument("--include-pending", action="store_true", help="put pending claims in the report too")
-    p.add_argument("--date", type=_report_date, metavar="DATE",
-                   help="date printed in the report, ISO (YYYY-MM-DD or a date and time); "
-                        "default: $SOURCE_DATE_EPOCH, else now")
-    p.add_argument("--reviewer", default=None, help="name the report is made by (default: $WORKBENCH_REVIEWER or login)")
+    add_export_parser(sub)
 
     p = sub.add_parser("merge", help="bring other reviewers' databases into DB")
     p.add_argument("db", type=Path)
@@ -53,7 +49,49 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", help="counts by article, verdict and reviewer, and agreement")
     p.add_argument("db", type=Path)
     _add_match_parser(sub)
+    add_sync_parser(sub)
+    add_publish_parser(sub)
     return parser
+
+
+def add_export_parser(sub) -> None:
+    """`workbench export DB --format F ...`."""
+    from workbench.exporters import KNOWN
+
+    p = sub.add_parser("export", help="export claims and verdicts")
+    p.add_argument("db", type=Path)
+    p.add_argument("--format", "-f", required=True, choices=KNOWN)
+    p.add_argument("--article", metavar="ID", help="only this article (an id or its first characters)")
+    p.add_argument("-o", "--output", type=Path, help="file to write (default: standard output; pdf needs a file)")
+    p.add_argument("--include-pending", action="store_true", help="put pending claims in the report too")
+    p.add_argument("--date", type=_report_date, metavar="DATE",
+                   help="date printed in the report, ISO (YYYY-MM-DD or a date and time); "
+                        "default: $SOURCE_DATE_EPOCH, else now")
+    p.add_argument("--reviewer", default=None,
+                   help="name the report is made by (default: $WORKBENCH_REVIEWER, else the reviewers who "
+                        "gave the verdicts)")
+    p.add_argument("--attachments", choices=("names", "folder", "embed"), default="names",
+                   help="markdown/html: list attachments by name (default), copy them into an attachments/ "
+                        "folder beside -o FILE and link them, or embed images in the HTML")
+    add_publication_options(p, "for this export (default: the database's publication settings)")
+
+
+def add_publication_options(p, scope: str) -> None:
+    """--publisher, --publisher-url, --review-url."""
+    p.add_argument("--publisher", default=None, help=f"the organisation publishing the fact checks, {scope}")
+    p.add_argument("--publisher-url", default=None, metavar="URL", help=f"its web site, {scope}")
+    p.add_argument("--review-url", default=None, metavar="TEMPLATE",
+                   help="each fact check's page, e.g. https://example.org/fact-checks/{claim_id} "
+                        f"({{claim_id}}, {{article_id}}), {scope}")
+
+
+def add_publish_parser(sub) -> None:
+    """`workbench publish DB ...`: publication settings and Datasette metadata."""
+    p = sub.add_parser("publish", help="save publication settings; write Datasette metadata")
+    p.add_argument("db", type=Path)
+    add_publication_options(p, "saved in the database")
+    p.add_argument("--datasette-metadata", type=Path, metavar="FILE",
+                   help="write Datasette metadata (JSON, or YAML for a .yaml/.yml name) for serving DB")
 
 
 def _add_match_parser(sub) -> None:
@@ -77,6 +115,15 @@ def _positive(text: str) -> int:
     return value
 
 
+def add_sync_parser(sub) -> None:
+    """`workbench sync DB URL`."""
+    p = sub.add_parser("sync", help="push DB's changes to the desk's PostgreSQL server and pull everyone else's")
+    p.add_argument("db", type=Path)
+    p.add_argument("url", metavar="URL", help="postgresql://USER@HOST[:PORT]/DATABASE (the password: "
+                                              "PGPASSWORD, ~/.pgpass, or asked for)")
+    p.add_argument("--reviewer", default=None, help="name recorded as the one who merged what came in")
+
+
 def gui_parser() -> argparse.ArgumentParser:
     """The parser for `workbench [DB]`."""
     parser = argparse.ArgumentParser(
@@ -89,17 +136,18 @@ def gui_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+def main(argv: list[str] | None = None, *, desktop=None) -> int:
+    """Run the command line; return the exit status. desktop(db_path) runs the desktop program."""
     argv = sys.argv[1:] if argv is None else argv
     try:
         if argv and argv[0] in COMMANDS:
             args = build_parser().parse_args(argv)
             return COMMAND_RUNNERS[args.command](args)
         args = gui_parser().parse_args(argv)
-        from ui.app import run  # the desktop program is imported only when it is wanted
-
-        return run(args.db or paths.default_database())
+        if desktop is None:
+            raise WorkbenchError("the desktop program is not part of this command (Qt-free); start it with the "
+                                 "installed `workbench` command")
+        return desktop(args.db or paths.default_database())
     except WorkbenchError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -111,6 +159,13 @@ def _open(path: Path, *, create: bool, reviewer: str | None = None):
     from workbench.seeds import open_database
 
     return open_database(path, reviewer=reviewer or default_reviewer(), create=create)
+
+
+def _open_read_only(path: Path):
+    """A database for a command that only reads it: nothing is written to it or beside it."""
+    from workbench.store import Store
+
+    return Store.open(path, readonly=True)
 
 
 def run_import(args) -> int:
@@ -179,46 +234,59 @@ def _report_date(text: str):
 
 
 def run_export(args) -> int:
-    """`workbench export DB --format F`: write to -o FILE or standard output (pdf: -o only)."""
-    from workbench import annotations, claimreview, report
+    """`workbench export DB --format F`: stream to -o FILE or standard output (pdf: -o only)."""
+    from workbench import exporters, report
     from workbench.articles import find_article
+    from workbench.publication import load_publication
 
-    if args.format == "pdf" and args.output is None:
-        raise WorkbenchError("--format pdf writes a binary file: give one with -o FILE")
-    with _open(args.db, create=False) as store:
+    exporter = exporters.get(args.format)
+    if exporter.binary and args.output is None:
+        raise WorkbenchError(f"--format {args.format} writes a binary file: give one with -o FILE")
+    if args.attachments == "folder" and args.output is None:
+        raise WorkbenchError("--attachments folder copies the files beside the report: give it with -o FILE")
+    with _open_read_only(args.db) as store:
         article_id = find_article(store, args.article)["id"] if args.article else None
-        if args.format == "annotations":
-            text = annotations.dumps(annotations.export_collection(store, article_id))
+        publication = load_publication(store).merged(
+            publisher=args.publisher, publisher_url=args.publisher_url, review_url=args.review_url)
+        options = report.ReportOptions(article_id=article_id, include_pending=args.include_pending,
+                                       generated=args.date or report.report_date(),
+                                       reviewer=args.reviewer or os.environ.get("WORKBENCH_REVIEWER", ""),
+                                       attachments=args.attachments, publication=publication)
+        if args.output is None:
+            warnings = exporter.write(store, options, sys.stdout)
+            sys.stdout.flush()
         else:
-            options = report.ReportOptions(article_id=article_id, include_pending=args.include_pending,
-                                           generated=args.date or report.report_date(),
-                                           reviewer=args.reviewer or default_reviewer())
-            build = {"claimreview": claimreview.build_claimreview, "markdown": report.build_markdown}
-            text = build.get(args.format, report.build_html)(store, options)
-    if args.format == "pdf":
-        from ui.pdf import write_pdf  # Qt is loaded only for a PDF
-
-        write_pdf(text, args.output)
-        return 0
-    _write_output(text, args.output)
+            warnings = exporters.export_to_file(exporter, store, options, args.output)
+            if args.attachments == "folder":
+                exporters.copy_attachments(store, options, args.output.parent)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 
-def _write_output(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise WorkbenchError(f"{output}: cannot write ({error.strerror})") from None
+def run_publish(args) -> int:
+    """`workbench publish DB`: save the publication settings given; write Datasette metadata."""
+    from workbench.publication import load_publication, save_publication
+
+    with _open(args.db, create=False) as store:
+        if any(value is not None for value in (args.publisher, args.publisher_url, args.review_url)):
+            saved = save_publication(store, load_publication(store).merged(
+                publisher=args.publisher, publisher_url=args.publisher_url, review_url=args.review_url))
+            print(f"publisher: {saved.publisher or '(none)'}\npublisher URL: {saved.publisher_url or '(none)'}\n"
+                  f"review URL: {saved.review_url or '(none)'}")
+        if args.datasette_metadata is not None:
+            from workbench.datasette import write_metadata
+
+            write_metadata(store, args.datasette_metadata)
+            print(f"{args.datasette_metadata}: Datasette metadata for {args.db}", file=sys.stderr)
+    return 0
 
 
 def run_stats(args) -> int:
     """`workbench stats DB`: counts and agreement as a plain table."""
     from workbench import stats
 
-    with _open(args.db, create=False) as store:
+    with _open_read_only(args.db) as store:
         sys.stdout.write(stats.render(stats.collect(store)))
     return 0
 
@@ -227,10 +295,11 @@ def run_merge(args) -> int:
     """`workbench merge DB OTHER...`: each OTHER in its own transaction; a summary line each."""
     from workbench.merge import merge_database
 
-    reviewer = args.reviewer or default_reviewer()
+    from workbench.ids import reviewer_id as id_of
+
+    reviewer_id = id_of(args.reviewer or default_reviewer())  # recorded with each merge, not added as a row
     failed = False
-    with _open(args.db, create=False, reviewer=reviewer) as store:
-        reviewer_id = store.reviewer(reviewer)
+    with _open(args.db, create=False) as store:
         for other in args.others:
             try:
                 summary = merge_database(store, other, reviewer_id=reviewer_id)
@@ -242,6 +311,20 @@ def run_merge(args) -> int:
                 continue
             print(f"{other}: {summary}")
     return 1 if failed else 0
+
+
+def run_sync(args) -> int:
+    """`workbench sync DB URL`: one summary line; the password is asked for only on a terminal."""
+    from workbench.sync import sync_database  # psycopg is loaded only for a sync
+
+    def prompt(server: str) -> str | None:
+        return getpass.getpass(f"Password for {server}: ") if sys.stdin.isatty() else None
+
+    reviewer = args.reviewer or default_reviewer()
+    with _open(args.db, create=False, reviewer=reviewer) as store:
+        summary = sync_database(store, args.url, reviewer_id=store.reviewer(reviewer), prompt=prompt)
+    print(summary)
+    return 0
 
 
 def run_match(args) -> int:
@@ -302,4 +385,4 @@ def _print_matches(query_id: str | None, matches) -> None:
 
 
 COMMAND_RUNNERS = {"import": run_import, "export": run_export, "merge": run_merge, "stats": run_stats,
-                   "match": run_match}
+                   "match": run_match, "sync": run_sync, "publish": run_publish}

@@ -268,7 +268,7 @@ def _http_url(value) -> str | None:
         value = next((v for v in value if isinstance(v, str)), None)
     if not isinstance(value, str):
         return None
-    from workbench.report import safe_url
+    from workbench.mdtext import safe_url
 
     url = safe_url(value)
     return url if url and url.lower().startswith(("http://", "https://")) else None

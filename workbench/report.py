@@ -1,48 +1,48 @@
-"""The fact-check report: Markdown (the source), and HTML rendered from the same Markdown.
+"""The fact-check report: what it holds and in what order, read from the database a batch at a time.
 
 Layout: a title; who made it and when; a summary table (claims by verdict per article, with a
 total row); then for each article (imported first, first) its title, publisher, author, date and
 URLs, and for each claim in reading order: "Claim N · Verdict" (N counts the claims shown in that
-article), the quote as a block quote, who gave the verdict and when, the rationale, and the
-evidence (live rows by position): title linked to its URL, publisher, stance, reliability,
-access date, attachment names, and the excerpt as a block quote. Pending claims are left out
-unless `include_pending`; the report says how many were. Everything comes from the database and
-the options, so the same database and options give the same bytes.
+article), the quote as a block quote, who made the claim when a reviewer recorded someone other
+than the article's author, who gave the verdict and when, the rationale, and the evidence (live
+rows by position): title linked to its URL, publisher, stance, reliability, access date,
+attachment names, the reviewer's note, and the excerpt as a block quote. Pending claims are left
+out unless `include_pending`; the report says how many were. Everything comes from the database
+and the options, so the same database and options give the same bytes.
 
-Escaping (`escape_markdown`), for quotes, excerpts, titles and every other field: backslash
-escapes for \\ ` * _ [ ] | #; entities for < > ~ tab and an & that would start an entity
-(Python-Markdown, which renders the HTML, does not honour \\< or \\~ and turns tabs into spaces);
-at a line's start - + "1." "1)" are backslash-escaped and = becomes &#61;; white space at either
-end of a line becomes entities (kept, and never an indented code block); control characters show
-as their control pictures (U+2400...). Line breaks become hard breaks and a run of blank lines one
-paragraph break: apart from that, CommonMark and Python-Markdown give back the same text.
-( ) { } and ! are left alone: nothing they could start can open once [ and ] are escaped.
+"Made by": the reviewer(s) who gave the verdicts in the report, unless the options name someone
+(`--reviewer` or WORKBENCH_REVIEWER on the command line); never a login name.
 
-The rationale is the reviewer's own Markdown. It is parsed with CommonMark (markdown-it, raw HTML
-off, so any HTML is text) and written again (`safe_markdown`) from a few constructs: paragraphs,
-line breaks, emphasis, strong, code, links, lists, block quotes and rules. Headings become strong
-paragraphs, code blocks a code span a line, images their alt text (a report loads nothing), and a
-link whose URL is not http(s) with a host or mailto keeps only its text. All text is escaped as
-above. The HTML is then cleaned again (lxml_html_clean), and any other link or image dropped.
+A verified or disputed claim with neither evidence nor rationale is published as it is (the editor
+decides), but each one is reported as a warning: the command line prints it on standard error,
+and the Export dialog's preview flags it beside the claim (`flag_unsupported`, never in a saved
+file).
+
+The report is written as Markdown (workbench.report_markdown) and as HTML (workbench.report_html)
+from the same rows; both stream, holding one batch of claims at a time.
 """
 
 import datetime
+import io
 import os
-import re
-import urllib.parse
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-
-from markdown_it import MarkdownIt
 
 from workbench import order
 from workbench.articles import appearances, get_article
 from workbench.errors import WorkbenchError
-from workbench.verdicts import JUDGED, LABELS, PENDING, RELIABILITY_LABELS, STANCE_LABELS
+from workbench.verdicts import DISPUTED, JUDGED, LABELS, PENDING, VERIFIED
 
 TITLE = "Fact-check report"
-SAFE_SCHEMES = ("http", "https", "mailto")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
+BATCH = 500  # claims read (with their evidence and verdict givers) at a time
+ARTICLE_COLUMNS = "id, title, url, publisher, author, published, created_at"
+ATTACHMENTS = ("names", "folder", "embed")
+
+
+class Cancelled(Exception):
+    """The export was cancelled by the person waiting for it."""
 
 
 def report_date(text: str | None = None, environ=None) -> datetime.datetime:
@@ -70,7 +70,15 @@ class ReportOptions:
     article_id: str | None = None  # None: every article with claims in the report
     include_pending: bool = False
     generated: datetime.datetime = field(default_factory=report_date)  # the date printed
-    reviewer: str = ""  # who made the report
+    reviewer: str = ""  # who made the report; empty: the reviewers who gave its verdicts
+    flag_unsupported: bool = False  # the preview flags claims published with nothing behind them
+    attachments: str = "names"  # names only; "folder": linked to files beside it; "embed": images inline
+    publication: object = None  # workbench.publication.Publication for ClaimReview; None: the database's
+
+    @property
+    def verdicts(self) -> tuple[str, ...]:
+        """The verdicts of the claims the report shows."""
+        return JUDGED + ((PENDING,) if self.include_pending else ())
 
 
 def human_date(value: datetime.date) -> str:
@@ -78,423 +86,220 @@ def human_date(value: datetime.date) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
-def _stored_date(stamp: str) -> str:
+def stored_date(stamp: str) -> str:
+    """A stored ISO time as a human date, or the text itself if it is not one."""
     try:
         return human_date(datetime.date.fromisoformat(stamp[:10]))
     except ValueError:
         return stamp
 
 
-# -- what the report holds -----------------------------------------------------------------------
+# -- who gave a verdict: the one lookup ----------------------------------------------------------
 
-def collect(store, options: ReportOptions) -> dict:
-    """The articles, claims, evidence and attachments a report shows, in report order."""
-    verdicts = JUDGED + ((PENDING,) if options.include_pending else ())
+def verdict_givers(store, claims: list[dict]) -> dict[str, tuple[str, str]]:
+    """claim id -> (reviewer name, ISO time) of whoever gave each judged claim its current verdict.
+
+    From the verdict history: the latest live change, when it led to the claim's verdict now.
+    """
+    wanted = {c["id"]: c["verdict"] for c in claims if c["verdict"] != PENDING}
+    if not wanted:
+        return {}
+    marks = ",".join("?" * len(wanted))
+    latest: dict[str, tuple] = {}
+    for row in store.conn.execute(
+            "SELECT h.claim_id, h.to_verdict, h.created_at, r.name FROM verdict_history h "
+            "LEFT JOIN reviewers r ON r.id = h.created_by "
+            f"WHERE h.deleted_at IS NULL AND h.claim_id IN ({marks}) ORDER BY h.claim_id, h.created_at, h.id",
+            list(wanted)):
+        latest[row[0]] = row
+    return {claim_id: (row[3] or "", row[2]) for claim_id, row in latest.items()
+            if row[1] == wanted[claim_id]}
+
+
+# -- what the report covers ----------------------------------------------------------------------
+
+@dataclass
+class Scope:
+    """The articles a report covers (rows without bodies) and its claim counts."""
+
+    articles: list[dict]
+    counts: dict[str, dict[str, int]]  # article id -> verdict -> claims shown
+    verdicts: tuple[str, ...]
+    left_out: int  # pending claims not shown
+
+    @property
+    def total(self) -> int:
+        """Claims shown in the whole report."""
+        return sum(sum(c.values()) for c in self.counts.values())
+
+
+def scope(store, options: ReportOptions) -> Scope:
+    """The articles and claim counts of a report, read with two queries."""
     if options.article_id is not None:
-        articles = [get_article(store, options.article_id)]
+        get_article(store, options.article_id)  # refuses an unknown or deleted article
+        articles = store.query(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", [options.article_id])
     else:
         articles = store.query(
-            "SELECT * FROM articles WHERE deleted_at IS NULL AND EXISTS (SELECT 1 FROM claims c "
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE deleted_at IS NULL AND EXISTS (SELECT 1 FROM claims c "
             "WHERE c.article_id = articles.id AND c.deleted_at IS NULL) ORDER BY created_at, title, id")
-    names = store.reviewer_names()
-    judged = {}
-    for row in store.query("SELECT claim_id, to_verdict, created_by, created_at FROM verdict_history "
-                           "WHERE deleted_at IS NULL ORDER BY claim_id, created_at, id"):
-        judged[row["claim_id"]] = row
-    evidence = _evidence_by_claim(store)
-    sections, left_out = [], 0
-    for article in articles:
-        claims = []
-        for claim in store.query('SELECT * FROM claims WHERE article_id = ? AND deleted_at IS NULL '
-                                 f'ORDER BY {order.claims_sql()}', [article["id"]]):
-            if claim["verdict"] not in verdicts:
-                left_out += 1
-                continue
-            entry = judged.get(claim["id"])
-            if entry and entry["to_verdict"] == claim["verdict"] and claim["verdict"] != PENDING:
-                claim["judge"] = names.get(entry["created_by"], "")
-                claim["judged_on"] = _stored_date(entry["created_at"])
-            else:
-                claim["judge"], claim["judged_on"] = "", ""
+    counts: dict[str, dict[str, int]] = {}
+    left_out = 0
+    sql = "SELECT article_id, verdict, count(*) FROM claims WHERE deleted_at IS NULL"
+    params: list = []
+    if options.article_id is not None:
+        sql += " AND article_id = ?"
+        params.append(options.article_id)
+    for article_id, verdict, n in store.conn.execute(sql + " GROUP BY article_id, verdict", params):
+        if verdict in options.verdicts:
+            counts.setdefault(article_id, dict.fromkeys(options.verdicts, 0))[verdict] = n
+        else:
+            left_out += n
+    shown = [a for a in articles if a["id"] in counts or options.article_id is not None]
+    for article in shown:
+        counts.setdefault(article["id"], dict.fromkeys(options.verdicts, 0))
+        article["urls"] = [u for u in appearances(store, article["id"]) if u != article["url"]]
+    return Scope(shown, {a["id"]: counts[a["id"]] for a in shown}, options.verdicts, left_out)
+
+
+def claims_in(store, article: dict, options: ReportOptions) -> Iterator[dict]:
+    """The claims of one article the report shows, in reading order, with givers and evidence."""
+    verdicts = options.verdicts
+    cursor = store.conn.execute(
+        f"SELECT * FROM claims WHERE article_id = ? AND deleted_at IS NULL "
+        f"AND verdict IN ({','.join('?' * len(verdicts))}) ORDER BY {order.claims_sql()}",
+        [article["id"], *verdicts])
+    while True:
+        batch = [dict(row) for row in cursor.fetchmany(BATCH)]
+        if not batch:
+            return
+        givers = verdict_givers(store, batch)
+        evidence = _evidence_of(store, [c["id"] for c in batch])
+        for claim in batch:
+            claim["judge"], when = givers.get(claim["id"], ("", ""))
+            claim["judged_on"] = stored_date(when) if when else ""
             claim["evidence"] = evidence.get(claim["id"], [])
-            claims.append(claim)
-        if claims or options.article_id is not None:
-            sections.append({"article": article, "claims": claims,
-                             "urls": [u for u in appearances(store, article["id"]) if u != article["url"]]})
-    return {"sections": sections, "verdicts": verdicts, "left_out": left_out}
+            yield claim
 
 
-def _evidence_by_claim(store) -> dict[str, list[dict]]:
-    """Every live evidence item, in order, with its attachments' names, grouped by claim."""
-    files: dict[str, list[str]] = {}
-    for row in store.query("SELECT evidence_id, filename FROM attachments WHERE deleted_at IS NULL "
-                           f"ORDER BY evidence_id, {order.attachments_sql()}"):
-        files.setdefault(row["evidence_id"], []).append(row["filename"] or "attachment")
+def _evidence_of(store, claim_ids: list[str]) -> dict[str, list[dict]]:
+    """The live evidence of some claims, in order, each with its live attachments (no bytes)."""
+    marks = ",".join("?" * len(claim_ids))
     grouped: dict[str, list[dict]] = {}
-    for item in store.query("SELECT * FROM evidence WHERE deleted_at IS NULL "
-                            f"ORDER BY claim_id, {order.evidence_sql()}"):
-        item["attachments"] = files.get(item["id"], [])
+    items = {}
+    for item in store.query(f"SELECT * FROM evidence WHERE deleted_at IS NULL AND claim_id IN ({marks}) "
+                            f"ORDER BY claim_id, {order.evidence_sql()}", claim_ids):
+        item["attachments"] = []
+        items[item["id"]] = item
         grouped.setdefault(item["claim_id"], []).append(item)
+    if items:
+        marks = ",".join("?" * len(items))
+        for row in store.query("SELECT id, evidence_id, blob_id, filename, media_type, size FROM attachments "
+                               f"WHERE deleted_at IS NULL AND evidence_id IN ({marks}) "
+                               f"ORDER BY evidence_id, {order.attachments_sql()}", list(items)):
+            row["filename"] = row["filename"] or "attachment"
+            items[row["evidence_id"]]["attachments"].append(row)
     return grouped
 
 
-# -- escaping ------------------------------------------------------------------------------------
-
-_INLINE = re.compile(r"[\\`*_\[\]|#<>~\t]|&(?=#?[0-9A-Za-z]+;)")
-_INLINE_MAP = {"<": "&lt;", ">": "&gt;", "~": "&#126;", "&": "&amp;", "\t": "&#9;"}
-_CONTROLS = {c: 0x2400 + c for c in range(32) if c not in (9, 10)} | {127: 0x2421}
-_ORDERED = re.compile(r"^([0-9]+)([.)])")
-
-
-def _escape_inline(text: str) -> str:
-    return _INLINE.sub(lambda m: _INLINE_MAP.get(m.group(), "\\" + m.group()), text.translate(_CONTROLS))
-
-
-def _fix_line(line: str) -> str:
-    """Make a line of escaped inline Markdown start and end as plain text."""
-    core = line.strip()
-    if not core:
-        return "".join(f"&#{ord(c)};" for c in line)
-    lead, trail = line[: len(line) - len(line.lstrip())], line[len(line.rstrip()):]
-    if not lead:
-        if core[0] in "-+":
-            core = "\\" + core
-        elif core[0] == "=":
-            core = "&#61;" + core[1:]
-        else:
-            core = _ORDERED.sub(r"\1\\\2", core)
-    return "".join(f"&#{ord(c)};" for c in lead) + core + "".join(f"&#{ord(c)};" for c in trail)
+def made_by(store, report_scope: Scope, options: ReportOptions) -> str:
+    """Who made the report: the options' name, else the reviewers who gave its verdicts (by name)."""
+    if options.reviewer.strip():
+        return " ".join(options.reviewer.split())
+    names: set[str] = set()
+    for article in report_scope.articles:
+        for batch in claims_in_ids(store, article["id"], options):
+            names.update(name for name, _when in verdict_givers(store, batch).values() if name.strip())
+    return join_names(sorted(names, key=str.casefold))
 
 
-def _join_lines(lines: list[str]) -> str:
-    return "  \n".join(_fix_line(line) for line in lines)
+def claims_in_ids(store, article_id: str, options: ReportOptions) -> Iterator[list[dict]]:
+    """The ids and verdicts of an article's reported claims, a batch at a time."""
+    verdicts = options.verdicts
+    cursor = store.conn.execute(
+        f"SELECT id, verdict FROM claims WHERE article_id = ? AND deleted_at IS NULL "
+        f"AND verdict IN ({','.join('?' * len(verdicts))})", [article_id, *verdicts])
+    while True:
+        batch = [{"id": row[0], "verdict": row[1]} for row in cursor.fetchmany(BATCH)]
+        if not batch:
+            return
+        yield batch
 
 
-def escape_markdown(text: str) -> str:
-    """Markdown that renders as text itself: line breaks hard, blank-line runs one paragraph break."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
-    paragraphs = re.split(r"\n\n+", text)
-    return "\n\n".join(_join_lines(_escape_inline(p).split("\n")) for p in paragraphs)
+def join_names(names: list[str]) -> str:
+    """Names as "A", "A and B", "A, B and C"."""
+    names = [" ".join(n.split()) for n in names]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else ""
 
 
-def escape_line(text: str) -> str:
-    """Escaped Markdown for one line of text (a title or a table cell): white space collapsed."""
-    return _fix_line(_escape_inline(" ".join(text.split())))
+def unsupported(claim: dict) -> bool:
+    """A verified or disputed claim with neither evidence nor rationale."""
+    return (claim["verdict"] in (VERIFIED, DISPUTED) and not claim["evidence"]
+            and not (claim["rationale"] or "").strip())
 
 
-def safe_url(url: str | None) -> str | None:
-    """The URL, trimmed, if it is http(s) with a host or mailto; else None (never a link)."""
-    url = (url or "").strip()
-    try:
-        parts = urllib.parse.urlsplit(url)
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    if scheme not in SAFE_SCHEMES or (scheme != "mailto" and not parts.hostname):
-        return None
-    if scheme == "mailto" and not parts.path:
-        return None
-    return url
+def claimant_shown(claim: dict, article: dict) -> str:
+    """The claimant to print: only one a reviewer recorded that differs from the article's author."""
+    claimant = " ".join((claim.get("claimant") or "").split())
+    return claimant if claimant and claimant != " ".join((article["author"] or "").split()) else ""
 
 
-def _destination(url: str) -> str:
-    """A link destination that both CommonMark and Python-Markdown read back as url."""
-    url = re.sub(r"(&#?[0-9A-Za-z]+);", r"\1%3B", url)
-    return "".join(c if c.isprintable() and c not in ' ()<>"\'\\`[]*_' else
-                   "".join(f"%{b:02X}" for b in c.encode("utf-8")) for c in url)
+def attachment_path(attachment: dict) -> str:
+    """Where the "folder" export puts an attachment, relative to the report."""
+    from workbench.evidence import safe_file_name
+
+    return f"attachments/{attachment['id'][:8]}-{safe_file_name(attachment['filename'])}"
 
 
-def md_link(text: str, url: str | None) -> str:
-    """[text](url) when the URL is safe, else the text alone (escaped)."""
-    target = safe_url(url)
-    label = escape_line(text)
-    return f"[{label}]({_destination(target)})" if target else label
+class Progress:
+    """Counts claims written, reports them, stops when cancelled, and keeps the editor's warnings."""
+
+    def __init__(self, total: int, progress: Callable[[int, int], None] | None = None,
+                 cancelled: Callable[[], bool] | None = None):
+        self.total, self.done = total, 0
+        self._progress, self._cancelled = progress, cancelled
+        self.warnings: list[str] = []
+
+    def claim(self, article: dict, number: int, claim: dict) -> None:
+        """One claim written: warn if it has nothing behind it, report progress every batch."""
+        if unsupported(claim):
+            title = " ".join((article["title"] or "Untitled").split())
+            self.warnings.append(f"claim {number} of {title!r} ({article['id'][:8]}) is "
+                                 f"{LABELS[claim['verdict']]} with no evidence and no rationale")
+        self.done += 1
+        if self.done % BATCH == 0:
+            self.check()
+
+    def check(self) -> None:
+        """Report progress; raise Cancelled if the export was cancelled."""
+        if self._cancelled is not None and self._cancelled():
+            raise Cancelled()
+        if self._progress is not None:
+            self._progress(self.done, self.total)
 
 
-def blockquote(markdown: str) -> str:
-    """Markdown text put inside a block quote."""
-    return "\n".join(f"> {line}" if line else ">" for line in markdown.split("\n"))
+# -- in memory, for callers that want the whole thing ----------------------------------------------
 
+def collect(store, options: ReportOptions) -> dict:
+    """The articles, claims and evidence a report shows, in report order, all in memory."""
+    found = scope(store, options)
+    sections = [{"article": a, "claims": list(claims_in(store, a, options)), "urls": a["urls"]}
+                for a in found.articles]
+    return {"sections": sections, "verdicts": found.verdicts, "left_out": found.left_out}
 
-# -- the rationale: the reviewer's Markdown, written again from safe constructs --------------------
-
-_PARSER = MarkdownIt("commonmark", {"html": False})
-_PARSER.validateLink = lambda url: True  # every link is parsed; safe_url then decides
-
-
-# Text with none of these, and no line that starts or ends with white space or starts like a
-# list item, parses to plain paragraphs: it is written back without running the parser.
-_MARKUP = re.compile(r"[\\`*_\[\]<>#!|~&=+:\t\x00-\x08\x0b-\x1f\x7f]")
-_LIST_START = re.compile(r"-|\d+[.)]")
-
-
-def is_plain(text: str) -> bool:
-    """Whether text holds no Markdown at all, so that safe_markdown may skip the parser."""
-    if _MARKUP.search(text):
-        return False
-    return all(line == line.strip() and not _LIST_START.match(line) for line in text.split("\n"))
-
-
-def safe_markdown(text: str) -> str:
-    """The reviewer's Markdown reduced to safe constructs, every piece of text escaped."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if is_plain(text):
-        return re.sub(r"\n\n+", "\n\n", text.strip("\n"))
-    return parsed_markdown(text)
-
-
-def parsed_markdown(text: str) -> str:
-    """safe_markdown through the CommonMark parser (any text)."""
-    text = text.translate(_CONTROLS)
-    root: list = []
-    stack = [root]
-    for token in _PARSER.parse(text):
-        if token.nesting == 1:
-            node = (token, [])
-            stack[-1].append(node)
-            stack.append(node[1])
-        elif token.nesting == -1:
-            stack.pop()
-        else:
-            stack[-1].append((token, None))
-    return "\n\n".join(_blocks(root))
-
-
-def _blocks(nodes: list) -> list[str]:
-    out = []
-    for token, kids in nodes:
-        kind = token.type
-        if kind in ("paragraph_open", "heading_open"):
-            inline = _inline(kids[0][0].children or []) if kids else ""
-            if inline:
-                out.append(f"**{inline}**" if kind == "heading_open" else inline)
-        elif kind == "blockquote_open":
-            out.append(blockquote("\n\n".join(_blocks(kids))))
-        elif kind in ("bullet_list_open", "ordered_list_open"):
-            first = int(token.attrs.get("start", 1) or 1)
-            items = []
-            for number, (_item, item_kids) in enumerate(kids, start=first):
-                marker = "-" if kind == "bullet_list_open" else f"{number}."
-                marker = marker.ljust(3) + " "
-                lines = ("\n\n".join(_blocks(item_kids)) or "&#32;").split("\n")
-                indent = "\n" + " " * len(marker)
-                items.append(marker + lines[0] + "".join(indent + ln if ln else "\n" for ln in lines[1:]))
-            tight = all(len(k) == 1 and k[0][0].type == "paragraph_open" for _i, k in kids)
-            out.append(("\n" if tight else "\n\n").join(items))
-        elif kind in ("fence", "code_block"):  # a line of code each; an indented block could join a list
-            lines = [line for line in token.content.translate(_CONTROLS).split("\n") if line.strip()]
-            out.append("  \n".join(_code_span(line) for line in lines))
-        elif kind == "hr":
-            out.append("* * *")
-    return [block for block in out if block.strip()]
-
-
-def _code_span(content: str) -> str:
-    fence = "`" * (max((len(run) for run in re.findall("`+", content)), default=0) + 1)
-    pad = " " if content[:1] in ("`", " ") or content[-1:] in ("`", " ") else ""
-    return f"{fence}{pad}{content}{pad}{fence}"
-
-
-def _inline(children: list) -> str:
-    lines, current, links = [], [], []
-    for token in children:
-        kind = token.type
-        if kind in ("softbreak", "hardbreak"):
-            lines.append(("".join(current), kind == "hardbreak"))
-            current = []
-        elif kind in ("em_open", "em_close"):
-            current.append("*")
-        elif kind in ("strong_open", "strong_close"):
-            current.append("**")
-        elif kind == "code_inline":
-            current.append(_code_span(token.content.translate(_CONTROLS)))
-        elif kind == "link_open":
-            target = safe_url(token.attrs.get("href"))
-            links.append(target)
-            if target and current and current[-1].endswith("!"):
-                current[-1] = current[-1][:-1] + "\\!"  # "![" would make the link an image
-            current.append("[" if target else "")
-        elif kind == "link_close":
-            target = links.pop() if links else None
-            current.append(f"]({_destination(target)})" if target else "")
-        else:  # text, and an image's alt text: a report never loads anything
-            current.append(_escape_inline(token.content))
-    lines.append(("".join(current), False))
-    return "\n".join(_fix_line(line) + ("  " if hard else "") for line, hard in lines).strip()
-
-
-# -- the Markdown report -------------------------------------------------------------------------
 
 def build_markdown(store, options: ReportOptions) -> str:
     """The report as CommonMark (with a GFM-style table), ending in a newline."""
-    return render_markdown(collect(store, options), options)
+    from workbench.report_markdown import write_markdown
 
+    out = io.StringIO()
+    write_markdown(store, options, out)
+    return out.getvalue()
 
-def render_markdown(data: dict, options: ReportOptions) -> str:
-    """The report for data from `collect`."""
-    sections, verdicts = data["sections"], data["verdicts"]
-    total = sum(len(s["claims"]) for s in sections)
-    who = f" by **{escape_line(options.reviewer)}**" if options.reviewer.strip() else ""
-    intro = f"Made{who} on {human_date(options.generated.date())}. "
-    intro += (f"{_count(total, 'claim')} in {_count(len(sections), 'article')}." if total
-              else "There are no claims to report.")
-    if data["left_out"]:
-        intro += f" {_count(data['left_out'], 'pending claim')} left out."
-    parts = [f"# {TITLE}", intro]
-    if total:
-        parts.append("## Summary\n\n" + _summary(sections, verdicts))
-    for section in sections:
-        parts.extend(_article(section))
-    return "\n\n".join(parts) + "\n"
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
-def _summary(sections: list[dict], verdicts: tuple) -> str:
-    head = ["Article", *(LABELS[v] for v in verdicts), "Total"]
-    rows = ["| " + " | ".join(head) + " |", "| :-- |" + " --: |" * (len(head) - 1)]
-    totals = dict.fromkeys(verdicts, 0)
-    for section in sections:
-        counts = {v: sum(c["verdict"] == v for c in section["claims"]) for v in verdicts}
-        for v in verdicts:
-            totals[v] += counts[v]
-        cells = [escape_line(section["article"]["title"] or "") or "Untitled",
-                 *(str(counts[v]) for v in verdicts), str(len(section["claims"]))]
-        rows.append("| " + " | ".join(cells) + " |")
-    cells = ["**All articles**", *(str(totals[v]) for v in verdicts), str(sum(totals.values()))]
-    rows.append("| " + " | ".join(f"**{c}**" if c[0].isdigit() else c for c in cells) + " |")
-    return "\n".join(rows)
-
-
-def _article(section: dict) -> list[str]:
-    article = section["article"]
-    facts = [f"{key.capitalize()}: {escape_line(article[key])}"
-             for key in ("publisher", "author", "published") if (article[key] or "").strip()]
-    if article["url"]:
-        facts.append(f"URL: {md_link(article['url'], article['url'])}")
-    if section["urls"]:
-        facts.append("Also at: " + ", ".join(md_link(u, u) for u in section["urls"]))
-    parts = ["## " + (escape_line(article["title"] or "") or "Untitled")]
-    if facts:
-        parts.append("  \n".join(facts))
-    if not section["claims"]:
-        parts.append("No claims to report in this article.")
-    for number, claim in enumerate(section["claims"], start=1):
-        parts.extend(_claim(number, claim))
-    return parts
-
-
-def _claim(number: int, claim: dict) -> list[str]:
-    parts = [f"### Claim {number} · {LABELS[claim['verdict']]}", blockquote(escape_markdown(claim["quote"]))]
-    if claim["judge"]:
-        parts.append(f"Verdict given by {escape_line(claim['judge'])} on {escape_line(claim['judged_on'])}.")
-    rationale = safe_markdown(claim["rationale"] or "")
-    if rationale:
-        parts += ["#### Rationale", rationale]
-    if claim["evidence"]:
-        items = [_evidence(n, item) for n, item in enumerate(claim["evidence"], start=1)]
-        parts += ["#### Evidence", "\n\n".join(items)]
-    return parts
-
-
-def _evidence(number: int, item: dict) -> str:
-    title = (item["title"] or "").strip() or (item["url"] or "").strip() or "Untitled source"
-    head = md_link(title, item["url"])
-    if item["url"] and not safe_url(item["url"]) and item["title"]:
-        head += f" ({escape_line(item['url'])})"
-    if item["publisher"]:
-        head += f", {escape_line(item['publisher'])}"
-    lines = [head]
-    facts = [f"*{escape_line(STANCE_LABELS.get(item['stance'], item['stance']))}*" if item["stance"] else "",
-             "reliability: " + escape_line(RELIABILITY_LABELS.get(item["reliability"], item["reliability"]))
-             if item["reliability"] else "",
-             f"accessed {escape_line(item['accessed_on'])}" if item["accessed_on"] else ""]
-    facts = [fact for fact in facts if fact]
-    if facts:
-        lines.append(" · ".join(facts))
-    if item["attachments"]:
-        lines.append("Attached: " + ", ".join(escape_line(name) for name in item["attachments"]))
-    marker = f"{number}.".ljust(3) + " "
-    indent = " " * len(marker)
-    text = marker + ("  \n" + indent).join(lines)
-    if (item["excerpt"] or "").strip():
-        text += "\n\n" + "\n".join(indent + line for line in blockquote(escape_markdown(item["excerpt"])).split("\n"))
-    return text
-
-
-# -- the HTML report -----------------------------------------------------------------------------
 
 def build_html(store, options: ReportOptions, stylesheet: str | None = None) -> str:
     """The same report as one self-contained HTML5 document (style sheet inlined)."""
-    data = collect(store, options)
-    return render_html(render_markdown(data, options), data, options, stylesheet)
+    from workbench.report_html import write_html
 
-
-def render_html(markdown_text: str, data: dict, options: ReportOptions, stylesheet: str | None = None) -> str:
-    """Markdown from `render_markdown` as an HTML document; stylesheet None means the shipped report.css."""
-    import html
-
-    import markdown
-
-    from workbench import paths
-
-    body = markdown.markdown(markdown_text, extensions=["tables", "sane_lists"], output_format="html")
-    body = _clean_html(body, [c for s in data["sections"] for c in s["claims"]])
-    if stylesheet is None:
-        stylesheet = paths.resource_text("report.css")
-    css = stylesheet.replace("</", "<\\/")  # a style sheet cannot close its element
-    title = TITLE
-    if options.article_id is not None and data["sections"]:
-        title += ": " + " ".join((data["sections"][0]["article"]["title"] or "Untitled").split())
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>{html.escape(title)}</title>\n<style>\n{css}</style>\n"
-            f"</head>\n<body>\n<main class=\"report\">\n{body}\n</main>\n</body>\n</html>\n")
-
-
-def _clean_html(body: str, claims: list[dict]) -> str:
-    """Clean rendered HTML (defence in depth) and mark verdicts, quotes and the summary table."""
-    import html
-
-    from lxml import html as lxml_html
-    from lxml_html_clean import Cleaner
-
-    root = lxml_html.fragment_fromstring(body, create_parent="div")
-    Cleaner(scripts=True, javascript=True, comments=True, style=True, inline_style=True, links=True,
-            meta=True, page_structure=True, processing_instructions=True, embedded=True, frames=True,
-            forms=True, annoying_tags=True, remove_unknown_tags=True, safe_attrs_only=True)(root)
-    for element in list(root.iter("img", "a")):
-        if element.tag == "img":
-            element.drop_tree()
-        elif not safe_url(element.get("href")):
-            element.drop_tag()
-    headings = [h for h in root.iter("h3")]
-    if len(headings) == len(claims):
-        for heading, claim in zip(headings, claims):
-            text, _, label = heading.text_content().rpartition(" · ")
-            for child in list(heading):
-                heading.remove(child)
-            heading.text = text + " "
-            heading.set("class", f"claim claim-{claim['verdict']}")
-            badge = lxml_html.Element("span", {"class": f"verdict verdict-{claim['verdict']}"})
-            badge.text = label
-            heading.append(badge)
-    for quote in root.iter("blockquote"):
-        previous, parent = quote.getprevious(), quote.getparent()
-        if parent is root and previous is not None and previous.tag == "h3":
-            quote.set("class", "quote")  # the claim's quote, right under its heading
-        elif parent.tag == "li" and parent.getparent().getparent() is root:
-            quote.set("class", "excerpt")  # an evidence excerpt, in the evidence list
-    for table in root.iter("table"):
-        table.set("class", "summary")
-        rows = list(table.iter("tr"))
-        for row in rows:
-            for cell in list(row)[1:]:
-                cell.set("class", "num")
-                cell.set("align", "right")
-        if len(rows) > 1:
-            rows[-1].set("class", "total")
-    return html.escape(root.text or "") + "".join(
-        lxml_html.tostring(child, encoding="unicode") for child in root)
+    out = io.StringIO()
+    write_html(store, options, out, stylesheet=stylesheet)
+    return out.getvalue()

@@ -93,21 +93,23 @@ def test_export_dialog_previews_and_saves_each_format(qtbot, window, tmp_path, m
     window.actions_["export"].trigger()
     dialog = window.export_dialog
     qtbot.waitExposed(dialog)
-    assert "minister said" in dialog.preview.toPlainText()
+    qtbot.waitUntil(lambda: "minister said" in dialog.preview.toPlainText(), timeout=20000)
     assert dialog.this_article.isChecked()
     for fmt, check in [("markdown", lambda p: "minister said" in p.read_text(encoding="utf-8")),
                        ("pdf", lambda p: p.read_bytes().startswith(b"%PDF")),
                        ("claimreview", lambda p: "ClaimReview" in p.read_text(encoding="utf-8"))]:
         dialog.format.setCurrentIndex(dialog.format.findData(fmt))
         dialog.refresh()
+        qtbot.waitUntil(lambda: not dialog.busy(), timeout=20000)
         target = tmp_path / f"out.{fmt}"
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, t=target, **k: (str(t), ""))
         dialog.setVisible(True)
         qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Save), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda t=target: t.exists() and not dialog.busy(), timeout=30000)
         assert check(target), fmt
     dialog.format.setCurrentIndex(dialog.format.findData("claimreview"))
     dialog.refresh()
-    assert '"@type": "ClaimReview"' in dialog.preview.toPlainText()
+    qtbot.waitUntil(lambda: '"@type": "ClaimReview"' in dialog.preview.toPlainText(), timeout=20000)
 
 
 def test_disagreement_is_marked_and_can_be_settled(qtbot, window, tmp_path, monkeypatch):

@@ -7,17 +7,23 @@ after COMMIT, emitted as events that carry the rows, so no view reads them back.
 
 import contextlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from workbench import articles, checked_before, claims, compare, evidence, importers, merge, search, stats
+from workbench import articles, claims, evidence
 from workbench.errors import WorkbenchError
 from workbench.workspace import changes as change_events
 from workbench.workspace import commands
 from workbench.workspace.events import (ArticlesChanged, ClaimsChanged, CountsChanged, EmitterGroup, EvidenceChanged,
                                         HistoryChanged, Reloaded)
-from workbench.workspace.known import KnownService
 from workbench.workspace.open_article import OpenArticle
 from workbench.workspace.tasks import Task
 from workbench.workspace.undo import UndoStack
+
+# importers, merge, search and stats (and what they pull in: the web, HTML, JSON) are imported
+# where first used: the window must paint before it needs any of them; so are matching and compare.
+if TYPE_CHECKING:
+    from workbench import checked_before, compare
+    from workbench.workspace.known import KnownService
 
 EMITTERS = {ClaimsChanged: "claims", EvidenceChanged: "evidence", HistoryChanged: "history",
             ArticlesChanged: "articles", CountsChanged: "counts"}
@@ -42,7 +48,9 @@ class Workspace:
         self.only_mine = False
         self._prepared: list = []
         self._bulk = 0
-        self._known: KnownService | None = None
+        self._known = None  # a KnownService, started when first asked (see known)
+        self._data_version = self.data_version()
+        self._listed: dict[str, dict] = {}  # the article list as last read (list_articles)
         store.before_commit(self._prepare)
         store.subscribe(self._publish)
 
@@ -117,6 +125,32 @@ class Workspace:
                 self._show(None)
         self.events.reloaded.emit(Reloaded(reason))
 
+    # -- changes made by others (another window, the command line, a sync) --------------------
+
+    def data_version(self) -> int:
+        """SQLite's count of commits by other connections to this file (cheap: no table is read)."""
+        return self.store.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def notice_outside_changes(self) -> bool:
+        """If another connection changed the file since last asked, emit events for what differs
+        from what is shown (the article list, the open article's claims, their evidence and
+        history), as this workspace's own actions do; True if anything was found.
+
+        Nothing is reset: a view keeps its selection and the reviewer's typing.
+        """
+        version = self.data_version()
+        if version == self._data_version:
+            return False
+        self._data_version = version
+        events = change_events.differences(self.store, self.article, self._listed)
+        for event in events:
+            if self.article is not None:
+                self._apply_to_open_article(event)
+            getattr(self.events, EMITTERS[type(event)]).emit(event)
+            if isinstance(event, ClaimsChanged) and self.article is not None and event.article_id == self.article.id:
+                self.events.counts.emit(CountsChanged(self.article.id, dict(self.article.counts)))
+        return bool(events)
+
     # -- the open article ------------------------------------------------------------------
 
     def open_article(self, article_id: str | None) -> OpenArticle | None:
@@ -129,10 +163,12 @@ class Workspace:
 
     def _load(self, article_id: str) -> OpenArticle:
         article = articles.get_article(self.store, article_id)
-        return OpenArticle(article, claims.claims_for(self.store, article_id),
+        opened = OpenArticle(article, claims.claims_for(self.store, article_id),
                            evidence_counts=evidence.evidence_counts(self.store, article_id),
                            reviewer_id=self.reviewer_id, names=self.store.reviewer_names(),
                            numbers=claims.claim_numbers(self.store, article_id), only_mine=self.only_mine)
+        opened.evidence_stamps = evidence.evidence_stamps(self.store, article_id)
+        return opened
 
     def _show(self, article: OpenArticle | None) -> None:
         self.article = article
@@ -156,7 +192,9 @@ class Workspace:
 
     def list_articles(self) -> list[dict]:
         """Live articles with their claim counts by verdict, oldest first."""
-        return articles.list_articles(self.store)
+        rows = articles.list_articles(self.store)
+        self._listed = {row["id"]: row for row in rows}
+        return rows
 
     def evidence_for(self, claim_id: str) -> list[dict]:
         """A claim's live evidence in order, with attachments (no bytes)."""
@@ -194,10 +232,14 @@ class Workspace:
 
     def search(self, text: str, limit: int = 200) -> list:
         """Full-text hits in articles, claims and evidence."""
+        from workbench import search
+
         return search.search(self.store, text, limit=limit)
 
     def stats(self) -> dict:
         """Counts by article, verdict and reviewer, and agreement."""
+        from workbench import stats
+
         return stats.collect(self.store)
 
     # -- undoable actions ------------------------------------------------------------------
@@ -281,15 +323,19 @@ class Workspace:
     # -- what the desk already knows: checked before, known sentences, comparing articles ---------
 
     @property
-    def known(self) -> KnownService:
+    def known(self) -> "KnownService":
         """Answers "checked before?" and finds an article's known sentences on a worker thread of its own."""
         if self._known is None:
+            from workbench.workspace.known import KnownService
+
             self._known = KnownService(self.path)
         return self._known
 
-    def adopt_match(self, claim_id: str, match) -> checked_before.Adoption:
+    def adopt_match(self, claim_id: str, match) -> "checked_before.Adoption":
         """Make a match (a fact-check or an earlier verdict) evidence of a claim, undoably; the verdict
         it suggests is only offered, in the result, never set."""
+        from workbench import checked_before
+
         adopted = checked_before.adoption(match)
         if any(_same_source(item, adopted.evidence) for item in evidence.evidence_for(self.store, claim_id)):
             raise WorkbenchError("this match is already evidence of the claim")
@@ -299,19 +345,23 @@ class Workspace:
 
     def compare_task(self, left_id: str, right_id: str) -> Task:
         """Comparing two articles (sentences aligned, the differing words within them) as a Task."""
-        def work(store, _task: Task) -> compare.Comparison:
+        from workbench import compare
+
+        def work(store, _task: Task) -> "compare.Comparison":
             return compare.compare(articles.article_body(store, left_id), articles.article_body(store, right_id))
 
         return Task("Comparing articles", self.path, work)
 
-    def compare_articles(self, left_id: str, right_id: str) -> compare.Comparison:
+    def compare_articles(self, left_id: str, right_id: str) -> "compare.Comparison":
         """Compare two articles here and now."""
         task = self.compare_task(left_id, right_id)
         return task.work(self.store, task)
 
-    def carry_claims(self, comparison: compare.Comparison, left_id: str, right_id: str, claim_ids) -> list[str]:
+    def carry_claims(self, comparison: "compare.Comparison", left_id: str, right_id: str, claim_ids) -> list[str]:
         """Mark each claim of one compared article on the aligned words of the other, in one undoable
         step; where the other already has a claim there, nothing. Return the new claims' ids."""
+        from workbench import compare
+
         if comparison.left != articles.article_body(self.store, left_id) \
                 or comparison.right != articles.article_body(self.store, right_id):
             raise WorkbenchError("the comparison is not of these two articles")
@@ -343,6 +393,8 @@ class Workspace:
     def import_task(self, sources: list[str]) -> Task:
         """Importing files as a Task for a worker thread: a file at a time; Cancel stops the one under
         way where it can (all or nothing) and leaves the rest out."""
+        from workbench import importers
+
         reviewer_id, sources = self.reviewer_id, list(sources)
 
         def work(store, task: Task) -> list:
@@ -367,6 +419,8 @@ class Workspace:
 
     def import_page(self, page) -> object:
         """Store a web page fetched earlier (importers.fetch_page); undo deletes it."""
+        from workbench import importers
+
         with self.bulk("import"):
             outcome = importers.import_page(self.store, page, reviewer_id=self.reviewer_id)
             self._keep_imported([outcome])
@@ -374,6 +428,8 @@ class Workspace:
 
     def import_text(self, text: str):
         """A new article from pasted text or HTML; undo deletes it."""
+        from workbench import importers
+
         with self.bulk("import"):
             added = importers.import_text(self.store, text, reviewer_id=self.reviewer_id)
             if added.new:
@@ -390,6 +446,8 @@ class Workspace:
 
     def merge_task(self, paths) -> Task:
         """Merging other databases as a Task for a worker thread, a file at a time."""
+        from workbench import merge
+
         reviewer_id, paths = self.reviewer_id, [str(p) for p in paths]
 
         def work(store, task: Task) -> list:
@@ -422,6 +480,8 @@ class Workspace:
 
     def save_copy(self, target, *, overwrite: bool = False) -> Path:
         """Write a consistent copy of this database to send to a colleague."""
+        from workbench import merge
+
         return merge.save_copy(self.store, target, overwrite=overwrite)
 
 
