@@ -142,6 +142,8 @@ class Workspace:
         if version == self._data_version:
             return False
         self._data_version = version
+        if self._known is not None:  # verdicts or fact-checks may have come in anywhere in the file
+            self._known.claims_changed()
         events = change_events.differences(self.store, self.article, self._listed)
         for event in events:
             if self.article is not None:

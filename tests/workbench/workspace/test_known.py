@@ -7,11 +7,12 @@ import threading
 import pytest
 
 from workbench.articles import add_article
-from workbench.claims import claims_for, get_claim
+from workbench.claims import claims_for, get_claim, set_verdict
 from workbench.errors import WorkbenchError
 from workbench.evidence import evidence_for
 from workbench.paths import seed_files
 from workbench.seeds import open_database
+from workbench.store import Store
 from workbench.workspace import Workspace
 from workbench.workspace.known import MatchesFound, SentencesFound, claim_key, sentence_key
 
@@ -192,3 +193,21 @@ def test_closing_the_workspace_stops_the_worker(db_path):
     worker = ws.known._thread
     ws.close()
     assert not worker.is_alive()
+
+
+def test_a_verdict_given_by_another_program_is_known_once_the_workspace_notices_it(ws):
+    first = add(ws, VIRAL, "Viral")
+    second = add(ws, SECOND, "Second")
+    claim_id = ws.mark(first, VIRAL.index("The bridge"), len(VIRAL))
+    seen = answers(ws)
+    ws.known.ask_sentences(second, SECOND)
+    assert ws.known.wait_idle(30)
+    assert seen.pop()[0] == SentencesFound(second, ())  # a pending claim is not "checked"
+    other = Store.open(ws.path)  # another program judges it
+    set_verdict(other, claim_id, "verified", reviewer_id=other.reviewer("Bo"))
+    other.close()
+    assert ws.notice_outside_changes()
+    ws.known.ask_sentences(second, SECOND)
+    assert ws.known.wait_idle(30)
+    [known] = seen.pop()[0].sentences
+    assert (known.match.id, known.match.verdict) == (claim_id, "verified")
