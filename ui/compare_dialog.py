@@ -5,6 +5,7 @@ N and P go to the next and previous difference; M marks the current row's claims
 words of the other article (one undoable step; Ctrl+Z here undoes it too).
 """
 
+import shiboken6
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView,
@@ -32,8 +33,18 @@ class ComparisonTree(QTreeView):
 class CompareDialog(QDialog):
     """Compares the window's open article (left) with another one chosen here (right)."""
 
+    @classmethod
+    def open_for(cls, window) -> "CompareDialog":
+        """Show a comparison for the window's open article, closing one shown before (one at a time)."""
+        for shown in window.findChildren(cls):
+            shown.close()
+        dialog = cls(window)
+        dialog.show()
+        return dialog
+
     def __init__(self, window):
         super().__init__(window)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # a comparison of long articles is large
         self.window = window
         self.qt = window.qt
         self.left = window.article["id"]
@@ -108,7 +119,7 @@ class CompareDialog(QDialog):
         self.resize(int(size.width() * 0.9), int(size.height() * 0.9))
         self.qt.undoChanged.connect(self._read_claims)  # a claim carried here, undone or redone
         self.qt.claimsChanged.connect(self._claims_changed)
-        self.qt.reloaded.connect(lambda _event: self._read_claims())
+        self.qt.reloaded.connect(self._read_claims)
         self.qt.destroyed.connect(self.close)  # another database was opened
         last = QSettings().value(f"compareWith/{self.left}")
         index = self.choice.findData(last) if last else -1
@@ -152,8 +163,8 @@ class CompareDialog(QDialog):
         self.window.tasks.start(task, lambda done: self._compared(done, right, title))
 
     def _compared(self, task, right: str, title: str) -> None:
-        if right != self.right:
-            return  # another article was chosen meanwhile
+        if not shiboken6.isValid(self) or right != self.right:
+            return  # the dialog was closed, or another article was chosen meanwhile
         if task.error or task.result is None:
             self.status.setText(f"Could not compare: {task.error or 'stopped'}")
             return

@@ -425,8 +425,7 @@ class MainWindow(QMainWindow):
         from ui.compare_dialog import CompareDialog
 
         if self.article:
-            self.compare_dialog = CompareDialog(self)
-            self.compare_dialog.show()
+            self.compare_dialog = CompareDialog.open_for(self)
 
     def show_search(self) -> None:
         """Open (or raise) the search window."""

@@ -138,3 +138,20 @@ def test_m_on_a_row_without_claims_says_what_to_do(qtbot, window):
     dialog.view.setFocus()
     qtbot.keyClick(dialog.view, Qt.Key.Key_M)
     assert dialog.status.text().startswith("This row has no claim")
+
+
+def test_compare_with_again_replaces_the_dialog_and_a_closed_one_ignores_later_changes(qtbot, window):
+    dialog = open_comparison(qtbot, window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keySequence(window, "Ctrl+Shift+C")  # again, from the main window
+    second = window.compare_dialog
+    assert second is not dialog and second.isVisible()
+    qtbot.waitUntil(lambda: window.findChildren(type(second)) == [second])  # the first one is gone
+    second.close()  # while it compares: the answer finds no dialog and is dropped
+    wait_for_tasks(qtbot, window)
+    qtbot.waitUntil(lambda: window.findChildren(type(second)) == [])
+    window.workspace.reload("test")  # a reload after the dialog closed: nothing left to update
+    start = window.article["body"].index("Nato is weighing")
+    window.workspace.mark(window.article["id"], start, start + len("Nato is weighing"))
+    assert window.article["title"] == FIRST
