@@ -26,16 +26,17 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QEventLoop, QObject, QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QTextEdit  # noqa: E402
 
-from bench.claim_retrieval import imported_store, verified_claims  # noqa: E402
+from bench.claim_retrieval import DATA, imported_store, verified_claims  # noqa: E402
 from bench.common import Result, print_table, run_times, timed, verdicts  # noqa: E402
 from bench.corpus import article_text  # noqa: E402
 
 OPEN_TARGET_S = 0.300  # issue 3: open and show a 1 MB article
 FRAME_S = 0.016  # an action shows its result within one frame
+MATCH_S = 0.050  # issue 13: a query over 10,000 fact-checks and 20,000 claims answers in under 50 ms
 PLANTED = 50
 
 
@@ -59,10 +60,23 @@ def long_articles(store, size: int) -> tuple[str, str, str]:
     return first, second, body
 
 
+class _Waker(QObject):
+    """Quits an event loop from the GUI thread: a signal from the worker reaches it queued, after the
+    window's own slots (a plain function would be called on the worker's thread, before them)."""
+
+    def __init__(self, loop: QEventLoop):
+        super().__init__()
+        self.loop = loop
+
+    def wake(self, *_args) -> None:
+        self.loop.quit()
+
+
 def settle(signal, until, timeout_ms: int = 120_000) -> None:
     """Wait in an event loop, as the window idles, until until() holds (checked each time signal fires)."""
     loop = QEventLoop()
-    wake = lambda *_: loop.quit()  # noqa: E731
+    waker = _Waker(loop)
+    wake = waker.wake
     signal.connect(wake)
     QTimer.singleShot(timeout_ms, loop.quit)
     try:
@@ -91,7 +105,7 @@ def baseline_open(text: str, runs: int) -> float:
 
 
 def run(quick: bool = False) -> list[Result]:
-    """Every case; a smaller article and fewer runs if quick."""
+    """Every case; a smaller article and fewer runs if quick (none, and a note on stderr, without the data)."""
     from ui.app import create_application
     from ui.main_window import MainWindow
     from workbench.checked_before import KnownSentences, checked_before
@@ -100,6 +114,9 @@ def run(quick: bool = False) -> list[Result]:
     from workbench.store import Store
     from workbench.workspace import Workspace
 
+    if not (DATA / "verified_claims.docs.tsv").exists():
+        print(f"# bench_known skipped: no CLEF claims in {DATA}", file=sys.stderr)
+        return []
     size, runs = (200_000, 3) if quick else (1_000_000, 5)
     folder = Path(tempfile.mkdtemp())
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
@@ -169,7 +186,7 @@ def run(quick: bool = False) -> list[Result]:
     results.append(timed("Checked Before: select a claim to its list shown", f"{facts} + the claims of {chars}",
                          run_times(select, runs=runs, setup=lambda: (service.wait_idle(60), app.processEvents())),
                          statistics.median(run_times(lambda: checked_before(with_index, claim_id), runs=runs)),
-                         target=None if quick else FRAME_S))
+                         target=None if quick else MATCH_S))
 
     window.reader.setFocus()
     keys = iter([Qt.Key.Key_1, Qt.Key.Key_2] * (2 * runs + 2))
