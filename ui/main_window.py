@@ -13,6 +13,7 @@ from ui.claim_detail import ClaimDetail
 from ui.claims_panel import ClaimsPanel
 from ui.files import FileActions
 from ui.find_bar import FindBar
+from ui.known import KnownController
 from ui.qt_workspace import QtWorkspace
 from ui.search_dialog import SearchDialog
 from ui.tasks import TaskRunner
@@ -44,6 +45,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Fact-check Workbench")
         self.setAcceptDrops(True)
         self._build_layout()
+        self.known = KnownController(self)  # the Checked Before tab and the reader's margin marks
         self.files = FileActions(self)
         self.actions_ = menus.build(self)
         self.search_dialog: SearchDialog | None = None
@@ -163,6 +165,7 @@ class MainWindow(QMainWindow):
             self.qt.close()
             self.qt.deleteLater()
         self.qt = qt = QtWorkspace(workspace, self)
+        self.known.set_workspace(qt)
         qt.articlesChanged.connect(self._articles_changed)
         qt.countsChanged.connect(lambda event: self.article_list.model_.set_counts(event.article_id, event.counts))
         qt.claimsChanged.connect(self._claims_changed)
@@ -282,6 +285,7 @@ class MainWindow(QMainWindow):
         self.reader.set_current_claim(self.current_claim, scroll=scroll and row is not None)
         self.claims_panel.select(self.current_claim)
         self.detail.show_claim(row, opened.number(row["id"]) if row else None)
+        self.known.claim_selected(self.current_claim)
         if row:
             self.detail.show_history(self.workspace.verdict_history(row["id"]))
         self._show_disagreement()
@@ -415,6 +419,13 @@ class MainWindow(QMainWindow):
 
         self.agreement_dialog = AgreementDialog(self)
         self.agreement_dialog.open()
+
+    def compare_with(self) -> None:
+        """Compare the open article with another, side by side (Article ▸ Compare With…)."""
+        from ui.compare_dialog import CompareDialog
+
+        if self.article:
+            self.compare_dialog = CompareDialog.open_for(self)
 
     def show_search(self) -> None:
         """Open (or raise) the search window."""

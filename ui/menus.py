@@ -71,6 +71,12 @@ def build(window) -> dict[str, QAction]:
                                    "Correct the title, web address, publisher, author or date")
     a["delete_article"] = _action(window, "De&lete Article", window.delete_article, None,
                                   "Delete the open article (Delete in the article list; undo brings it back)")
+    a["compare"] = _action(window, "&Compare With…", window.compare_with, "Ctrl+Shift+C",
+                           "The open article and another side by side, sentences aligned, differences marked")
+    a["next_known"] = _action(window, "Next Sentence Checked &Before", lambda: window.known.next_mark(+1), "Ctrl+K",
+                              "Show the next sentence the desk already knows (marked in the reader's margin)")
+    a["previous_known"] = _action(window, "Previous Sentence Checked Be&fore", lambda: window.known.next_mark(-1),
+                                  "Ctrl+Shift+K")
     a["next_article"] = _action(window, "Ne&xt Article", window.next_article, "Ctrl+PgDown")
     a["previous_article"] = _action(window, "Pre&vious Article", window.previous_article, "Ctrl+PgUp")
     a["focus_articles"] = _action(window, "Go to &Article List", window.focus_article_list, "Alt+1")
@@ -120,6 +126,8 @@ def _menus(window, a: dict[str, QAction]) -> None:
     edit.addActions([a["find"], a["search"]])
     article = bar.addMenu("&Article")
     article.addActions([a["article_details"], a["delete_article"]])
+    article.addSeparator()
+    article.addActions([a["compare"], a["next_known"], a["previous_known"]])
     article.addSeparator()
     article.addActions([a["next_article"], a["previous_article"]])
     claim = bar.addMenu("&Claim")

@@ -41,6 +41,25 @@ class CreateClaim(WorkspaceCommand):
         claims.purge_claim(self.store, self.claim_id)
 
 
+class MarkClaims(WorkspaceCommand):
+    """Mark several ranges (article id, start, end) as claims in one step; undo removes them all."""
+
+    def __init__(self, workspace, ranges, text: str = "Mark claims"):
+        super().__init__(workspace, text)
+        self.ranges = [tuple(r) for r in ranges]
+        self.claim_ids = [ids.new_id() for _ in self.ranges]
+
+    def do(self) -> None:
+        with self.store.transaction():
+            for claim_id, (article_id, start, end) in zip(self.claim_ids, self.ranges):
+                claims.add_claim(self.store, article_id, start, end, reviewer_id=self.reviewer_id, claim_id=claim_id)
+
+    def undo(self) -> None:
+        with self.store.transaction():
+            for claim_id in self.claim_ids:
+                claims.purge_claim(self.store, claim_id)
+
+
 class DeleteClaim(WorkspaceCommand):
     """Delete a claim (a tombstone); undo brings it back as it was."""
 
