@@ -16,6 +16,7 @@ from ui.find_bar import FindBar
 from ui.qt_workspace import QtWorkspace
 from ui.search_dialog import SearchDialog
 from ui.tasks import TaskRunner
+from ui.team_sync import TeamSync
 from workbench.workspace import OpenArticle, Workspace
 
 STATUS_MS = 6000
@@ -45,6 +46,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self._build_layout()
         self.files = FileActions(self)
+        self.team = TeamSync(self)
         self.actions_ = menus.build(self)
         self.search_dialog: SearchDialog | None = None
         self.db_label = QLabel()
@@ -53,6 +55,7 @@ class MainWindow(QMainWindow):
             label.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addWidget(self.db_label, 1)
         self.tasks = TaskRunner(self.statusBar(), self)
+        self.statusBar().addPermanentWidget(self.team.indicator)
         self.statusBar().addPermanentWidget(self.reviewer_label)
         self.set_workspace(workspace)
         self._restore_geometry()
@@ -158,6 +161,7 @@ class MainWindow(QMainWindow):
     def set_workspace(self, workspace: Workspace) -> None:
         """Show another open database (the previous one is closed)."""
         if self.qt is not None:
+            self.team.stop()
             self.detail.flush()
             self._follow(None)
             self.qt.close()
@@ -187,6 +191,7 @@ class MainWindow(QMainWindow):
             target = last if any(r["id"] == last for r in rows) else rows[0]["id"]
             self.article_list.select_article(target)
         self.open_article(self.article_list.current_id())
+        self.team.follow(workspace)
 
     def refresh_articles(self) -> None:
         """Reload the article list (titles and progress)."""
@@ -560,6 +565,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.tasks.stop()
+        self.team.stop()
         self.detail.flush()
         self.detail.evidence.remove_opened_files()
         settings = QSettings()
