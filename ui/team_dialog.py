@@ -86,6 +86,7 @@ class ConnectDialog(QDialog):
         if parsed.password:  # taken out of sight at once: the field, the settings and the screen never hold it
             self.password = parsed.password
             self.address.setText(parsed.url())
+            self.address.setCursorPosition(0)  # show where it begins: the host, not the query
         self._options = parsed.options
         for key, edit in self.fields.items():
             edit.setText(getattr(parsed, key))
