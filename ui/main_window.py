@@ -17,6 +17,7 @@ from ui.known import KnownController
 from ui.qt_workspace import QtWorkspace
 from ui.search_dialog import SearchDialog
 from ui.tasks import TaskRunner
+from ui.team_sync import TeamSync
 from workbench.workspace import OpenArticle, Workspace
 
 STATUS_MS = 6000
@@ -47,6 +48,7 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self.known = KnownController(self)  # the Checked Before tab and the reader's margin marks
         self.files = FileActions(self)
+        self.team = TeamSync(self)
         self.actions_ = menus.build(self)
         self.search_dialog: SearchDialog | None = None
         self.db_label = QLabel()
@@ -55,6 +57,7 @@ class MainWindow(QMainWindow):
             label.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addWidget(self.db_label, 1)
         self.tasks = TaskRunner(self.statusBar(), self)
+        self.statusBar().addPermanentWidget(self.team.indicator)
         self.statusBar().addPermanentWidget(self.reviewer_label)
         self.set_workspace(workspace)
         self._restore_geometry()
@@ -160,6 +163,7 @@ class MainWindow(QMainWindow):
     def set_workspace(self, workspace: Workspace) -> None:
         """Show another open database (the previous one is closed)."""
         if self.qt is not None:
+            self.team.stop()
             self.detail.flush()
             self._follow(None)
             self.qt.close()
@@ -190,6 +194,7 @@ class MainWindow(QMainWindow):
             target = last if any(r["id"] == last for r in rows) else rows[0]["id"]
             self.article_list.select_article(target)
         self.open_article(self.article_list.current_id())
+        self.team.follow(workspace)
 
     def refresh_articles(self) -> None:
         """Reload the article list (titles and progress)."""
@@ -571,6 +576,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.tasks.stop()
+        self.team.stop()
         self.detail.flush()
         self.detail.evidence.remove_opened_files()
         settings = QSettings()

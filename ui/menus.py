@@ -39,6 +39,14 @@ def build(window) -> dict[str, QAction]:
                          "Bring colleagues' databases into this one")
     a["save_copy"] = _action(window, "Save a &Copy…", window.files.save_copy_dialog,
                              QKeySequence.StandardKey.SaveAs, "Write a copy of this database to send to a colleague")
+    a["connect_team"] = _action(window, "Connect to &Team Server…", window.team.connect_dialog, None,
+                                "Sync this database with your desk's PostgreSQL server")
+    a["sync_now"] = _action(window, "S&ync Now", window.team.sync_now, "F5",
+                            "Send your changes to the team server and fetch your colleagues' now (F5)")
+    a["disconnect_team"] = _action(window, "&Disconnect from Team Server", window.team.disconnect, None,
+                                   "Stop syncing this database (everything synced so far stays)")
+    for name in ("sync_now", "disconnect_team"):
+        a[name].setEnabled(False)  # until a server is connected
     a["agreement"] = _action(window, "&Agreement Between Reviewers…", window.show_agreement)
     a["only_mine"] = _action(window, "Only &My Claims", window.toggle_only_mine, "Ctrl+Shift+O",
                              "Show only the claims you marked, or everyone's")
@@ -116,6 +124,8 @@ def _menus(window, a: dict[str, QAction]) -> None:
     file_menu.addActions([a["import"], a["import_url"], a["paste_article"]])
     file_menu.addSeparator()
     file_menu.addActions([a["export"], a["merge"], a["save_copy"]])
+    file_menu.addSeparator()
+    file_menu.addActions([a["connect_team"], a["sync_now"], a["disconnect_team"]])
     file_menu.addSeparator()
     file_menu.addAction(a["reviewer"])
     file_menu.addSeparator()

@@ -480,6 +480,12 @@ class Workspace:
         if any(not isinstance(outcome, WorkbenchError) and outcome.changed for _, outcome in results):
             self.undo_stack.clear()
 
+    def background_sync(self, url: str, **options):
+        """A BackgroundSync of this database with the team server at url (workspace/team.py), not started."""
+        from workbench.workspace.team import BackgroundSync
+
+        return BackgroundSync(self.path, url, reviewer=self.reviewer_name, **options)
+
     def save_copy(self, target, *, overwrite: bool = False) -> Path:
         """Write a consistent copy of this database to send to a colleague."""
         from workbench import merge
