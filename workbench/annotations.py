@@ -20,7 +20,8 @@ URI can be made of it). Attachments are not carried.
 
 Import (annotation_forms reads the forms): each annotation is placed on an article we hold (named
 by `urn:uuid:`, by a web address it appeared at, or, with no source, the article given or the one
-article holding its quote) with `anchoring.Anchorer`. Placed: a claim with its verdict (none:
+article holding its quote) with `anchoring.Anchorer`; imported `onto` one article, on that
+article unless it names another article we hold. Placed: a claim with its verdict (none:
 pending), rationale (tags as its last line "Tags: a, b"), evidence and creator (none: the importing
 reviewer). Not placed: kept as an orphan (orphans.py) and listed with its quote. Annotations about
 nothing we hold are skipped and counted. A claim or orphan whose id is already in the database is
@@ -46,6 +47,7 @@ from workbench.claim_copies import insert_claim, insert_evidence, record_first_v
 from workbench.errors import ImportRefused
 from workbench.orphans import add_orphan
 from workbench.uris import to_uri
+from workbench.versions import versions_of
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 NAMESPACE = "https://w3id.org/factcheck-workbench/ns#"
@@ -61,6 +63,7 @@ CONTEXT = [W3C_CONTEXT, {
     "url": "workbench:url",
 }]
 COLLECTION_NAMESPACE = uuid.UUID("6c0d2a47-91b3-5e1f-8a64-2d7e9f0b1c35")
+PROGRESS_EVERY = 50  # annotations anchored between progress reports (and looks at cancel)
 METHOD_WORDS = {POSITION: "by position", EXACT: "exactly", APPROXIMATE: "approximately"}
 
 
@@ -203,8 +206,10 @@ def import_annotation_file(store, path, *, reviewer_id: str, article_id: str | N
     return import_annotation_file_report(store, path, reviewer_id=reviewer_id, article_id=article_id).imported
 
 
-def import_annotation_file_report(store, path, *, reviewer_id: str, article_id: str | None = None) -> ImportReport:
-    """Like import_annotation_file, but say everything it did (ImportReport)."""
+def import_annotation_file_report(store, path, *, reviewer_id: str, article_id: str | None = None,
+                                  onto: bool = False, progress=None, cancelled=None) -> ImportReport:
+    """Like import_annotation_file, but say everything it did (ImportReport); the options are
+    import_collection_report's."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -221,7 +226,7 @@ def import_annotation_file_report(store, path, *, reviewer_id: str, article_id: 
     except RecursionError:
         raise ImportRefused(f"{path}: is not valid JSON (nested too deeply)") from None
     return import_collection_report(store, data, source=str(path), reviewer_id=reviewer_id,
-                                    article_id=article_id)
+                                    article_id=article_id, onto=onto, progress=progress, cancelled=cancelled)
 
 
 def import_collection(store, data, *, source: str, reviewer_id: str, article_id: str | None = None) -> int:
@@ -231,17 +236,30 @@ def import_collection(store, data, *, source: str, reviewer_id: str, article_id:
 
 
 def import_collection_report(store, data, *, source: str, reviewer_id: str,
-                             article_id: str | None = None) -> ImportReport:
+                             article_id: str | None = None, onto: bool = False, progress=None,
+                             cancelled=None) -> ImportReport:
     """Like import_collection, but say everything it did. article_id: the article of annotations
-    that name no document (Recogito's); without it, the one article that holds their quote."""
+    that name no document (Recogito's); without it, the one article that holds their quote.
+
+    onto (with article_id): the reviewer imports the file onto that article, so annotations naming
+    another version of it, or a web address or document we do not hold, are placed there too;
+    only those naming another article we hold are skipped. progress(done, total, source) is called
+    as annotations are anchored; when cancelled() turns true, nothing is stored (ImportRefused)."""
     try:
         items, notes = read_items(data)
     except ValueError as error:
         raise ImportRefused(f"{source}: {error}") from None
     report = ImportReport(notes=notes)
     incoming = _incoming(items, source, report)
-    articles = _Articles(store, article_id)
-    decided = [(claim, articles.place(claim)) for claim in incoming]
+    articles = _Articles(store, article_id, onto=onto)
+    decided = []
+    for done, claim in enumerate(incoming):
+        if done % PROGRESS_EVERY == 0:
+            if cancelled is not None and cancelled():
+                raise ImportRefused(f"{source}: cancelled; nothing was imported")
+            if progress is not None:
+                progress(done, len(incoming), source)
+        decided.append((claim, articles.place(claim)))
     try:
         with store.transaction():
             for claim, (where, placement, reason) in decided:
@@ -292,8 +310,10 @@ def _incoming(items: list, source: str, report: ImportReport) -> list[Incoming]:
 class _Articles:
     """Which article an annotation is about, and where in it: finding articles and anchoring."""
 
-    def __init__(self, store, default: str | None):
+    def __init__(self, store, default: str | None, *, onto: bool = False):
         self.store, self.default = store, default
+        # Importing onto an article: every version of it counts as it.
+        self.family = {v["id"] for v in versions_of(store, default)} if onto and default else set()
         self._by_address: dict[str, list[str]] | None = None
         self._anchorers: dict[str, Anchorer] = {}
 
@@ -324,6 +344,10 @@ class _Articles:
                     found.append(row["id"])
             else:
                 found += self._addresses().get(_address_key(source), [])
+        if self.family:
+            if found and not self.family & set(found):
+                return "about another article in the database, not the one it was imported onto"
+            return [self.default]
         if found:
             return list(dict.fromkeys(found))
         if claim.sources:
