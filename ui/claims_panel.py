@@ -198,6 +198,7 @@ class ClaimsPanel(QWidget):
             self.filter.addItem(LABELS[verdict], verdict)
         self.filter.currentIndexChanged.connect(lambda _: self.proxy.set_verdict(self.filter.currentData()))
         self.count = QLabel()
+        self.waiting = 0  # claims that could not be placed, waiting beside the list
         self.list = QListView()
         self.list.setObjectName("claimList")
         self.list.setModel(self.proxy)
@@ -225,7 +226,13 @@ class ClaimsPanel(QWidget):
 
     def _update_count(self, *args) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count.setText(f"{shown} of {total}" if shown != total else f"{total}")
+        text = f"{shown} of {total}" if shown != total else f"{total}"
+        self.count.setText(text + (f" · {self.waiting} to place" if self.waiting else ""))
+
+    def set_waiting(self, count: int) -> None:
+        """Say how many claims could not be placed and wait to be (beside the count)."""
+        self.waiting = count
+        self._update_count()
 
     def _current_changed(self, current, previous) -> None:
         if current.isValid():

@@ -11,11 +11,14 @@ from ui.article_list import ArticleList, source_line
 from ui.article_view import ArticleView
 from ui.claim_detail import ClaimDetail
 from ui.claims_panel import ClaimsPanel
+from ui.corrections import CorrectionActions
 from ui.files import FileActions
 from ui.find_bar import FindBar
+from ui.orphans_panel import ClaimTabs, OrphansPanel
 from ui.qt_workspace import QtWorkspace
 from ui.search_dialog import SearchDialog
 from ui.tasks import TaskRunner
+from ui.versions_bar import VersionsBar
 from workbench.workspace import OpenArticle, Workspace
 
 STATUS_MS = 6000
@@ -44,6 +47,8 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self._build_layout()
         self.files = FileActions(self)
+        self.corrections = CorrectionActions(self)  # versions and what could not be placed
+        self.corrections.connect()
         self.actions_ = menus.build(self)
         self.search_dialog: SearchDialog | None = None
         self.db_label = QLabel()
@@ -80,6 +85,8 @@ class MainWindow(QMainWindow):
         reader_layout.setContentsMargins(8, 8, 8, 0)
         reader_layout.addWidget(self.title)
         reader_layout.addWidget(self.meta)
+        self.versions_bar = VersionsBar()
+        reader_layout.addWidget(self.versions_bar)
         self.find_bar = FindBar(self.reader)
         reader_layout.addWidget(self.find_bar)
         reader_layout.addWidget(self.reader, 1)
@@ -89,7 +96,9 @@ class MainWindow(QMainWindow):
         self.detail.verdictRequested.connect(lambda cid, v: self.set_verdict(v, cid))
         self.detail.settleRequested.connect(lambda ids, v: self.qt.attempt(self.workspace.settle, ids, v))
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.claims_panel)
+        self.orphans = OrphansPanel()
+        self.claim_tabs = ClaimTabs(self.claims_panel, self.orphans)
+        right.addWidget(self.claim_tabs)
         right.addWidget(self.detail)
         right.setSizes([230, 570])  # the detail holds the rationale, evidence and history
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -164,6 +173,7 @@ class MainWindow(QMainWindow):
         qt.reloaded.connect(lambda _event: self.refresh_articles())
         qt.articleOpened.connect(self._article_opened)
         qt.failed.connect(self.show_error)
+        self.corrections.follow(qt)
         self.detail.evidence.set_workspace(qt)
         self.detail.save_rationale = workspace.set_rationale
         workspace.set_only_mine(self.actions_["only_mine"].isChecked())
@@ -272,6 +282,7 @@ class MainWindow(QMainWindow):
         self.detail.show_claim(row, opened.number(row["id"]) if row else None)
         if row:
             self.detail.show_history(self.workspace.verdict_history(row["id"]))
+        self.detail.wording.show_wording(self.workspace.wording(row["id"]) if row else None)
         self._show_disagreement()
 
     def _claims_changed(self, event) -> None:
