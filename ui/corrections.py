@@ -91,6 +91,7 @@ class CorrectionActions:
 
     def __init__(self, window):
         self.window = window
+        self.versions: list[dict] = []  # the open article's versions, as the bar shows them
 
     def follow(self, qt) -> None:
         """Listen to another open database's events (the window switched)."""
@@ -122,8 +123,8 @@ class CorrectionActions:
         window = self.window
         for name in ARTICLE_ACTIONS:
             window.actions_[name].setEnabled(opened is not None)
-        if opened is None:
-            self._show_versions([])
+        if opened is None:  # the bar keeps its versions: if the open one was deleted, the one before it opens
+            window.versions_bar.show_versions([], None)
             window.orphans.set_rows([], {})
             return
         versions = window.workspace.versions_of(opened.id)
@@ -133,6 +134,7 @@ class CorrectionActions:
 
     def _show_versions(self, versions: list[dict]) -> None:
         window = self.window
+        self.versions = versions
         window.versions_bar.show_versions(versions, window.article["id"] if window.article else None)
         window.actions_["older_version"].setEnabled(window.versions_bar.neighbour(-1) is not None)
         window.actions_["newer_version"].setEnabled(window.versions_bar.neighbour(+1) is not None)
@@ -146,6 +148,20 @@ class CorrectionActions:
         article = self.window.article
         if article and article["id"] in event.rows and event.rows[article["id"]] is not None:
             self._show_versions(self.window.workspace.versions_of(article["id"]))
+        elif article is None and self.versions:  # the open version was deleted (or its import undone)
+            self._open_remaining_version(event.rows)
+
+    def _open_remaining_version(self, rows: dict) -> None:
+        """Open the version before the one just deleted (else the one after), if one is left."""
+        ids = [v["id"] for v in self.versions]
+        gone = [i for i, article_id in enumerate(ids) if article_id in rows and rows[article_id] is None]
+        if not gone:
+            return
+        left = [article_id for article_id in ids[:gone[0]][::-1] + ids[gone[0] + 1:]
+                if rows.get(article_id, True) is not None]
+        self.versions = []
+        if left:
+            self.window.go_to(left[0], None)
 
     # -- versions --------------------------------------------------------------------------------
 

@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
             self.qt.close()
             self.qt.deleteLater()
         self.qt = qt = QtWorkspace(workspace, self)
+        self.corrections.follow(qt)  # first: a version deleted opens the version before it
         qt.articlesChanged.connect(self._articles_changed)
         qt.countsChanged.connect(lambda event: self.article_list.model_.set_counts(event.article_id, event.counts))
         qt.claimsChanged.connect(self._claims_changed)
@@ -173,7 +174,6 @@ class MainWindow(QMainWindow):
         qt.reloaded.connect(lambda _event: self.refresh_articles())
         qt.articleOpened.connect(self._article_opened)
         qt.failed.connect(self.show_error)
-        self.corrections.follow(qt)
         self.detail.evidence.set_workspace(qt)
         self.detail.save_rationale = workspace.set_rationale
         workspace.set_only_mine(self.actions_["only_mine"].isChecked())
