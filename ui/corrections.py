@@ -256,6 +256,8 @@ class CorrectionActions:
             window.claim_tabs.show_orphans()
             lines += ["", f"Those not placed wait under “{TAB_TITLE}”: choose one, select its place in "
                           "the article, then Place Here."]
+        if report.stored:
+            lines += ["", "Undo (Ctrl+Z) takes the whole import back."]
         safe.message(window, "Annotations imported", f"{Path(path).name} onto “{title}”:\n\n" + "\n".join(lines))
 
     # -- placing what was not placed ---------------------------------------------------------

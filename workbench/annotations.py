@@ -43,7 +43,7 @@ from workbench.anchoring import APPROXIMATE, EXACT, POSITION, Anchorer
 from workbench.annotation_forms import (EVIDENCE_FIELDS, EVIDENCE_KEY, URN, Bad, Incoming, Skipped,
                                         label_of, parse, read_items)
 from workbench.articles import get_article
-from workbench.claim_copies import insert_claim, insert_evidence, record_first_verdict
+from workbench.claim_copies import insert_claim, insert_evidence, record_first_verdict, remove_claim
 from workbench.errors import ImportRefused
 from workbench.orphans import add_orphan
 from workbench.uris import to_uri
@@ -180,6 +180,8 @@ class ImportReport:
     orphans: list[tuple[str, str, str]] = field(default_factory=list)  # label, quote, reason
     skipped: Counter = field(default_factory=Counter)  # reason -> annotations
     notes: list[str] = field(default_factory=list)
+    # what this import made, for its undo: (claim or orphan id, ids of the evidence it brought)
+    stored: list[tuple[str, list[str]]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """The summary, one line each: claims placed, present, orphans with their quotes, skipped."""
@@ -423,6 +425,7 @@ def _store(store, claim: Incoming, article_id: str, placement, source: str, revi
                            "reason": placement.reason, "source": f"{Path(source).name}: annotation {claim.label}",
                            "from_claim_id": None, "created_by": creator}, evidence)
         report.orphans.append((claim.label, claim.target.exact, placement.reason))
+        report.stored.append((claim.claim_id, [item["id"] for item in evidence]))
         return
     row = insert_claim(store, get_article(store, article_id)["body"], {
         "id": claim.claim_id, "created_at": claim.created, "updated_at": claim.modified,
@@ -432,6 +435,22 @@ def _store(store, claim: Incoming, article_id: str, placement, source: str, revi
     record_first_verdict(store, row, f"imported from {Path(source).name}")
     insert_evidence(store, claim.claim_id, evidence)
     report.imported += 1
+    report.stored.append((claim.claim_id, [item["id"] for item in evidence]))
     report.methods[placement.method] += 1
     if placement.method == APPROXIMATE:
         report.scores.append(placement.score)
+
+
+def remove_imported(store, stored: list[tuple[str, list[str]]]) -> None:
+    """Take an import back (its undo): the claims and orphans it made (ImportReport.stored) go for good,
+    with their verdict history and the evidence they brought, in one transaction. Refused, nothing
+    removed, if one of its claims has gained evidence of the reviewer's own since."""
+    with store.transaction():
+        for row_id, brought in stored:
+            if store.get("claims", row_id) is not None:
+                remove_claim(store, row_id, set(brought), "imported")
+            orphan = store.get("orphans", row_id)
+            if orphan is not None:
+                store.conn.execute("DELETE FROM orphans WHERE id = ?", [row_id])
+                store.changed("orphans", row_id)
+                store.changed("articles", orphan["article_id"])

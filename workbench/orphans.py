@@ -18,7 +18,8 @@ from pathlib import Path
 
 from workbench import ids
 from workbench.articles import article_body
-from workbench.claim_copies import copy_details, derived_id, insert_claim, insert_evidence, record_first_verdict
+from workbench.claim_copies import (copy_details, derived_id, insert_claim, insert_evidence, record_first_verdict,
+                                     remove_claim)
 from workbench.errors import WorkbenchError
 from workbench.verdicts import check_verdict
 
@@ -103,22 +104,8 @@ def unplace_orphan(store, orphan_id: str, *, reviewer_id: str) -> None:
         orphan = get_orphan(store, orphan_id)
         if store.get("claims", orphan_id) is None:
             raise WorkbenchError("that annotation has not been placed")
-        evidence = store.query("SELECT id, deleted_at FROM evidence WHERE claim_id = ?", [orphan_id])
-        added = {e["id"] for e in evidence if e["deleted_at"] is None} - _placed_evidence(store, orphan)
-        if added:
-            raise WorkbenchError("the claim has evidence added since it was placed; delete the claim instead")
-        for item in evidence:
-            for attachment in store.query("SELECT id FROM attachments WHERE evidence_id = ?", [item["id"]]):
-                store.conn.execute("DELETE FROM attachments WHERE id = ?", [attachment["id"]])
-                store.changed("attachments", attachment["id"])
-            store.conn.execute("DELETE FROM evidence WHERE id = ?", [item["id"]])
-            store.changed("evidence", item["id"])
-        for table in ("verdict_history", "carried_claims"):
-            store.conn.execute(f"DELETE FROM {table} WHERE claim_id = ?", [orphan_id])
-        store.conn.execute("DELETE FROM claims WHERE id = ?", [orphan_id])
-        store.changed("claims", orphan_id)
+        remove_claim(store, orphan_id, _placed_evidence(store, orphan), "placed")
         store.update("orphans", orphan_id, deleted_at=None, updated_by=reviewer_id)
-        store.changed("articles", orphan["article_id"])
 
 
 def _placed_evidence(store, orphan: dict) -> set[str]:

@@ -366,6 +366,10 @@ def test_import_annotations_onto_the_open_article(qtbot, window, old, messages, 
     assert window.claim_tabs.currentWidget() is window.orphans
     assert window.orphans.model.rows[0]["quote"] == "A footer line the article never had"
     assert window.orphans.model.index(0).data().startswith("Pending · from hypothesis.json: annotation h2")
+    press(qtbot, window, "Ctrl+Z")  # a wrong file is taken back whole
+    assert window.orphans.model.rows == [] and window.claim_tabs.count() == 1
+    assert all("Officials" not in row["quote"] for row in window.workspace.article.rows)
+    assert window.actions_["redo"].text() == "&Redo Import annotations"
 
 
 def test_article_actions_wait_for_an_open_article(qtbot, window):

@@ -375,3 +375,37 @@ def test_an_annotation_import_reports_progress_and_cancel_stores_nothing(store, 
     assert claims_for(store, article["id"]) == []
     report = import_annotation_file_report(store, path, reviewer_id=reviewer_id, progress=lambda *a: None)
     assert report.imported == PROGRESS_EVERY * 2 + 1
+
+
+def test_an_import_can_be_taken_back_and_imported_again(store, reviewer_id, article, tmp_path):
+    from workbench.annotations import import_annotation_file_report, remove_imported
+    from workbench.evidence import add_evidence as add_source
+    from workbench.orphans import orphans_for
+
+    placed = hypothesis_row("urn:uuid:" + article["id"], "Four Russian fighter jets", annotation_id="p1")
+    placed["text"] = "Radar"
+    placed["target"][0]["selector"].append({"type": "TextPositionSelector", "start": 0, "end": 1})
+    lost = hypothesis_row("urn:uuid:" + article["id"], "Words the article never had", annotation_id="p2")
+    full = {"@context": "http://www.w3.org/ns/anno.jsonld", "id": "urn:uuid:5f3a1c9e-0000-4000-8000-000000000001",
+            "type": "Annotation", "target": {"source": "urn:uuid:" + article["id"], "selector": {
+                "type": "TextQuoteSelector", "exact": "The border is calm"}},
+            "body": [{"type": "TextualBody", "purpose": "assessing", "value": "verified"},
+                     {"type": "SpecificResource", "purpose": "linking", "source": "https://example.org/calm"}]}
+    path = write(tmp_path, {"rows": [placed, lost]}, "h.json")
+    own = write(tmp_path, full, "ours.json")
+    tables = ("claims", "evidence", "verdict_history", "orphans")
+    before = {t: store.get_value(f"SELECT count(*) FROM {t}") for t in tables}
+    report = import_annotation_file_report(store, path, reviewer_id=reviewer_id)
+    other = import_annotation_file_report(store, own, reviewer_id=reviewer_id)
+    assert (report.imported, len(report.orphans), other.imported) == (1, 1, 1)
+    remove_imported(store, report.stored + other.stored)
+    assert {t: store.get_value(f"SELECT count(*) FROM {t}") for t in tables} == before
+    again = import_annotation_file_report(store, path, reviewer_id=reviewer_id)
+    assert (again.imported, len(again.orphans), again.present) == (1, 1, 0)  # not "already there"
+    assert [o["quote"] for o in orphans_for(store, article["id"])] == ["Words the article never had"]
+    # a claim the reviewer has added evidence to since is not taken away silently
+    [claim_id] = [row_id for row_id, _ in again.stored if store.get("claims", row_id)]
+    add_source(store, claim_id, reviewer_id=reviewer_id, title="My own source")
+    with pytest.raises(WorkbenchError, match="evidence added since it was imported"):
+        remove_imported(store, again.stored)
+    assert store.get("claims", claim_id) is not None and len(orphans_for(store, article["id"])) == 1

@@ -26,6 +26,8 @@ def collect(store, changes: set[tuple[str, str]], open_article=None) -> list:
     tables = by_table(changes)
     events: list = []
     orphaned = _orphan_articles(store, tables.get("orphans", ()))
+    if tables.get("orphans") and open_article is not None:  # an orphan gone for good names no article
+        orphaned.add(open_article.id)
     touched_articles = set(tables.get("articles", ())) | _appearance_articles(store, tables.get("appearances", ()))
     touched_articles = listing.with_versions(store, touched_articles | orphaned)
     claim_events, counted = _claims(store, tables.get("claims", ()), open_claims)

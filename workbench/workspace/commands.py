@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from workbench import articles, claims, disagreements, evidence, ids, orphans
+from workbench import annotations, articles, claims, disagreements, evidence, ids, orphans
 from workbench.verdicts import LABELS
 from workbench.workspace.undo import Command
 
@@ -336,3 +336,26 @@ class DismissOrphan(WorkspaceCommand):
 
     def undo(self) -> None:
         orphans.restore_orphan(self.store, self.orphan_id, reviewer_id=self.reviewer_id)
+
+
+class ImportedAnnotations(WorkspaceCommand):
+    """The claims and orphans an annotation import made (it ran already, maybe in the background).
+
+    Undo removes them for good (annotations.remove_imported); redo reads the file again and imports
+    what it holds then.
+    """
+
+    def __init__(self, workspace, path: str, article_id: str, stored: list):
+        super().__init__(workspace, "Import annotations")
+        self.path, self.article_id, self.stored = path, article_id, list(stored)
+        self._done = True
+
+    def do(self) -> None:
+        if self._done:  # the import itself made them; nothing to do the first time
+            self._done = False
+            return
+        self.stored = annotations.import_annotation_file_report(
+            self.store, self.path, reviewer_id=self.reviewer_id, article_id=self.article_id, onto=True).stored
+
+    def undo(self) -> None:
+        annotations.remove_imported(self.store, self.stored)

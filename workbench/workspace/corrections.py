@@ -76,20 +76,26 @@ class Corrections:
 
     def annotations_task(self, path, article_id: str) -> Task:
         """Importing an annotation file onto an article, as a Task for a worker thread; Cancel stores
-        nothing. Its result: the annotations.ImportReport."""
+        nothing. Its result: (the annotations.ImportReport, the file, the article)."""
         reviewer_id, path = self.reviewer_id, str(path)
 
         def work(store, task: Task):
-            return annotations.import_annotation_file_report(
+            report = annotations.import_annotation_file_report(
                 store, path, reviewer_id=reviewer_id, article_id=article_id, onto=True,
                 progress=task.report, cancelled=lambda: task.cancelled)
+            return report, path, article_id
 
         return Task("Importing annotations", self.path, work)
 
     def finish_annotations(self, task: Task):
-        """After an annotation task: show what came in; the ImportReport, or None."""
+        """After an annotation task: show what came in and let Undo take it back; the ImportReport, or None."""
+        if task.result is None:
+            return None
+        report, path, article_id = task.result
+        if report.stored:
+            self.undo_stack.push(commands.ImportedAnnotations(self, path, article_id, report.stored))
         self.reload("annotations")
-        return task.result
+        return report
 
     def import_annotations(self, path, article_id: str):
         """Import an annotation file onto an article here and now (see annotations_task); the ImportReport."""

@@ -160,3 +160,12 @@ def test_annotations_onto_the_open_article_as_a_task(ws, old, tmp_path):
     assert report.imported == 1 and len(report.orphans) == 1 and seen == [Reloaded("annotations")]
     assert any(c["quote"] == "Officials in Warsaw declined" for c in ws.article.rows)
     assert [o["quote"] for o in ws.orphans_for(old["id"])] == ["A sentence nowhere in it"]
+    assert ws.undo_stack.state().undo_text == "Import annotations"
+    seen = record(ws, "orphans", "claims")
+    ws.undo()  # the claim and the orphan the import made go; the open article hears of both
+    assert not any(c["quote"] == "Officials in Warsaw declined" for c in ws.article.rows)
+    assert OrphansChanged(old["id"], []) in seen and ws.orphans_for(old["id"]) == []
+    assert len(claims_for(ws.store, old["id"])) == 3
+    ws.redo()  # the file read again
+    assert any(c["quote"] == "Officials in Warsaw declined" for c in ws.article.rows)
+    assert len(ws.orphans_for(old["id"])) == 1
