@@ -1,7 +1,8 @@
 """Render the window on a corrected article: the versions bar, a claim's changed wording, what could not be placed.
 
 Usage: QT_QPA_PLATFORM=offscreen python tools/screenshot_versions.py OUT.png [--dark] [--size 1280x800]
-       [--old] (the superseded version instead) [--message] (the carry report's message box instead)
+       [--old] (the superseded version instead) [--claims] (the claim list in front)
+       [--message] (the carry report's message box instead)
 """
 
 import argparse
@@ -41,6 +42,7 @@ def main() -> None:
     parser.add_argument("--size", default="1280x800")
     parser.add_argument("--old", action="store_true")
     parser.add_argument("--message", action="store_true")
+    parser.add_argument("--claims", action="store_true")
     args = parser.parse_args()
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
@@ -75,6 +77,8 @@ def main() -> None:
     window.go_to(report.article_id, sentry)
     window.claim_tabs.show_orphans()
     window.orphans.select(None)
+    if args.claims:
+        window.claim_tabs.setCurrentIndex(0)
     if args.old:
         window.corrections.older_version()
         window.claim_tabs.setCurrentIndex(0)

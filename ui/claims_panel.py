@@ -212,7 +212,8 @@ class ClaimsPanel(QWidget):
         self.list.setSpacing(2)
         self.list.selectionModel().currentChanged.connect(self._current_changed)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Claims"))
+        self.title = QLabel("Claims")  # hidden while a "Claims" tab names the list
+        top.addWidget(self.title)
         top.addStretch(1)
         top.addWidget(self.count)
         top.addWidget(self.filter)

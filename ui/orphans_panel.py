@@ -37,7 +37,8 @@ def in_context(row: dict) -> str:
         before = before.split(" ", 1)[1]
     if len(suffix) >= CONTEXT and " " in after:
         after = after.rsplit(" ", 1)[0]
-    return (f"…{before} «{' '.join(row['quote'].split())}» {after}…\n"
+    gap = "" if after[:1] in ",.;:!?)’”" else " "  # no space before the punctuation that follows the quote
+    return (f"…{before} «{' '.join(row['quote'].split())}»{gap}{after}…\n"
             f"Not placed: {row['reason'] or 'no reason given'}")
 
 
@@ -232,6 +233,7 @@ class ClaimTabs(QTabWidget):
         if waiting:
             self.setTabText(self.indexOf(self.orphans), f"{TAB_TITLE} ({waiting})")
         self.claims_panel.set_waiting(waiting)
+        self.claims_panel.title.setVisible(not waiting)  # the tab says "Claims" then
 
     def show_orphans(self) -> None:
         """Bring the waiting annotations to the front (when there are any)."""

@@ -240,15 +240,17 @@ def test_orphans_wait_in_their_own_tab_and_the_count_says_so(qtbot, qtmodelteste
     tabs, panel = window.claim_tabs, window.orphans
     assert tabs.count() == 2 and tabs.tabText(1) == "Could not be placed (1)"
     assert window.claims_panel.count.text() == "2 · 1 to place"
+    assert window.claims_panel.title.isHidden()  # the "Claims" tab names the list: no second title
     qtmodeltester.check(panel.model)
     tabs.setCurrentWidget(panel)
     row = panel.model.index(0)
     assert row.data() == f"Unverifiable · carried from version 1\n“{GONE}”"
     qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=panel.list.visualRect(row).center())
     assert panel.current_id() == panel.model.rows[0]["id"]
-    assert f"«{GONE}»" in panel.details.text() and "Not placed:" in panel.details.text()
+    assert f"«{GONE}», with its claim." in panel.details.text() and "Not placed:" in panel.details.text()
     window.go_to(old["article"]["id"], None)  # nothing waits in the old version: no tab, no note
     assert tabs.count() == 1 and not tabs.tabBar().isVisible() and window.claims_panel.count.text() == "3"
+    assert not window.claims_panel.title.isHidden()
 
 
 def test_place_here_with_a_selection_and_the_key_then_undo_and_redo(qtbot, window, old, corrected):
@@ -386,3 +388,4 @@ def test_the_shortcut_list_names_the_new_keys(qtbot, window):
     keys = ShortcutsDialog(window).keys()
     assert keys["Older Version"] == "Ctrl+Shift+PgUp" and keys["Newer Version"] == "Ctrl+Shift+PgDown"
     assert keys["Place Here"].startswith("Ctrl+Return")
+    assert keys["Dismiss the chosen one (Undo lists it again)"] == "Del"
