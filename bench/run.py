@@ -1,10 +1,13 @@
 """Every benchmark in one table: python bench/run.py [--quick]
 
 Runs bench_workspace (first, so that its peak RSS is the program's with the long article open),
-bench_core, bench_merge and bench_anchoring (which also prints its threshold curve) in this one process and prints one Markdown table: operation, size,
+bench_core, bench_merge, bench_overlaps, bench_anchoring (which also prints its threshold curve) and bench_sync
+in this one process and prints one Markdown table: operation, size,
 median of several runs, the number of runs, the raw baseline timed in the same process, the
 ratio, and the target the issues set. Then one line per target: met or not. --quick uses
 smaller sizes (a smoke run of a few seconds; the targets only apply to the full sizes).
+bench_sync needs the PostgreSQL server programs (Debian's `postgresql` package); without them it
+says so on stderr and adds no lines.
 """
 
 import argparse
@@ -18,7 +21,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import bench_anchoring, bench_core, bench_merge, bench_workspace  # noqa: E402
+from bench import bench_anchoring, bench_core, bench_merge, bench_overlaps, bench_sync, bench_workspace  # noqa: E402
 from bench.common import print_table, verdicts  # noqa: E402
 
 
@@ -37,7 +40,7 @@ def main() -> None:
     quick = parser.parse_args().quick
     start = time.perf_counter()
     results = []
-    for module in (bench_workspace, bench_core, bench_merge, bench_anchoring):
+    for module in (bench_workspace, bench_core, bench_merge, bench_overlaps, bench_anchoring, bench_sync):
         print(f"# running {module.__name__} ...", file=sys.stderr, flush=True)
         results.extend(module.run(quick))
     print(f"# {machine()}; {'--quick, ' if quick else ''}all benchmarks took {time.perf_counter() - start:.0f} s")

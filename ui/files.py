@@ -7,7 +7,6 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from ui import safe
 from ui.folders import last_folder, remember_folder
-from workbench import importers
 from workbench.errors import WorkbenchError
 from workbench.seeds import open_database
 from workbench.workspace import Workspace
@@ -31,6 +30,8 @@ class PageFetch(QObject):
 
     def run(self) -> None:
         """Download (in the worker thread); report through the signals."""
+        from workbench import importers  # the web and HTML libraries load when first needed
+
         try:
             self.done.emit(importers.fetch_page(self.url))
         except WorkbenchError as error:

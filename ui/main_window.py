@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
@@ -22,6 +22,7 @@ from ui.versions_bar import VersionsBar
 from workbench.workspace import OpenArticle, Workspace
 
 STATUS_MS = 6000
+OUTSIDE_CHANGES_MS = 1000
 DEFAULT_SIZE = (1280, 800)
 
 
@@ -60,6 +61,12 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.reviewer_label)
         self.set_workspace(workspace)
         self._restore_geometry()
+        # Another window, the command line or a sync may change the file: look once a second
+        # (a pragma, no table read) and show only what differs.
+        self._outside = QTimer(self)
+        self._outside.setInterval(OUTSIDE_CHANGES_MS)
+        self._outside.timeout.connect(self.notice_outside_changes)
+        self._outside.start()
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -213,6 +220,11 @@ class MainWindow(QMainWindow):
                 self._show_article_heading(self.article)
         else:  # the open article went (deleted, or an import undone): open the one now current
             self.open_article(self.article_list.current_id())
+
+    def notice_outside_changes(self) -> None:
+        """Show what another program changed in the database, keeping the selection and the typing."""
+        if self.qt is not None and not self.tasks.busy():  # a task's end re-reads everything anyway
+            self.qt.attempt(self.workspace.notice_outside_changes)
 
     # -- articles and claims -------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from workbench import __version__, paths
 from workbench.errors import WorkbenchError
 
-COMMANDS = ("import", "export", "merge", "stats", "match")
+COMMANDS = ("import", "export", "merge", "stats", "match", "sync")
 EXPORT_FORMATS = ("markdown", "html", "pdf", "claimreview", "annotations")
 
 
@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", help="counts by article, verdict and reviewer, and agreement")
     p.add_argument("db", type=Path)
     _add_match_parser(sub)
+    add_sync_parser(sub)
     return parser
 
 
@@ -75,6 +76,15 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
     return value
+
+
+def add_sync_parser(sub) -> None:
+    """`workbench sync DB URL`."""
+    p = sub.add_parser("sync", help="push DB's changes to the desk's PostgreSQL server and pull everyone else's")
+    p.add_argument("db", type=Path)
+    p.add_argument("url", metavar="URL", help="postgresql://USER@HOST[:PORT]/DATABASE (the password: "
+                                              "PGPASSWORD, ~/.pgpass, or asked for)")
+    p.add_argument("--reviewer", default=None, help="name recorded as the one who merged what came in")
 
 
 def gui_parser() -> argparse.ArgumentParser:
@@ -111,6 +121,13 @@ def _open(path: Path, *, create: bool, reviewer: str | None = None):
     from workbench.seeds import open_database
 
     return open_database(path, reviewer=reviewer or default_reviewer(), create=create)
+
+
+def _open_read_only(path: Path):
+    """A database for a command that only reads it: nothing is written to it or beside it."""
+    from workbench.store import Store
+
+    return Store.open(path, readonly=True)
 
 
 def run_import(args) -> int:
@@ -185,7 +202,7 @@ def run_export(args) -> int:
 
     if args.format == "pdf" and args.output is None:
         raise WorkbenchError("--format pdf writes a binary file: give one with -o FILE")
-    with _open(args.db, create=False) as store:
+    with _open_read_only(args.db) as store:
         article_id = find_article(store, args.article)["id"] if args.article else None
         if args.format == "annotations":
             text = annotations.dumps(annotations.export_collection(store, article_id))
@@ -218,7 +235,7 @@ def run_stats(args) -> int:
     """`workbench stats DB`: counts and agreement as a plain table."""
     from workbench import stats
 
-    with _open(args.db, create=False) as store:
+    with _open_read_only(args.db) as store:
         sys.stdout.write(stats.render(stats.collect(store)))
     return 0
 
@@ -227,10 +244,11 @@ def run_merge(args) -> int:
     """`workbench merge DB OTHER...`: each OTHER in its own transaction; a summary line each."""
     from workbench.merge import merge_database
 
-    reviewer = args.reviewer or default_reviewer()
+    from workbench.ids import reviewer_id as id_of
+
+    reviewer_id = id_of(args.reviewer or default_reviewer())  # recorded with each merge, not added as a row
     failed = False
-    with _open(args.db, create=False, reviewer=reviewer) as store:
-        reviewer_id = store.reviewer(reviewer)
+    with _open(args.db, create=False) as store:
         for other in args.others:
             try:
                 summary = merge_database(store, other, reviewer_id=reviewer_id)
@@ -242,6 +260,20 @@ def run_merge(args) -> int:
                 continue
             print(f"{other}: {summary}")
     return 1 if failed else 0
+
+
+def run_sync(args) -> int:
+    """`workbench sync DB URL`: one summary line; the password is asked for only on a terminal."""
+    from workbench.sync import sync_database  # psycopg is loaded only for a sync
+
+    def prompt(server: str) -> str | None:
+        return getpass.getpass(f"Password for {server}: ") if sys.stdin.isatty() else None
+
+    reviewer = args.reviewer or default_reviewer()
+    with _open(args.db, create=False, reviewer=reviewer) as store:
+        summary = sync_database(store, args.url, reviewer_id=store.reviewer(reviewer), prompt=prompt)
+    print(summary)
+    return 0
 
 
 def run_match(args) -> int:
@@ -302,4 +334,4 @@ def _print_matches(query_id: str | None, matches) -> None:
 
 
 COMMAND_RUNNERS = {"import": run_import, "export": run_export, "merge": run_merge, "stats": run_stats,
-                   "match": run_match}
+                   "match": run_match, "sync": run_sync}

@@ -211,6 +211,16 @@ def evidence_counts(store: Store, article_id: str) -> dict[str, int]:
     return {claim_id: count for claim_id, count in rows}
 
 
+def evidence_stamps(store: Store, article_id: str) -> dict[str, tuple[int, str]]:
+    """For each claim of an article with evidence: how many live items, and the latest change to
+    them or their attachments (deleted ones too), to tell cheaply whether anything moved."""
+    rows = store.conn.execute(
+        "SELECT e.claim_id, SUM(e.deleted_at IS NULL), MAX(MAX(e.updated_at), COALESCE(MAX(a.updated_at), '')) "
+        "FROM evidence e JOIN claims c ON c.id = e.claim_id LEFT JOIN attachments a ON a.evidence_id = e.id "
+        "WHERE c.article_id = ? GROUP BY e.claim_id", [article_id])
+    return {claim_id: (count, latest) for claim_id, count, latest in rows}
+
+
 def evidence_count(store: Store, claim_id: str) -> int:
     """Live evidence count of one claim (an indexed count, for updating one row of a list)."""
     return store.get_value("SELECT COUNT(*) FROM evidence WHERE claim_id = ? AND deleted_at IS NULL",

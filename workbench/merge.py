@@ -1,75 +1,95 @@
-"""Merging other reviewers' databases into this one, and saving a copy to send to them.
+"""Merging other reviewers' work into this database, field by field, and saving a copy to send.
 
-`merge_database(store, other_path, reviewer_id=...)` brings every row of another workbench
-database into `store` in one transaction. The other file is opened with
-`untrusted.open_untrusted` (read-only, checked, nothing of it runs) and read with plain SELECTs.
+The core, for files and for the desk server alike (sync builds on it):
 
-Rules, the same for every table (reviewers, articles, appearances, claims, verdict_history,
-evidence, blobs, attachments; `meta` is this database's own and is not merged):
+    merge_batch(store, Batch(source, database_id, rows, clocks, read_blob)) -> MergeSummary
 
-- Rows are matched by id; appearances by (article, URL), their natural key, since two reviewers
-  importing one article from one URL make two appearance ids for the same fact. An article's id
-  is derived from its text, so the same article imported separately is one article here, with
-  both reviewers' claims on it.
-- A row only on the other side is inserted (without `seq`, which is this file's own row
-  number; the FTS triggers index it). A row on both sides that differs: the one with the later
-  `updated_at` wins, the whole row, tombstone included (a deletion wins if it is the later
-  change, and so does an undelete). Equal times: the row whose canonical JSON sorts last wins,
-  so that A merged into B and B merged into A give the same rows.
-- When the two versions of a claim have different verdicts, the losing verdict is kept in the
-  verdict history as a row noted "merge: kept ...", made by the reviewer who set it. Its id and
-  times come from the two versions only, so the row is the same whichever way round, and
-  merging again adds nothing. No row is added when the history already shows the losing verdict
-  being changed later (someone saw it and moved on: a plain sequential edit, not a conflict).
-- Every row of the other file is checked first: column types, UTC timestamps, ids, verdicts,
-  stances, an article's id matching its text, a claim's range and quote matching its article,
-  foreign keys pointing at rows that exist here or there, blobs matching their SHA-256. One bad
-  row refuses the whole file with a message naming the table and the id; nothing is merged.
+takes a batch of another replica's rows with their field clocks, checks them as untrusted input
+(row_checks: nothing of the batch is written unless every row passes), and applies them with
+the rules below. `rows` maps a table to its rows, each a sequence of the values of
+`batch_columns(store, table)` in that order (every column of the migrated schema but `seq` and
+blob bytes); `clocks` holds (table, row id, field, time, author) tuples, the other replica's
+`field_clocks` rows; `read_blob(blob id, limit)` returns a blob's bytes (at most limit + 1 of
+them) and is asked only for blobs that come in. `attached`, instead of rows and clocks, names a
+database attached to the store's connection to be read with SQL (a file). `merge_database(store,
+path, reviewer_id=...)` attaches another workbench file that way (untrusted.attached: checked
+through the attachment, read-only, upgraded in a private copy if older, never written, nothing
+created beside it) and merges it. The reviewer id is only recorded with the merge: a refused
+merge writes nothing at all.
 
-Known limits: whole-row last-writer-wins loses the earlier side's edits to other fields of the
-same row (a rationale, an evidence note), except the verdict (and the losing claim's rationale,
-which goes into that history row's note). Blob data is checked for the blobs that come in.
+The rules, the same for every table (merge_rules declares per table what differs; tables added
+by later migrations merge with no change here):
+
+- Rows are matched by id, or by their natural key (appearances: article and URL). A row only
+  on the other side comes in (without `seq`, this file's own row number).
+- A row on both sides: its creation (`created_at`, `created_by`, the fixed columns, and the id
+  of a natural-key row) is the earliest of the two, whoever merges: the same article imported
+  by two reviewers keeps its first creator and time. Each field (a column, or a group of columns
+  that change together) takes the version with the later clock (time, then author, then value:
+  a total order), so concurrent edits of different fields both survive and the same field ends
+  the same in any order. `updated_at`/`updated_by` are then the latest clock's. Deleting is a
+  field (`deleted_at`) like any other: a later delete wins, and so does a later restore.
+- Merging is commutative, associative and idempotent: the result of merging any set of files in
+  any order and any number of times is the same rows and clocks.
+- Clocks: a time more than clocks.MAX_SKEW ahead of this computer's clock refuses the whole batch
+  (a forged 9999-12-31 cannot win); local edits use a hybrid logical clock (clocks.next_stamp),
+  so an edit made after merging a time from a computer whose clock runs ahead still wins.
+- Nothing is invented: a merge writes no history rows. Two reviewers' different verdicts on one
+  claim stay in the verdict history each under its own reviewer, and disagreements.py flags
+  them (as it flags overlapping claims with different verdicts) to be settled.
+
+The work is done so that other windows are not held up: the batch is staged in temporary
+tables and checked with no write lock held (merge_stage.py); rows this database already holds
+as they are, or stale copies of rows changed here since, are set aside first, so a merge costs in
+proportion to what is new in the batch (only rows whose keys the batch holds are looked up).
+Then the rest is written in transactions of at most about WRITE_BUDGET_S, each deciding against
+the rows as they are at that moment; once another connection writes during the merge, they are
+much shorter and the lock is left free between them for longer than SQLite's busy handler sleeps,
+so those writers wait a frame or two (bench/bench_merge.py measures it). Each committed part is a
+consistent state (parents before the rows that point at them), so a merge interrupted part-way is
+completed by merging again; change notices come per committed part.
 """
 
 import json
 import os
-import re
 import sqlite3
+import time
 import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench import ids, schema, untrusted
+from workbench import clocks, ids, untrusted
 from workbench.errors import DatabaseRefused, WorkbenchError
-from workbench.verdicts import RELIABILITY, STANCES, VERDICTS
+from workbench.merge_rules import Layout
+from workbench.merge_stage import Stage, blob_data, identical, match, names
+from workbench.row_checks import MalformedRow
+
+__all__ = ["Batch", "MalformedRow", "MergeSummary", "TableCount", "batch_columns", "merge_batch",
+           "merge_database", "save_copy"]
 
 TABLES = ("reviewers", "articles", "appearances", "claims", "verdict_history", "evidence", "blobs",
           "attachments")
-COLUMNS = {t: [c for c in schema.TABLES_V1[t]["columns"] if c != "seq"] for t in TABLES}
-READ_COLUMNS = {t: [c for c in cols if c != "data"] for t, cols in COLUMNS.items()}  # blob bytes later
-KEYS = {"appearances": ("article_id", "url")}
 NOUNS = {"articles": ("article", "articles"), "claims": ("claim", "claims"),
          "verdict_history": ("verdict change", "verdict changes"),
          "evidence": ("evidence item", "evidence items"), "attachments": ("attachment", "attachments"),
          "blobs": ("attached file", "attached files"), "appearances": ("article URL", "article URLs"),
          "reviewers": ("reviewer", "reviewers")}
-MERGE_NAMESPACE = uuid.UUID("0c5b7e1a-93f4-5d2e-a6b8-4f1d2c3e9a70")
-ID, UPDATED_AT = 0, 2  # every table's columns start: id, created_at, updated_at, deleted_at
-
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
-_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z\Z")
-_SHA = re.compile(r"[0-9a-f]{64}\Z")
-_TYPES = {str: (str,), int: (int,), float: (float, int), bytes: (bytes,)}
-_TIMES = ("created_at", "updated_at", "deleted_at")
-
-
-class MalformedRow(WorkbenchError):
-    """A row of the other database that cannot be merged; nothing was merged."""
+SUMMARY_ORDER = ("articles", "claims", "verdict_history", "evidence", "attachments", "blobs", "appearances",
+                 "reviewers")
+WRITE_BUDGET_S, CHUNK_ROWS = 0.05, 200  # a write transaction while nobody else writes; rows at a time
+PAUSE_S = 0.002  # and the lock left free after it
+# When another connection has written in the last CONTENDED_S seconds: short
+# transactions of few rows, then pauses longer than SQLite's busy handler sleeps between tries
+# (up to 25 ms), so that a waiting writer gets in within a frame or two.
+BUSY_BUDGET_S, BUSY_ROWS, BUSY_PAUSE_S, CONTENDED_S = 0.008, 25, 0.03, 1.0
+BlobReader = Callable[[str, int], bytes | None]
+OTHER = "merging"  # the name the other file is attached under while it is merged
 
 
 @dataclass
 class TableCount:
-    """What a merge did to one table: rows added, rows replaced by the other's, rows left as they were."""
+    """What a merge did to one table: rows added, rows changed by the other's, rows left as they were."""
 
     added: int = 0
     updated: int = 0
@@ -78,24 +98,28 @@ class TableCount:
 
 @dataclass
 class MergeSummary:
-    """What came in from one other database."""
+    """What came in from one other database or batch."""
 
     source: str
     database_id: str
     tables: dict[str, TableCount] = field(default_factory=lambda: {t: TableCount() for t in TABLES})
-    conflicts: int = 0  # claims whose losing verdict was kept as a new history row
+    conflicts: int = 0  # claims whose verdict differed between the two sides, set by different reviewers
 
     @property
     def changed(self) -> bool:
         """True if the merge added or changed any row."""
         return any(c.added or c.updated for c in self.tables.values())
 
+    def count(self, table: str) -> TableCount:
+        """The count of one table (added on first use for tables later migrations add)."""
+        return self.tables.setdefault(table, TableCount())
+
     def __str__(self) -> str:
-        order = ("articles", "claims", "verdict_history", "evidence", "attachments", "blobs",
-                 "appearances", "reviewers")
+        order = [*SUMMARY_ORDER, *(t for t in self.tables if t not in SUMMARY_ORDER)]
         parts = []
         for table in order:
-            count, (one, many) = self.tables[table], NOUNS[table]
+            count = self.tables.get(table, TableCount())
+            one, many = NOUNS.get(table, (f"{table} row", f"{table} rows"))
             if count.added:
                 part = f"{count.added} {one if count.added == 1 else many}"
                 parts.append(part + (f" ({count.updated} updated)" if count.updated else ""))
@@ -105,276 +129,261 @@ class MergeSummary:
             return "nothing new: everything in it was already here"
         text = ", ".join(parts) + " came in"
         if self.conflicts:
-            text += (f"; {self.conflicts} conflicting verdict{'s' if self.conflicts != 1 else ''} "
-                     "kept in the history")
+            text += (f"; {self.conflicts} claim{'s' if self.conflicts != 1 else ''} had different verdicts "
+                     "from two reviewers (the later is shown; each is kept in the history and flagged "
+                     "to be settled)")
         return text
 
 
-def merge_database(store, other_path: str | Path, *, reviewer_id: str) -> MergeSummary:
-    """Bring everything of the database at other_path into store, in one transaction."""
+@dataclass
+class Batch:
+    """Another replica's rows, as a file or the desk server holds them (see the module text)."""
+
+    source: str  # names the other side in every message: a file path, a server
+    database_id: str
+    rows: Mapping[str, Iterable[Sequence]]
+    clocks: Iterable[Sequence]
+    read_blob: BlobReader
+    attached: str | None = None  # a file attached to the store's connection under this name: read with SQL
+
+
+def batch_columns(store, table: str) -> tuple[str, ...]:
+    """The columns of a table's rows in a Batch, in order."""
+    return store.layout(table).staged
+
+
+# -- merging a file -----------------------------------------------------------------------------
+
+def merge_database(store, other_path: str | Path, *, reviewer_id: str,
+                   progress: Callable[[int, int], None] | None = None) -> MergeSummary:
+    """Bring everything of the workbench database at other_path into store.
+
+    The other file is checked and read without being written, and without anything being
+    created beside it; a refusal writes nothing here either.
+    """
     other_path = Path(other_path)
-    if store.get("reviewers", reviewer_id) is None:
-        raise WorkbenchError(f"no reviewer with id {reviewer_id} in {store.path}")
     try:
         if other_path.exists() and os.path.samefile(other_path, store.path):
             raise DatabaseRefused(f"{other_path}: is the database being merged into")
     except OSError:
         pass
-    conn = untrusted.open_untrusted(other_path)
-    try:
-        # A plain file copy keeps our database id; the work done in it still merges back.
-        other_id = untrusted.database_id(conn)
-        conn.execute("BEGIN")  # one snapshot of the other file for every read below
-        merge = _Merge(store, conn, other_path, MergeSummary(str(other_path), other_id))
+    conn = store.conn
+    with untrusted.attached(conn, other_path, OTHER):
+        batch = Batch(str(other_path), untrusted.database_id(conn, OTHER), {}, (),
+                      lambda blob_id, limit: _file_blob(conn, other_path, blob_id, limit), attached=OTHER)
+        summary = merge_batch(store, batch, progress=progress)
+    if summary.changed:
         with store.transaction():
-            merge.run()
-            if merge.summary.changed:
-                store.set_meta(f"merged:{other_id}", json.dumps(
-                    {"at": ids.now(), "by": reviewer_id, "path": str(other_path)}))
-        return merge.summary
+            store.set_meta(f"merged:{summary.database_id}", json.dumps(
+                {"at": ids.now(), "by": reviewer_id, "path": str(other_path)}))
+    return summary
+
+
+def _file_blob(conn: sqlite3.Connection, path: Path, blob_id: str, limit: int) -> bytes | None:
+    try:
+        row = conn.execute(f'SELECT substr(data, 1, ?) FROM "{OTHER}".blobs WHERE id = ?', [limit + 1, blob_id]).fetchone()
     except sqlite3.DatabaseError as error:
-        raise DatabaseRefused(f"{other_path}: cannot be read ({error})") from None
+        raise untrusted.refusal(path, error) from None
+    return row[0] if row else None
+
+
+# -- the core -----------------------------------------------------------------------------------
+
+def merge_batch(store, batch: Batch, *, progress: Callable[[int, int], None] | None = None) -> MergeSummary:
+    """Check a batch of another replica's rows as untrusted and apply them with the merge rules."""
+    layouts = store.layouts()
+    stage = Stage(store.conn, layouts, batch.source)
+    try:
+        stage.load(batch)
+        stage.check(batch)
+        return _Writer(store, stage, batch, progress).run()
     finally:
-        conn.close()
+        stage.drop()
 
 
-class _Merge:
-    def __init__(self, store, conn: sqlite3.Connection, path: Path, summary: MergeSummary):
-        self.store, self.conn, self.path, self.summary = store, conn, path, summary
-        self.other: dict[str, dict] = {}  # table -> key -> row tuple
-        self.local: dict[str, dict] = {}  # table -> key -> row tuple
+class _Writer:
+    """Writes a checked stage in short transactions, deciding each part against the rows as they are."""
 
-    def run(self) -> None:
-        for table in TABLES:
-            self.other[table] = self._read_other(table)
-        for table in TABLES:
-            self.local[table] = self._rows(self.store.conn, table)
-        self._check_references()
-        generated = self._claim_conflicts()
-        for table in TABLES:
-            self._apply(table, generated if table == "verdict_history" else {})
+    def __init__(self, store, stage: Stage, batch: Batch, progress):
+        self.store, self.conn, self.stage, self.batch = store, store.conn, stage, batch
+        self.progress = progress
+        self.summary = MergeSummary(batch.source, batch.database_id)
+        self._seq: dict[str, bool] = {}
 
-    # -- reading and checking ------------------------------------------------------------------
+    def run(self) -> MergeSummary:
+        work = [(table, rowids) for table, rowids in self.stage.rowids.items() if rowids]
+        total, done = sum(len(r) for _, r in work), 0
+        for table, count in self.stage.unchanged.items():
+            self.summary.count(table).unchanged += count
+        # Whenever another connection has written lately, polite: short transactions of few rows,
+        # and pauses longer than a waiting writer's busy handler sleeps between tries. Otherwise
+        # longer ones (fewer commits, fewer full-text segments).
+        seen, polite_until = self._others_version(), 0.0
+        table_index, position = 0, 0
+        while table_index < len(work):
+            began = time.perf_counter()
+            polite = began < polite_until
+            budget, rows = (BUSY_BUDGET_S, BUSY_ROWS) if polite else (WRITE_BUDGET_S, CHUNK_ROWS)
+            with self.store.transaction():
+                while table_index < len(work):
+                    table, rowids = work[table_index]
+                    part = rowids[position:position + rows]
+                    self._apply(table, part[0], part[-1] + 1, len(part))
+                    done, position = done + len(part), position + len(part)
+                    if position >= len(rowids):
+                        table_index, position = table_index + 1, 0
+                    if time.perf_counter() - began > budget:
+                        break
+            if self.progress:
+                self.progress(done, total)
+            if table_index < len(work):
+                time.sleep(BUSY_PAUSE_S if polite else PAUSE_S)
+                version = self._others_version()
+                if version != seen:
+                    seen, polite_until = version, time.perf_counter() + CONTENDED_S
+        return self.summary
 
-    def _rows(self, conn, table: str) -> dict:
-        cols = READ_COLUMNS[table]
-        names = ", ".join(f'"{c}"' for c in cols)
-        key = [cols.index(c) for c in KEYS.get(table, ("id",))]
-        rows = conn.execute(f'SELECT {names} FROM "{table}"').fetchall()
-        return {tuple(r[i] for i in key) if len(key) > 1 else r[key[0]]: tuple(r) for r in rows}
+    def _others_version(self) -> int:
+        """Changes whenever another connection commits to this database."""
+        return self.conn.execute("PRAGMA main.data_version").fetchone()[0]
 
-    def _read_other(self, table: str) -> dict:
-        rows = self._rows(self.conn, table)
-        spec = schema.TABLES_V1[table]["columns"]
-        cols = READ_COLUMNS[table]
-        kinds = [_TYPES[spec[c]] for c in cols]
-        check = _ROW_CHECKS.get(table)
-        for row in rows.values():
-            for col, value, kind in zip(cols, row, kinds):
-                if value is None:
-                    if col in schema.NOT_NULL:
-                        self._bad(table, row, f"has no {col}")
-                elif not isinstance(value, kind) or isinstance(value, bool):
-                    self._bad(table, row, f"its {col} is {type(value).__name__}, expected {kind[0].__name__}")
-            if not _UUID.match(row[ID]):
-                self._bad(table, row, "its id is not a UUID")
-            for col in _TIMES:
-                value = row[cols.index(col)]
-                if value is not None and not _TIME.match(value):
-                    self._bad(table, row, f"its {col} {value!r} is not a UTC time like 2024-05-31T12:00:00.000000Z")
-            if check:
-                problem = check(dict(zip(cols, row)))
-                if problem:
-                    self._bad(table, row, problem)
-        return rows
-
-    def _bad(self, table: str, row: tuple, reason: str):
-        raise MalformedRow(f"{self.path}: {table} row {row[ID]!s:.60}: {reason}; nothing was merged")
-
-    def _check_references(self) -> None:
-        known = {t: {r[ID] for r in self.local[t].values()} | {r[ID] for r in self.other[t].values()}
-                 for t in TABLES}
-        for table in TABLES:
-            cols = READ_COLUMNS[table]
-            refs = [(cols.index(col), col, target)
-                    for col, target, _ in schema.TABLES_V1[table].get("foreign_keys", [])]
-            for row in self.other[table].values():
-                for index, col, target in refs:
-                    if row[index] is not None and row[index] not in known[target]:
-                        self._bad(table, row, f"its {col} {row[index]!s:.60} points to no row of {target}")
-        bodies = {}
-        cols = READ_COLUMNS["claims"]
-        start, end, quote, article = (cols.index(c) for c in ("start", "end", "quote", "article_id"))
-        for row in self.other["claims"].values():
-            if row[article] not in bodies:
-                found = self.local["articles"].get(row[article]) or self.other["articles"][row[article]]
-                bodies[row[article]] = found[READ_COLUMNS["articles"].index("body")]
-            body = bodies[row[article]]
-            if not 0 <= row[start] < row[end] <= len(body):
-                self._bad("claims", row, f"its range {row[start]}–{row[end]} is outside its article "
-                                         f"({len(body)} characters)")
-            if body[row[start]:row[end]] != row[quote]:
-                self._bad("claims", row, f"its quote does not match the article text at {row[start]}–{row[end]}")
-
-    # -- deciding and writing ------------------------------------------------------------------
-
-    def _claim_conflicts(self) -> dict:
-        """History rows keeping the losing verdict of claims edited on both sides."""
-        cols = READ_COLUMNS["claims"]
-        verdict, by, created_by, rationale = (cols.index(c) for c in
-                                              ("verdict", "updated_by", "created_by", "rationale"))
-        changes: dict[str, list[tuple[str, str]]] = {}
-        hist = READ_COLUMNS["verdict_history"]
-        claim, source, at = hist.index("claim_id"), hist.index("from_verdict"), hist.index("created_at")
-        for rows in (self.local["verdict_history"], self.other["verdict_history"]):
-            for h in rows.values():
-                changes.setdefault(h[claim], []).append((h[source], h[at]))
-        generated = {}
-        for key, theirs in self.other["claims"].items():
-            ours = self.local["claims"].get(key)
-            if ours is None or ours == theirs or ours[verdict] == theirs[verdict]:
-                continue
-            winner, loser = (theirs, ours) if _beats(theirs, ours) else (ours, theirs)
-            if any(v == loser[verdict] and t >= loser[UPDATED_AT] for v, t in changes.get(key, ())):
-                continue  # the history shows the losing verdict changed later: not a conflict
-            note = (f"merge: kept {loser[verdict]} from {loser[UPDATED_AT]} "
-                    f"(the later {winner[verdict]} of {winner[UPDATED_AT]} won)")
-            if loser[rationale] and loser[rationale] != winner[rationale]:
-                note += f"; its rationale was: {loser[rationale]}"
-            row = {"id": str(uuid.uuid5(MERGE_NAMESPACE, _canon(loser) + "\n" + _canon(winner))),
-                   "created_at": winner[UPDATED_AT], "updated_at": winner[UPDATED_AT],
-                   "deleted_at": None, "claim_id": key, "from_verdict": loser[verdict],
-                   "to_verdict": winner[verdict], "created_by": loser[by] or loser[created_by],
-                   "note": note}
-            if row["id"] not in self.local["verdict_history"] and row["id"] not in self.other["verdict_history"]:
-                generated[row["id"]] = tuple(row[c] for c in hist)
-        self.summary.conflicts = len(generated)
-        return generated
-
-    def _apply(self, table: str, generated: dict) -> None:
-        count = self.summary.tables[table]
-        cols = READ_COLUMNS[table]
-        inserts, updates = [], []
-        local = self.local[table]
-        for key, theirs in (*self.other[table].items(), *generated.items()):
-            ours = local.get(key)
-            if ours is None:
-                inserts.append(theirs)
-            elif ours != theirs and _beats(theirs, ours):
-                updates.append((*theirs, ours[ID]))
+    def _apply(self, table: str, lo: int, hi: int, size: int) -> None:
+        layout = self.stage.layouts[table]
+        count = self.summary.count(table)
+        added = self._insert(table, layout, lo, hi)
+        count.added += len(added)
+        differing = self._differing(table, layout, lo, hi)
+        for stage_row in differing:
+            if self._merge_row(table, layout, stage_row):
+                count.updated += 1
             else:
                 count.unchanged += 1
-        count.added, count.updated = len(inserts), len(updates)
-        conn = self.store.conn
-        names = ", ".join(f'"{c}"' for c in COLUMNS[table])
-        marks = ", ".join("?" for _ in COLUMNS[table])
+        count.unchanged += size - len(added) - len(differing)
+
+    def _insert(self, table: str, layout: Layout, lo: int, hi: int) -> list[str]:
+        """Insert the staged rows in [lo, hi) that are not here yet, with their clocks; their ids."""
+        stage, cols = self.stage.name(table), layout.staged
+        new = f'WHERE s.rowid >= ? AND s.rowid < ? AND NOT EXISTS (SELECT 1 FROM main."{table}" m WHERE {match(layout)})'
         try:
-            if table == "blobs":  # one at a time: their bytes are read, checked and written singly
-                conn.executemany(f'INSERT INTO main."{table}" ({names}) VALUES ({marks})',
-                                 ((*row, self._blob_data(row)) for row in inserts))
-            elif inserts:
-                # Staged in a temporary table and copied in one statement: about twice as fast as
-                # one INSERT a row, which pays for a statement journal and the FTS trigger each time.
-                conn.execute("DROP TABLE IF EXISTS temp.merge_stage")
-                conn.execute(f'CREATE TEMP TABLE merge_stage AS SELECT {names} FROM main."{table}" WHERE 0')
-                conn.executemany(f"INSERT INTO temp.merge_stage VALUES ({marks})", inserts)
-                if table in schema.FTS_COLUMNS:  # numbered on from this file's highest seq
-                    base = conn.execute(f'SELECT COALESCE(MAX(seq), 0) FROM main."{table}"').fetchone()[0]
-                    conn.execute(f'INSERT INTO main."{table}" (seq, {names}) SELECT {base} + rowid, '
-                                 f"{names} FROM temp.merge_stage ORDER BY rowid")
-                else:
-                    conn.execute(f'INSERT INTO main."{table}" ({names}) SELECT {names} '
-                                 "FROM temp.merge_stage ORDER BY rowid")
-                conn.execute("DROP TABLE temp.merge_stage")
-            assignments = ", ".join(f'"{c}" = ?' for c in cols)
-            conn.executemany(f'UPDATE main."{table}" SET {assignments} WHERE id = ?', updates)
+            if layout.lazy:  # blob bytes: read, checked and written one at a time
+                rows = self.conn.execute(f"SELECT * FROM {stage} s {new}", [lo, hi]).fetchall()
+                marks = ", ".join("?" for _ in (*cols, *layout.lazy))
+                self.conn.executemany(f'INSERT INTO main."{table}" ({names((*cols, *layout.lazy))}) VALUES ({marks})',
+                                      ((*row, blob_data(self.batch, row)) for row in rows))
+                added = [row["id"] for row in rows]
+            else:
+                seq, numbered = "", ""
+                if self._numbered(table):  # the full-text key: numbered on from the highest here
+                    seq = '"seq", '
+                    numbered = (f'(SELECT COALESCE(MAX(seq), 0) FROM main."{table}") + '
+                                "row_number() OVER (ORDER BY s.rowid), ")
+                added = [r[0] for r in self.conn.execute(
+                    f'INSERT INTO main."{table}" ({seq}{names(cols)}) SELECT {numbered}'
+                    f"{', '.join(f's.{chr(34)}{c}{chr(34)}' for c in cols)} FROM {stage} s {new} ORDER BY s.rowid "
+                    "RETURNING id", [lo, hi]).fetchall()]
+            if added and self.stage.has_clocks(table):
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO main.field_clocks (tbl, row_id, field, at, author) "
+                    f"SELECT tbl, row_id, field, at, author FROM {self.stage.clocks} WHERE tbl = ? "
+                    "AND row_id IN (SELECT value FROM json_each(?))", [table, json.dumps(added)])
         except sqlite3.IntegrityError as error:
-            raise MalformedRow(f"{self.path}: {table}: cannot be merged ({error}); nothing was merged") from None
-        for row in (*inserts, *updates):
-            self.store.changed(table, row[ID])
+            raise WorkbenchError(f"{self.batch.source}: {table}: cannot be merged ({error}); the database "
+                                 "changed during the merge: merge again") from None
+        for row_id in added:
+            self.store.changed(table, row_id)
+        return added
 
-    def _blob_data(self, row: tuple) -> bytes:
-        cols = READ_COLUMNS["blobs"]
-        found = self.conn.execute("SELECT data FROM blobs WHERE id = ?", [row[ID]]).fetchone()
-        data = found[0] if found else None
-        if not isinstance(data, bytes):
-            self._bad("blobs", row, "has no bytes")
-        if ids.sha256_hex(data) != row[cols.index("sha256")]:
-            self._bad("blobs", row, "its bytes do not match their SHA-256")
-        if len(data) != row[cols.index("size")]:
-            self._bad("blobs", row, f"has {len(data)} bytes, not the {row[cols.index('size')]} recorded")
-        return data
+    def _numbered(self, table: str) -> bool:
+        if table not in self._seq:
+            self._seq[table] = "seq" in _columns(self.conn, table)
+        return self._seq[table]
 
+    def _differing(self, table: str, layout: Layout, lo: int, hi: int) -> list[sqlite3.Row]:
+        """Stage rows in [lo, hi) that exist here but differ in a value or a clock."""
+        stage = self.stage.name(table)
+        return self.conn.execute(
+            f'SELECT s.rowid AS stage_rowid, s.* FROM {stage} s JOIN main."{table}" m ON {match(layout)} '
+            f"WHERE s.rowid >= :lo AND s.rowid < :hi AND NOT ({identical(layout, self.stage.clocks)})",
+            {"t": table, "lo": lo, "hi": hi}).fetchall()
 
-def _canon(row: tuple) -> str:
-    return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
-
-
-def _beats(theirs: tuple, ours: tuple) -> bool:
-    """True when theirs is the later version (equal times: the larger canonical JSON)."""
-    if theirs[UPDATED_AT] != ours[UPDATED_AT]:
-        return theirs[UPDATED_AT] > ours[UPDATED_AT]
-    return _canon(theirs) > _canon(ours)
-
-
-# -- per-table checks of the other file's rows (None: fine; else the reason) --------------------
-
-def _check_article(row: dict) -> str | None:
-    if not row["body"]:
-        return "has no text"
-    if ids.article_id(row["body"]) != row["id"]:
-        return "its id does not match its text (an article's id is derived from its text)"
-    return None
-
-
-def _check_claim(row: dict) -> str | None:
-    if row["article_id"] is None or row["start"] is None or row["end"] is None or row["quote"] is None:
-        return "lacks its article, range or quote"
-    if row["verdict"] not in VERDICTS:
-        return f"has verdict {row['verdict']!r}; expected one of {', '.join(VERDICTS)}"
-    return None
-
-
-def _check_history(row: dict) -> str | None:
-    if row["claim_id"] is None:
-        return "belongs to no claim"
-    for col in ("from_verdict", "to_verdict"):
-        if row[col] not in VERDICTS:
-            return f"has {col} {row[col]!r}; expected one of {', '.join(VERDICTS)}"
-    return None
+    def _merge_row(self, table: str, layout: Layout, stage_row) -> bool:
+        """Merge one row present on both sides; True if one of its fields changed here."""
+        cols = layout.staged
+        theirs = {c: stage_row[c] for c in cols}
+        match = " AND ".join(f'"{c}" = ?' for c in layout.key)
+        found = self.conn.execute(f'SELECT {names(cols)} FROM main."{table}" WHERE {match}',
+                                  [theirs[c] for c in layout.key]).fetchone()
+        ours = dict(zip(cols, found))
+        ours_clocks = _clocks(self.conn, "main.field_clocks", table, ours["id"])
+        theirs_clocks = _clocks(self.conn, self.stage.clocks, table, theirs["id"])
+        merged, merged_clocks = merge_row(layout, ours, ours_clocks, theirs, theirs_clocks)
+        changed = [c for c in cols if not _same(merged[c], ours[c])]
+        if not changed and merged_clocks == ours_clocks:
+            return False
+        if changed:
+            self.conn.execute(f'UPDATE main."{table}" SET {", ".join(f"{chr(34)}{c}{chr(34)} = ?" for c in changed)} '
+                              "WHERE id = ?", [*(merged[c] for c in changed), ours["id"]])
+        self.conn.execute("DELETE FROM main.field_clocks WHERE tbl = ? AND row_id = ?", [table, ours["id"]])
+        self.conn.executemany("INSERT INTO main.field_clocks (tbl, row_id, field, at, author) VALUES (?, ?, ?, ?, ?)",
+                              [(table, merged["id"], name, c.at, c.author) for name, c in merged_clocks.items()])
+        self.store.changed(table, merged["id"])
+        if table == "claims" and _verdict_conflict(layout, ours, ours_clocks, theirs, theirs_clocks):
+            self.summary.conflicts += 1
+        return any(c in layout.field_of for c in changed)  # creation and derived columns are not news
 
 
-def _check_evidence(row: dict) -> str | None:
-    if row["claim_id"] is None:
-        return "belongs to no claim"
-    if row["stance"] not in (None, *STANCES):
-        return f"has stance {row['stance']!r}; expected one of {', '.join(STANCES)}"
-    if row["reliability"] not in (None, *RELIABILITY):
-        return f"has reliability {row['reliability']!r}; expected one of {', '.join(RELIABILITY)}"
-    return None
+def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {r[1] for r in conn.execute("SELECT * FROM pragma_table_info(?)", [table])}
 
 
-def _check_blob(row: dict) -> str | None:
-    if not isinstance(row["sha256"], str) or not _SHA.match(row["sha256"]):
-        return "its sha256 is not a SHA-256 in hex"
-    if row["id"] != ids.blob_id(row["sha256"]):
-        return "its id does not match its SHA-256"
-    if row["size"] is None or row["size"] < 0:
-        return "has no size"
-    return None
+def _same(a, b) -> bool:
+    return a == b and type(a) is type(b) or (isinstance(a, (int, float)) and isinstance(b, (int, float)) and a == b)
 
 
-def _check_appearance(row: dict) -> str | None:
-    return "lacks its article or URL" if row["article_id"] is None or row["url"] is None else None
+def _clocks(conn: sqlite3.Connection, where: str, table: str, row_id: str) -> dict[str, clocks.Clock]:
+    return {name: clocks.Clock(at, author) for name, at, author in conn.execute(
+        f"SELECT field, at, author FROM {where} WHERE tbl = ? AND row_id = ?", [table, row_id])}
 
 
-def _check_attachment(row: dict) -> str | None:
-    return "lacks its evidence or file" if row["evidence_id"] is None or row["blob_id"] is None else None
+def creation_clock(layout: Layout, row: Mapping) -> clocks.Clock:
+    """The clock of a row's fields that have not changed since it was created."""
+    return clocks.Clock(row["created_at"], row["created_by"] if layout.has("created_by") else None)
 
 
-_ROW_CHECKS = {"articles": _check_article, "claims": _check_claim, "verdict_history": _check_history,
-               "evidence": _check_evidence, "blobs": _check_blob, "appearances": _check_appearance,
-               "attachments": _check_attachment}
+def merge_row(layout: Layout, ours: Mapping, ours_clocks: dict, theirs: Mapping, theirs_clocks: dict):
+    """The merge of two versions of one row: (values, explicit clocks), the same whichever is ours."""
+    creation = [c for c in layout.creation if c not in layout.lazy]
+
+    def creation_key(row):
+        return (row["created_at"], (row["created_by"] if layout.has("created_by") else None) or "",
+                clocks.canonical([row[c] for c in creation]))
+
+    first = ours if creation_key(ours) <= creation_key(theirs) else theirs
+    merged = {c: ours[c] for c in layout.staged}
+    merged.update({c: first[c] for c in creation})
+    base = creation_clock(layout, first)
+    result: dict[str, clocks.Clock] = {}
+    for name, cols in layout.fields.items():
+        mine = (ours_clocks.get(name) or creation_clock(layout, ours), [ours[c] for c in cols])
+        other = (theirs_clocks.get(name) or creation_clock(layout, theirs), [theirs[c] for c in cols])
+        clock, values = max(mine, other, key=lambda version: clocks.order_key(*version))
+        merged.update(zip(cols, values))
+        if clock != base:
+            result[name] = clock
+    latest = max([base, *result.values()], key=lambda c: (c.at, c.author or ""))
+    merged["updated_at"] = latest.at
+    if layout.has("updated_by"):
+        merged["updated_by"] = latest.author
+    return merged, result
+
+
+def _verdict_conflict(layout: Layout, ours, ours_clocks, theirs, theirs_clocks) -> bool:
+    """Both sides gave the claim a judged verdict, different ones, by different reviewers."""
+    if ours["verdict"] == theirs["verdict"] or "pending" in (ours["verdict"], theirs["verdict"]):
+        return False
+    mine = ours_clocks.get("verdict") or creation_clock(layout, ours)
+    other = theirs_clocks.get("verdict") or creation_clock(layout, theirs)
+    return mine.author != other.author
 
 
 # -- saving a copy ------------------------------------------------------------------------------

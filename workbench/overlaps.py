@@ -50,3 +50,51 @@ def overlapping_pairs(spans: Sequence[tuple[int, int, str]]) -> list[tuple[str, 
         pairs.extend((k, key) for _, k in open_spans)
         open_spans.append((end, key))
     return pairs
+
+
+def linked_groups(spans: Sequence[tuple[int, int, object]]) -> list[list[int]]:
+    """Indexes of spans (start, end, owner) grouped where spans of different owners overlap, in chains.
+
+    Spans of one owner overlapping each other are not linked directly, only through another
+    owner's span. Every span is in exactly one group (alone if it overlaps nobody else's). One
+    sort and a sweep: O(n log n) time and O(n) memory, never a list of pairs. The sweep keeps,
+    per owner, the spans still open; when a span of another owner arrives, it is linked to the
+    open ones, which are then one group and kept as their longest-lasting member alone.
+    """
+    starts = [span[0] for span in spans]
+    ends = [span[1] for span in spans]
+    owners = [span[2] for span in spans]
+    parent = list(range(len(spans)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = i = parent[parent[i]]
+        return i
+
+    open_by_owner: dict[object, list[int]] = {}
+    for i in sorted(range(len(spans)), key=starts.__getitem__):
+        start, owner = starts[i], owners[i]
+        if start >= ends[i]:
+            continue
+        if len(open_by_owner) > 1 or owner not in open_by_owner:
+            top = None
+            for other, items in list(open_by_owner.items()):
+                if other == owner:
+                    continue
+                keep, longest = -1, start
+                for j in items:
+                    if ends[j] > start:
+                        if top is None:
+                            top = root(i)
+                        parent[root(j)] = top
+                        if ends[j] > longest:
+                            keep, longest = j, ends[j]
+                if keep < 0:
+                    del open_by_owner[other]
+                else:
+                    open_by_owner[other] = [keep]
+        open_by_owner.setdefault(owner, []).append(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(spans)):
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())

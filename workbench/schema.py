@@ -3,6 +3,9 @@
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from workbench import clocks, ids
+from workbench.errors import DatabaseRefused
+
 APPLICATION_ID = 0x46434B57  # "FCKW": marks a SQLite file as a workbench database
 
 # Common columns of every row: a UUID id, UTC times, and a tombstone.
@@ -218,6 +221,14 @@ def m003_id_primary_keys(db: Database) -> None:
 
 
 @migrations()
+def m004_field_clocks(db: Database) -> None:
+    """Give every field its own clock (time and author), so that merges keep concurrent edits of
+    different fields of one row; existing rows get clocks from what they record (clocks.backfill)."""
+    db.execute(clocks.FIELD_CLOCKS_SQL)
+    clocks.backfill(db.conn)
+
+
+@migrations()
 def m005_versions_and_orphans(db: Database) -> None:
     """Add article versions, carried claims and orphaned annotations (TABLES_V5)."""
     _create(db, TABLES_V5)
@@ -245,6 +256,71 @@ def m006_fact_checks(db: Database) -> None:
     db["fact_checks"].create_index(["url"])
     for statement in fts_sql("fact_checks", FACT_CHECKS_FTS, FACT_CHECKS_TOKENIZE):
         db.execute(statement)
+
+
+# The tables a sync sends to the team server (the ones merge brings in; `meta` is this file's own).
+SYNCED_TABLES = ("reviewers", "articles", "appearances", "claims", "verdict_history", "evidence",
+                 "blobs", "attachments", "article_versions", "carried_claims", "orphans", "fact_checks")
+
+
+def sync_mark_sql(table: str) -> list[str]:
+    """Triggers that note every inserted or changed row of table as waiting to be sent to the server.
+
+    Delete-then-insert gives a changed row a new, higher `n` (AUTOINCREMENT never reuses one), so a
+    sync that sent the rows up to some `n` clears only those and keeps a change made meanwhile.
+    """
+    body = (f"DELETE FROM sync_pending WHERE tbl = '{table}' AND row_id = new.id; "
+            f"INSERT INTO sync_pending (tbl, row_id) VALUES ('{table}', new.id);")
+    return [f'CREATE TRIGGER "{table}_sync_{when[0].lower()}" AFTER {when} ON "{table}" BEGIN {body} END'
+            for when in ("INSERT", "UPDATE")]
+
+
+@migrations()
+def m008_sync_pending(db: Database) -> None:
+    """Note which rows changed since they were last sent to a team server (workbench sync)."""
+    db.execute("CREATE TABLE sync_pending (n INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL, "
+               "row_id TEXT NOT NULL, UNIQUE (tbl, row_id))")
+    for table in SYNCED_TABLES:
+        for statement in sync_mark_sql(table):
+            db.execute(statement)
+    # A merge may change only a field's clock (the same value, a later edit): that row is news too.
+    for when, row in (("INSERT", "new"), ("UPDATE", "new"), ("DELETE", "old")):
+        db.execute(f'CREATE TRIGGER "field_clocks_sync_{when[0].lower()}" AFTER {when} ON "field_clocks" BEGIN '
+                   f"DELETE FROM sync_pending WHERE tbl = {row}.tbl AND row_id = {row}.row_id; "
+                   f"INSERT INTO sync_pending (tbl, row_id) VALUES ({row}.tbl, {row}.row_id); END")
+
+
+def upgrade(conn, label: str) -> None:
+    """Apply the pending migrations to the database on conn (autocommit mode) in one transaction.
+
+    Migrations may rebuild tables, which SQLite allows only with foreign keys off; every key is
+    checked before the upgrade commits. label names the file in the message of a refusal.
+    """
+    db = Database(conn, execute_plugins=False, recursive_triggers=False)
+    if not migrations.pending(db):
+        return
+    keys_were_on = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        migrations.apply(db)
+        broken = conn.execute("PRAGMA foreign_key_check").fetchone()
+        if broken:
+            raise DatabaseRefused(f"{label}: cannot be upgraded: a {broken[0]} row points to no {broken[2]} row")
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {schema_version()}")
+        conn.execute("INSERT INTO meta(key, value) VALUES ('database_id', ?), ('created_at', ?) "
+                     "ON CONFLICT(key) DO NOTHING", [ids.new_id(), ids.now()])
+        conn.execute("INSERT INTO meta(key, value) VALUES ('schema_version', ?) "
+                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [str(schema_version())])
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    finally:
+        if keys_were_on:
+            conn.execute("PRAGMA foreign_keys = ON")
 
 
 def schema_version() -> int:

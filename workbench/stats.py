@@ -1,11 +1,14 @@
 """Counts of claims by article, verdict and reviewer, and agreement between reviewers.
 
-A claim belongs to the reviewer who created it, and its verdict is its current one. Only live
-claims on live articles count. Two reviewers' claims match when their ranges on the same article
-overlap; each claim is paired with at most one claim of the other reviewer, the largest overlaps
-first (ties: the closer ends, then ids), among all their live claims. Agreement is then measured
-over the matched pairs whose claims are both judged (verified, disputed or unverifiable): percent
-agreement and Cohen's kappa. Kappa is None when there is nothing to compare or when both reviewers
+A claim belongs to the reviewer who created it, and the counts use its current verdict. Only
+live claims on live articles count. Agreement compares each reviewer's own verdict
+(disagreements.own_verdicts: the last verdict they gave, never a settlement, so a settled
+disagreement still counts as one): two reviewers' own verdicts on the same claim are a pair, and
+so are their own verdicts on their own claims whose ranges on the same article overlap; each
+claim is paired with at most one claim of the other reviewer, the largest overlaps first (ties:
+the closer ends, then ids), among all their live claims. Agreement is then measured over the
+pairs whose verdicts are both judged (verified, disputed or unverifiable): percent agreement and
+Cohen's kappa. Kappa is None when there is nothing to compare or when both reviewers
 used one and the same category throughout (chance agreement is then 1 and kappa is undefined).
 """
 
@@ -13,6 +16,7 @@ import unicodedata
 from collections import Counter
 
 from workbench import order
+from workbench.disagreements import Opinions, own_verdicts
 from workbench.overlaps import overlapping_pairs
 from workbench.verdicts import JUDGED, LABELS, VERDICTS
 
@@ -52,13 +56,13 @@ def collect(store) -> dict:
         "verdicts": overall,
         "total": len(claims),
         "reviewers": reviewers,
-        "agreement": agreement(claims, names),
+        "agreement": agreement(claims, names, own_verdicts(store)),
     }
 
 
-def agreement(claims: list[dict], names: dict[str, str]) -> list[dict]:
-    """Agreement for each pair of reviewers with overlapping claims (rows as collect reads them)."""
-    pairs = matched_pairs(claims)
+def agreement(claims: list[dict], names: dict[str, str], own: Opinions | None = None) -> list[dict]:
+    """Agreement for each pair of reviewers (claim rows as collect reads them, their own verdicts)."""
+    pairs = matched_pairs(claims, own or {})
     result = []
     for (a, b), matched in pairs.items():
         if names.get(a, a).casefold() > names.get(b, b).casefold():
@@ -79,13 +83,18 @@ def agreement(claims: list[dict], names: dict[str, str]) -> list[dict]:
     return result
 
 
-def matched_pairs(claims: list[dict]) -> dict[tuple[str, str], list[tuple[str, str]]]:
-    """(reviewer a, reviewer b) with a < b -> the verdicts of their matched claims, (a's, b's)."""
+def matched_pairs(claims: list[dict], own: Opinions | None = None) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(reviewer a, reviewer b) with a < b -> their own verdicts on the same or matched claims, (a's, b's)."""
+    own = own or {}
     by_article: dict[str, list[dict]] = {}
+    result: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for claim in claims:
         if claim["created_by"]:
             by_article.setdefault(claim["article_id"], []).append(claim)
-    result: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        given = sorted(own.get(claim["id"], {}).items())
+        for i, (a, x) in enumerate(given):
+            for b, y in given[i + 1:]:
+                result.setdefault((a, b), []).append((x, y))
     for article_claims in by_article.values():
         candidates: dict[tuple[str, str], list] = {}
         by_id = {c["id"]: c for c in article_claims}
@@ -104,8 +113,16 @@ def matched_pairs(claims: list[dict]) -> dict[tuple[str, str], list[tuple[str, s
             for *_, x, y in sorted(options, key=lambda o: o[:4]):
                 if x["id"] not in used and y["id"] not in used:
                     used.update((x["id"], y["id"]))
-                    result.setdefault(pair, []).append((x["verdict"], y["verdict"]))
+                    result.setdefault(pair, []).append((_own(x, own), _own(y, own)))
     return result
+
+
+def _own(claim: dict, own: Opinions) -> str:
+    """The creator's own verdict on their claim; a claim without any history stands for its verdict."""
+    given = own.get(claim["id"])
+    if not given:
+        return claim["verdict"]
+    return given.get(claim["created_by"], "pending")
 
 
 def cohen_kappa(pairs: list[tuple[str, str]]) -> float | None:

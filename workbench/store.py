@@ -1,15 +1,18 @@
 """The database: opening and checking a file, transactions, change notification, row helpers."""
 
 import contextlib
+import shutil
 import sqlite3
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from workbench import ids, schema
+from workbench import clocks, ids, row_checks, schema, untrusted
 from workbench.errors import DatabaseRefused, WorkbenchError
+from workbench.merge_rules import Layout, layout, merged_tables
 
 BUSY_TIMEOUT_S = 5.0
 IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's limit on parameters
@@ -40,57 +43,70 @@ class Store:
         # Article bodies never change once stored, so a body read once can be kept (articles.article_body).
         self.bodies: dict[str, str] = {}
         self._pending: set[tuple[str, str]] = set()
+        self._layouts: dict[str, Layout | None] = {}
+        self._merged: dict[str, Layout] = {}
+        self.readonly = False
+        self._private: Path | None = None  # a read-only store's private copy, removed on close
 
     # -- opening -----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path) -> "Store":
-        """Open (or create) the workbench database at path, refusing foreign or damaged files."""
+    def open(cls, path: str | Path, *, readonly: bool = False) -> "Store":
+        """Open (or create) the workbench database at path, refusing foreign, damaged or malformed files.
+
+        readonly: open an existing file for reading only (stats, export): nothing is written to
+        it or beside it, not even its journal mode; an older schema is read from an upgraded
+        private copy.
+        """
         path = Path(path)
+        if readonly:
+            return cls._open_read_only(path)
         if path.is_dir():
             raise DatabaseRefused(f"{path}: is a folder, not a database file")
         if path.exists() and path.stat().st_size > 0:
             check_database(path)
+        elif path.exists():
+            untrusted.check_kind(path)
         elif not path.parent.exists():
             raise DatabaseRefused(f"{path}: folder {path.parent} does not exist")
         try:
-            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            # URI names on, so that merges can attach another file read-only (untrusted.attached)
+            conn = sqlite3.connect(path.resolve().as_uri(), uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA foreign_keys = ON")
             _use_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             store = cls(path, conn)
-            store._initialise()
+            schema.upgrade(conn, str(path))
         except sqlite3.Error as error:
             raise DatabaseRefused(f"{path}: {_describe(error)}") from None
         return store
 
-    def _initialise(self) -> None:
-        pending = schema.migrations.pending(self.db)
-        if not pending:
-            return
-        # Migrations may rebuild tables, which SQLite allows only with foreign keys off; every
-        # key is checked before the upgrade commits, as one transaction.
-        self.conn.execute("PRAGMA foreign_keys = OFF")
+    @classmethod
+    def _open_read_only(cls, path: Path) -> "Store":
+        if not path.exists():
+            raise DatabaseRefused(f"{path}: no such database")
+        folder = Path(tempfile.mkdtemp(prefix="workbench-read-only-"))
         try:
-            with self.transaction():
-                schema.migrations.apply(self.db)
-                broken = self.conn.execute("PRAGMA foreign_key_check").fetchone()
-                if broken:
-                    raise DatabaseRefused(f"{self.path}: cannot be upgraded: a {broken[0]} row points "
-                                          f"to no {broken[2]} row")
-                self.conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
-                self.conn.execute(f"PRAGMA user_version = {schema.schema_version()}")
-                if self.meta("database_id") is None:
-                    self.set_meta("database_id", ids.new_id())
-                    self.set_meta("created_at", ids.now())
-                self.set_meta("schema_version", str(schema.schema_version()))
-        finally:
-            self.conn.execute("PRAGMA foreign_keys = ON")
+            conn = untrusted.open_read_only(path, folder, action="open")
+            try:
+                conn.row_factory = sqlite3.Row
+                row_checks.check_database(conn, str(path))
+            except BaseException:
+                conn.close()
+                raise
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        store = cls(path, conn)
+        store.readonly, store._private = True, folder
+        return store
 
     def close(self) -> None:
         """Close the connection (the WAL is checkpointed by SQLite)."""
         self.conn.close()
+        if self._private is not None:
+            shutil.rmtree(self._private, ignore_errors=True)
 
     def __enter__(self) -> "Store":
         return self
@@ -156,25 +172,80 @@ class Store:
     # -- rows --------------------------------------------------------------------------------
 
     def insert(self, table: str, row: dict) -> dict:
-        """Insert a row, filling id, created_at and updated_at when absent; return it."""
+        """Insert a row, filling id, created_at and updated_at when absent; return it.
+
+        A merged table's row is stored canonically: `updated_by` defaults to `created_by`, and a
+        row given an `updated_at` later than its creation gets that clock on every field.
+        """
         stamp = ids.now()
         row = {"id": ids.new_id(), "created_at": stamp, "updated_at": stamp, **row}
+        layout = self.layout(table)
+        if layout is not None:
+            if layout.has("updated_by") and row["updated_at"] == row["created_at"]:
+                row["updated_by"] = row.get("created_by")
+            row["updated_at"] = max(row["updated_at"], row["created_at"])
         cols = ", ".join(f'"{c}"' for c in row)
         marks = ", ".join("?" for _ in row)
         if table in schema.FTS_COLUMNS:  # the full-text index's key: one past the highest
             cols, marks = '"seq", ' + cols, f'(SELECT COALESCE(MAX(seq), 0) + 1 FROM "{table}"), ' + marks
         self.conn.execute(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', list(row.values()))
+        if layout is not None and row["updated_at"] > row["created_at"]:
+            self._stamp(table, row["id"], layout.fields, row["updated_at"], row.get("updated_by"))
         self.changed(table, row["id"])
         return row
 
     def update(self, table: str, row_id: str, **changes) -> None:
-        """Change columns of one row and stamp updated_at."""
-        changes.setdefault("updated_at", ids.now())
+        """Change columns of one row, stamp updated_at and record each changed field's clock.
+
+        `updated_by` names who made the change: it becomes the author of the changed fields'
+        clocks (and the row's `updated_by`, where the table has one); without it the author is
+        unknown. The time is a hybrid logical clock (clocks.next_stamp) unless updated_at is given.
+        """
+        layout = self.layout(table)
+        if layout is None:
+            changes.setdefault("updated_at", ids.now())
+            self._set(table, row_id, changes)
+            return
+        author = changes.pop("updated_by", None)
+        stamp = changes.pop("updated_at", None) or clocks.next_stamp(
+            self.get_value(f'SELECT updated_at FROM "{table}" WHERE id = ?', [row_id]))
+        fields = set()
+        for column in changes:
+            if column not in layout.field_of:
+                raise ValueError(f"{table}.{column} is not a field that can change")
+            fields.add(layout.field_of[column])
+        changes["updated_at"] = stamp
+        if layout.has("updated_by"):
+            changes["updated_by"] = author
+        if self._set(table, row_id, changes):
+            self._stamp(table, row_id, fields, stamp, author)
+
+    def _set(self, table: str, row_id: str, changes: dict) -> bool:
         assignments = ", ".join(f'"{c}" = ?' for c in changes)
-        self.conn.execute(
-            f'UPDATE "{table}" SET {assignments} WHERE id = ?', [*changes.values(), row_id]
-        )
+        done = self.conn.execute(
+            f'UPDATE "{table}" SET {assignments} WHERE id = ?', [*changes.values(), row_id]).rowcount
         self.changed(table, row_id)
+        return bool(done)
+
+    def _stamp(self, table: str, row_id: str, fields, at: str, author: str | None) -> None:
+        self.conn.executemany(
+            "INSERT INTO field_clocks (tbl, row_id, field, at, author) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT DO UPDATE SET at = excluded.at, author = excluded.author",
+            [(table, row_id, name, at, author) for name in fields])
+
+    def layout(self, table: str) -> Layout | None:
+        """How a table merges (merge_rules), or None for a table that does not (meta)."""
+        if table not in self._layouts:
+            self.layouts()
+            self._layouts.setdefault(table, None)
+        return self._layouts[table]
+
+    def layouts(self) -> dict[str, Layout]:
+        """Every merged table's layout, parents before the tables that point at them."""
+        if not self._merged:
+            self._merged = {t: layout(self.conn, t) for t in merged_tables(self.conn)}
+            self._layouts.update(self._merged)
+        return self._merged
 
     def get(self, table: str, row_id: str) -> dict | None:
         """One row by id (tombstoned or not), as a dict, or None."""
@@ -262,14 +333,20 @@ def _use_wal(conn: sqlite3.Connection) -> None:
 
 
 def check_database(path: Path) -> None:
-    """Read-only checks that path is a healthy workbench database this program can use."""
+    """Read-only checks that path is a healthy workbench database with rows this program can use."""
+    untrusted.check_kind(path)
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        # immutable when no side file exists: then checking creates none (a refused file stays as it was)
+        flags = "&immutable=1" if untrusted.immutable_is_safe(path) else ""
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{flags}", uri=True, timeout=BUSY_TIMEOUT_S)
     except sqlite3.Error as error:
         raise DatabaseRefused(f"{path}: cannot open: {error}") from None
     try:
         conn.execute("PRAGMA trusted_schema = OFF")
-        _check_schema(path, conn)
+        if not conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
+            return  # an empty SQLite file: it becomes a new workbench database
+        untrusted.check(path, conn, action="open")
+        row_checks.check_database(conn, str(path))
     except sqlite3.DatabaseError as error:
         message = str(error)
         if "not a database" in message:
@@ -277,31 +354,3 @@ def check_database(path: Path) -> None:
         raise DatabaseRefused(f"{path}: is damaged ({message})") from None
     finally:
         conn.close()
-
-
-def _check_schema(path: Path, conn: sqlite3.Connection) -> None:
-    objects = conn.execute("SELECT type, name FROM sqlite_master").fetchall()
-    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-    if not objects:
-        return  # an empty SQLite file: it becomes a new workbench database
-    if app_id != schema.APPLICATION_ID:
-        raise DatabaseRefused(f"{path}: is a SQLite database, but not a fact-check workbench database")
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version > schema.schema_version():
-        raise DatabaseRefused(
-            f"{path}: was written by a newer version of the workbench (schema {version}, "
-            f"this program knows {schema.schema_version()}); update the program to open it"
-        )
-    applied = {r[0] for r in conn.execute(
-        "SELECT name FROM _sqlite_migrations WHERE migration_set = 'workbench'")}
-    unknown = applied - set(schema.known_migration_names())
-    if unknown:
-        raise DatabaseRefused(f"{path}: has schema changes this program does not know ({', '.join(sorted(unknown))})")
-    from workbench.untrusted import foreign_code  # it builds the expected schema from ours
-
-    foreign = foreign_code(conn, version)
-    if foreign:
-        raise DatabaseRefused(f"{path}: contains triggers or views the workbench did not create ({', '.join(sorted(foreign))})")
-    result = conn.execute("PRAGMA quick_check").fetchone()[0]
-    if result != "ok":
-        raise DatabaseRefused(f"{path}: is damaged (integrity check: {result})")

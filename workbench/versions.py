@@ -21,7 +21,6 @@ import re
 import uuid
 from dataclasses import dataclass, field
 
-from workbench.anchoring import APPROXIMATE, Anchorer, place_in_version, version_targets
 from workbench.articles import get_article
 from workbench.claim_copies import copy_details, derived_id, insert_claim
 from workbench.claims import claims_for
@@ -86,6 +85,9 @@ def add_version(store, previous_id: str, article_id: str, *, reviewer_id: str) -
 
 
 def _carry(store, previous: dict, article: dict, reviewer_id: str) -> CarryReport:
+    # anchoring (and rapidfuzz) is imported here, not above: the window lists versions before it paints
+    from workbench.anchoring import APPROXIMATE, Anchorer, place_in_version, version_targets
+
     report = CarryReport(previous["id"], article["id"])
     claims = claims_for(store, previous["id"])
     targets = version_targets(previous["body"], article["body"], [(c["start"], c["end"]) for c in claims])

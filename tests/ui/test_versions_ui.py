@@ -204,6 +204,21 @@ def test_the_article_list_shows_versions_without_clutter(qtbot, qtmodeltester, w
     qtmodeltester.check(model)
 
 
+def test_a_new_version_made_by_the_command_line_appears_while_the_window_is_open(qtbot, window, old, db_path):
+    from workbench.store import Store
+    from workbench.workspace import Workspace
+
+    with Store.open(db_path) as other:  # workbench import DB FILE --new-version-of ID, in another process
+        _, report = Workspace(other, "Bo").import_new_version(str(old["file"]), old["article"]["id"])
+    model = window.article_list.model_
+    qtbot.waitUntil(lambda: model.row_of(report.article_id) is not None, timeout=5000)
+    rows = {r["id"]: r for r in model.rows}
+    assert rows[old["article"]["id"]]["version"]["superseded"] and rows[report.article_id]["orphans"] == 1
+    assert window.article["id"] == old["article"]["id"]  # the reviewer stays where they are ...
+    qtbot.waitUntil(lambda: window.versions_bar.isVisible(), timeout=5000)  # ... and is told a newer one exists
+    assert window.actions_["newer_version"].isEnabled()
+
+
 # -- the wording side by side -------------------------------------------------------------------
 
 def test_a_reworded_claim_shows_its_old_and_new_wording_side_by_side(qtbot, window, old, corrected):

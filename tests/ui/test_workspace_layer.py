@@ -133,3 +133,22 @@ def test_a_long_article_never_changes_under_qts_lazy_layout_and_scrolls_to_its_e
     assert window.reader.viewport().rect().contains(last.center())
     height = window.reader.document().documentLayout().documentSize().height()
     assert bar.maximum() + bar.pageStep() >= height * 0.95  # the scroll range covers the whole text
+
+
+def test_claims_another_program_adds_appear_without_losing_the_selection_or_the_typing(qtbot, window, db_path):
+    from workbench.workspace import Workspace
+
+    open_titled(window, "Emoji article")
+    mine = mark(qtbot, window, "minister said")
+    window.detail.rationale.setFocus()
+    qtbot.keyClicks(window.detail.rationale, "Half-typed")
+    with Store.open(db_path) as other:  # the command line, another window, a sync
+        colleague = Workspace(other, "Bo")
+        start = EMOJI_BODY.index("a family")
+        theirs = colleague.mark(window.article["id"], start, start + len("a family"))
+        colleague.set_verdict(theirs, "disputed")
+    qtbot.waitUntil(lambda: window.workspace.article.claim(theirs) is not None, timeout=5000)
+    assert window.current_claim == mine and window.detail.rationale.toPlainText() == "Half-typed"
+    assert window.claims_panel.model.rowCount() == 2
+    assert any(s.cursor.selectionStart() == window.reader.offsets.to_utf16(start)
+               for s in window.reader.extraSelections())  # highlighted, without a reload

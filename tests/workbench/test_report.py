@@ -150,7 +150,7 @@ def sample(store, reviewer_id):
                  excerpt="No jets.\nTwo planes.")
     gone = add_evidence(store, verified["id"], 1.0, reviewer_id, title="Deleted source")
     with store.transaction():
-        store.update("evidence", gone["id"], deleted_at="2024-05-02T00:00:00Z")
+        store.update("evidence", gone["id"], deleted_at="2024-05-02T00:00:00.000000Z")
     second = add_article(store, "Bread prices doubled in a year.", reviewer_id=reviewer_id, title="Prices").article
     claim_on(store, second, "Bread prices doubled in a year", "verified", reviewer_id)
     add_article(store, "An article without claims.", reviewer_id=reviewer_id, title="Unclaimed")

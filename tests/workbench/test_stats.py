@@ -141,3 +141,25 @@ def test_empty_database(store):
     result = stats.collect(store)
     assert result["total"] == 0 and result["agreement"] == [] and result["articles"] == []
     assert "0 claims in 0 articles" in stats.render(result)
+
+
+def test_a_settled_disagreement_still_counts_as_one(store, reviewer_id, article):
+    from workbench.disagreements import disagreements, settle
+
+    ben = store.reviewer("Ben")
+    claim(store, article, 0, reviewer_id, "verified")
+    claim(store, article, 0, ben, "disputed", shift=1)
+    [found] = disagreements(store, article["id"])
+    settle(store, found.claim_ids, "disputed", reviewer_id=reviewer_id)  # Ana gives in
+    (pair,) = stats.collect(store)["agreement"]
+    assert (pair["judged"], pair["agreed"], pair["percent"]) == (1, 0, 0.0)  # not 100%
+
+
+def test_two_reviewers_verdicts_on_one_claim_are_a_pair(store, reviewer_id, article):
+    ben = store.reviewer("Ben")
+    shared = claim(store, article, 0, reviewer_id, "verified")
+    set_verdict(store, shared["id"], "unverifiable", reviewer_id=ben)
+    other = claim(store, article, 5, reviewer_id, "disputed")
+    set_verdict(store, other["id"], "disputed", reviewer_id=ben)  # no change: Ben gave no verdict
+    (pair,) = stats.collect(store)["agreement"]
+    assert pair["reviewers"] == ("Ana", "Ben") and (pair["judged"], pair["agreed"]) == (1, 0)

@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from workbench import schema
+from workbench import ids, schema
 from workbench.errors import DatabaseRefused, WorkbenchError
 from workbench.store import Store
 
@@ -152,10 +152,11 @@ def test_older_schema_is_migrated_on_open(db_path):
     conn.execute("PRAGMA user_version = 1")
     conn.execute("INSERT INTO meta(key, value) VALUES ('database_id', 'old-db')")
     stamp = "2024-01-01T00:00:00.000000Z"
+    article, claim = ids.article_id("The minister spoke."), "00000000-0000-4000-8000-0000000000c1"
     conn.execute("INSERT INTO articles(id, created_at, updated_at, title, body) "
-                 "VALUES ('a1', ?, ?, 'Old', 'The minister spoke.')", [stamp, stamp])
+                 "VALUES (?, ?, ?, 'Old', 'The minister spoke.')", [article, stamp, stamp])
     conn.execute("INSERT INTO claims(id, created_at, updated_at, article_id, start, \"end\", quote, verdict) "
-                 "VALUES ('c1', ?, ?, 'a1', 4, 12, 'minister', 'verified')", [stamp, stamp])
+                 "VALUES (?, ?, ?, ?, 4, 12, 'minister', 'verified')", [claim, stamp, stamp, article])
     conn.close()
     with Store.open(db_path) as store:
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == schema.schema_version()
@@ -167,10 +168,12 @@ def test_older_schema_is_migrated_on_open(db_path):
             assert keys == ["id"], table
         hits = store.query("SELECT c.id FROM claims_fts JOIN claims c ON c.seq = claims_fts.rowid "
                            "WHERE claims_fts MATCH 'minister'")
-        assert hits == [{"id": "c1"}]
+        assert hits == [{"id": claim}]
         assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
 def test_full_text_triggers_survive_every_migration(store):
     triggers = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    assert triggers == {f"{t}_{s}" for t in schema.FTS_TABLES for s in ("ai", "ad", "au")}
+    assert triggers == ({f"{t}_{s}" for t in schema.FTS_TABLES for s in ("ai", "ad", "au")}
+                        | {f"{t}_sync_{s}" for t in schema.SYNCED_TABLES for s in ("i", "u")}
+                        | {f"field_clocks_sync_{s}" for s in ("i", "u", "d")})

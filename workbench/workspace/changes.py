@@ -85,3 +85,34 @@ def _appearance_articles(store, appearance_ids) -> set[str]:
 def _orphan_articles(store, orphan_ids) -> set[str]:
     rows = store.query_in("SELECT article_id FROM orphans WHERE id IN ({marks})", orphan_ids)
     return {row["article_id"] for row in rows}
+
+
+def differences(store, open_article, listed: dict[str, dict]) -> list:
+    """Events for what another connection changed: the article list rows, and the open article's
+    claims, evidence, history and waiting orphans, each compared with what is shown (read, not assumed)."""
+    events: list = []
+    now = {row["id"]: row for row in listing.list_rows(store)}
+    moved = {article_id: now.get(article_id) for article_id in set(now) | set(listed)
+             if now.get(article_id) != listed.get(article_id)}
+    listed.clear()
+    listed.update(now)
+    if moved:
+        events.append(ArticlesChanged(moved))
+    if open_article is None or now.get(open_article.id) is None:
+        return events
+    if open_article.id in moved:  # its row counts its orphans: what waits may have changed with it
+        events.append(OrphansChanged(open_article.id, orphans.orphans_for(store, open_article.id)))
+    current = {row["id"]: row for row in claims.claims_for(store, open_article.id)}
+    changed = {claim_id: current.get(claim_id) for claim_id in set(current) | set(open_article.all)
+               if current.get(claim_id) != open_article.all.get(claim_id)}
+    if changed:
+        events.append(ClaimsChanged(open_article.id, changed))
+    stamps = evidence.evidence_stamps(store, open_article.id)
+    seen, open_article.evidence_stamps = open_article.evidence_stamps, stamps
+    if seen is not None:  # the first look only learns the stamps
+        for claim_id in sorted(claim_id for claim_id in set(stamps) | set(seen)
+                               if stamps.get(claim_id) != seen.get(claim_id)):
+            events.append(EvidenceChanged(claim_id, evidence.evidence_for(store, claim_id)))
+    for claim_id in sorted(claim_id for claim_id in changed if current.get(claim_id)):
+        events.append(HistoryChanged(claim_id, claims.verdict_history(store, claim_id)))
+    return events

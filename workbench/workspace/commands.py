@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from workbench import annotations, articles, claims, disagreements, evidence, ids, orphans
+from workbench import articles, claims, disagreements, evidence, ids, orphans
 from workbench.verdicts import LABELS
 from workbench.workspace.undo import Command
 
@@ -354,8 +354,12 @@ class ImportedAnnotations(WorkspaceCommand):
         if self._done:  # the import itself made them; nothing to do the first time
             self._done = False
             return
+        from workbench import annotations  # imported where first used, as Workspace does importers
+
         self.stored = annotations.import_annotation_file_report(
             self.store, self.path, reviewer_id=self.reviewer_id, article_id=self.article_id, onto=True).stored
 
     def undo(self) -> None:
+        from workbench import annotations
+
         annotations.remove_imported(self.store, self.stored)

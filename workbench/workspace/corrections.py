@@ -4,7 +4,7 @@ Mixed into Workspace (it uses its store, reviewer, undo stack and events): thin 
 workbench.versions, workbench.orphans and workbench.annotations.
 """
 
-from workbench import annotations, orphans, versions
+from workbench import orphans, versions
 from workbench.workspace import commands
 from workbench.workspace.events import Reloaded
 from workbench.workspace.tasks import Task
@@ -77,6 +77,8 @@ class Corrections:
     def annotations_task(self, path, article_id: str) -> Task:
         """Importing an annotation file onto an article, as a Task for a worker thread; Cancel stores
         nothing. Its result: (the annotations.ImportReport, the file, the article)."""
+        from workbench import annotations  # imported where first used: the window paints without it
+
         reviewer_id, path = self.reviewer_id, str(path)
 
         def work(store, task: Task):

@@ -38,6 +38,8 @@ class OpenArticle:
         self.only_mine = only_mine
         self.all: dict[str, dict] = {c["id"]: c for c in claims}  # every live claim, shown or not
         self.evidence_counts: dict[str, int] = dict(evidence_counts)
+        # evidence.evidence_stamps as last looked at for others' changes (None: not yet)
+        self.evidence_stamps: dict[str, tuple[int, str]] | None = None
         # claims.claim_numbers: stable numbers in the order claims were made (deleted ones keep theirs)
         self.numbers: dict[str, int] = dict(numbers) if numbers is not None else {
             c["id"]: n for n, c in enumerate(sorted(claims, key=lambda c: (c["created_at"], c["id"])), 1)}

@@ -8,7 +8,7 @@ after COMMIT, emitted as events that carry the rows, so no view reads them back.
 import contextlib
 from pathlib import Path
 
-from workbench import articles, claims, evidence, importers, merge, search, stats
+from workbench import articles, claims, evidence
 from workbench.errors import WorkbenchError
 from workbench.workspace import changes as change_events
 from workbench.workspace import commands, listing
@@ -18,6 +18,9 @@ from workbench.workspace.events import (ArticlesChanged, ClaimsChanged, CountsCh
 from workbench.workspace.open_article import OpenArticle
 from workbench.workspace.tasks import Task
 from workbench.workspace.undo import UndoStack
+
+# importers, merge, search and stats (and what they pull in: the web, HTML, JSON) are imported
+# where first used: the window must paint before it needs any of them.
 
 EMITTERS = {ClaimsChanged: "claims", EvidenceChanged: "evidence", HistoryChanged: "history",
             ArticlesChanged: "articles", CountsChanged: "counts", OrphansChanged: "orphans"}
@@ -43,6 +46,8 @@ class Workspace(Corrections):
         self.only_mine = False
         self._prepared: list = []
         self._bulk = 0
+        self._data_version = self.data_version()
+        self._listed: dict[str, dict] = {}  # the article list as last read (list_articles)
         store.before_commit(self._prepare)
         store.subscribe(self._publish)
 
@@ -111,6 +116,32 @@ class Workspace(Corrections):
                 self._show(None)
         self.events.reloaded.emit(Reloaded(reason))
 
+    # -- changes made by others (another window, the command line, a sync) --------------------
+
+    def data_version(self) -> int:
+        """SQLite's count of commits by other connections to this file (cheap: no table is read)."""
+        return self.store.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def notice_outside_changes(self) -> bool:
+        """If another connection changed the file since last asked, emit events for what differs
+        from what is shown (the article list, the open article's claims, their evidence and
+        history), as this workspace's own actions do; True if anything was found.
+
+        Nothing is reset: a view keeps its selection and the reviewer's typing.
+        """
+        version = self.data_version()
+        if version == self._data_version:
+            return False
+        self._data_version = version
+        events = change_events.differences(self.store, self.article, self._listed)
+        for event in events:
+            if self.article is not None:
+                self._apply_to_open_article(event)
+            getattr(self.events, EMITTERS[type(event)]).emit(event)
+            if isinstance(event, ClaimsChanged) and self.article is not None and event.article_id == self.article.id:
+                self.events.counts.emit(CountsChanged(self.article.id, dict(self.article.counts)))
+        return bool(events)
+
     # -- the open article ------------------------------------------------------------------
 
     def open_article(self, article_id: str | None) -> OpenArticle | None:
@@ -123,10 +154,12 @@ class Workspace(Corrections):
 
     def _load(self, article_id: str) -> OpenArticle:
         article = articles.get_article(self.store, article_id)
-        return OpenArticle(article, claims.claims_for(self.store, article_id),
+        opened = OpenArticle(article, claims.claims_for(self.store, article_id),
                            evidence_counts=evidence.evidence_counts(self.store, article_id),
                            reviewer_id=self.reviewer_id, names=self.store.reviewer_names(),
                            numbers=claims.claim_numbers(self.store, article_id), only_mine=self.only_mine)
+        opened.evidence_stamps = evidence.evidence_stamps(self.store, article_id)
+        return opened
 
     def _show(self, article: OpenArticle | None) -> None:
         self.article = article
@@ -150,7 +183,9 @@ class Workspace(Corrections):
 
     def list_articles(self) -> list[dict]:
         """Live articles with their claim counts by verdict, versions and orphans, oldest first (listing.py)."""
-        return listing.list_rows(self.store)
+        rows = listing.list_rows(self.store)
+        self._listed = {row["id"]: row for row in rows}
+        return rows
 
     def evidence_for(self, claim_id: str) -> list[dict]:
         """A claim's live evidence in order, with attachments (no bytes)."""
@@ -188,10 +223,14 @@ class Workspace(Corrections):
 
     def search(self, text: str, limit: int = 200) -> list:
         """Full-text hits in articles, claims and evidence."""
+        from workbench import search
+
         return search.search(self.store, text, limit=limit)
 
     def stats(self) -> dict:
         """Counts by article, verdict and reviewer, and agreement."""
+        from workbench import stats
+
         return stats.collect(self.store)
 
     # -- undoable actions ------------------------------------------------------------------
@@ -285,6 +324,8 @@ class Workspace(Corrections):
     def import_task(self, sources: list[str]) -> Task:
         """Importing files as a Task for a worker thread: a file at a time; Cancel stops the one under
         way where it can (all or nothing) and leaves the rest out."""
+        from workbench import importers
+
         reviewer_id, sources = self.reviewer_id, list(sources)
 
         def work(store, task: Task) -> list:
@@ -309,6 +350,8 @@ class Workspace(Corrections):
 
     def import_page(self, page) -> object:
         """Store a web page fetched earlier (importers.fetch_page); undo deletes it."""
+        from workbench import importers
+
         with self.bulk("import"):
             outcome = importers.import_page(self.store, page, reviewer_id=self.reviewer_id)
             self._keep_imported([outcome])
@@ -316,6 +359,8 @@ class Workspace(Corrections):
 
     def import_text(self, text: str):
         """A new article from pasted text or HTML; undo deletes it."""
+        from workbench import importers
+
         with self.bulk("import"):
             added = importers.import_text(self.store, text, reviewer_id=self.reviewer_id)
             if added.new:
@@ -332,6 +377,8 @@ class Workspace(Corrections):
 
     def merge_task(self, paths) -> Task:
         """Merging other databases as a Task for a worker thread, a file at a time."""
+        from workbench import merge
+
         reviewer_id, paths = self.reviewer_id, [str(p) for p in paths]
 
         def work(store, task: Task) -> list:
@@ -364,4 +411,6 @@ class Workspace(Corrections):
 
     def save_copy(self, target, *, overwrite: bool = False) -> Path:
         """Write a consistent copy of this database to send to a colleague."""
+        from workbench import merge
+
         return merge.save_copy(self.store, target, overwrite=overwrite)

@@ -169,3 +169,26 @@ def test_annotations_onto_the_open_article_as_a_task(ws, old, tmp_path):
     ws.redo()  # the file read again
     assert any(c["quote"] == "Officials in Warsaw declined" for c in ws.article.rows)
     assert len(ws.orphans_for(old["id"])) == 1
+
+
+def test_a_new_version_and_a_dismissal_by_another_connection_are_noticed(ws, old, tmp_path, db_path):
+    from workbench.store import Store
+
+    ws.open_article(old["id"])
+    ws.list_articles()
+    seen = record(ws, "articles", "orphans")
+    (tmp_path / "v2.txt").write_text(NEW, encoding="utf-8")
+    with Store.open(db_path) as other:  # the command line: workbench import DB FILE --new-version-of ID
+        _, report = Workspace(other, "Bo").import_new_version(str(tmp_path / "v2.txt"), old["id"])
+    assert ws.notice_outside_changes() is True
+    [listed] = [e for e in seen if isinstance(e, ArticlesChanged)]
+    assert listed.rows[old["id"]]["version"] == {"number": 1, "of": 2, "superseded": True}
+    assert listed.rows[report.article_id]["version"]["number"] == 2 and listed.rows[report.article_id]["orphans"] == 1
+    ws.open_article(report.article_id)
+    [orphan] = ws.orphans_for(report.article_id)
+    seen.clear()
+    with Store.open(db_path) as other:
+        Workspace(other, "Bo").dismiss_orphan(orphan["id"])
+    assert ws.notice_outside_changes() is True
+    assert OrphansChanged(report.article_id, []) in seen  # the open article's waiting list empties
+    assert next(e for e in seen if isinstance(e, ArticlesChanged)).rows[report.article_id]["orphans"] == 0

@@ -203,3 +203,29 @@ def test_correcting_an_articles_details(ws, article_id):
         ws.edit_article(article_id, url="javascript:alert(1)")
     ws.undo()
     assert ws.store.get("articles", article_id)["title"] == "Jobs"
+
+
+def test_changes_made_through_another_connection_are_noticed_and_carried(ws, article_id, db_path):
+    from workbench.store import Store
+
+    ws.open_article(article_id)
+    mine = ws.mark(article_id, 4, 12)
+    ws.list_articles()
+    assert ws.notice_outside_changes() is False  # nothing from anyone else yet
+    seen = record(ws, "claims", "evidence", "history", "articles")
+    with Store.open(db_path) as other:  # another window, the command line, a sync
+        colleague = Workspace(other, "Bo")
+        theirs = colleague.mark(article_id, 19, 31)
+        colleague.set_verdict(mine, "disputed")
+        colleague.add_evidence(mine, {"title": "Statistics office"})
+        colleague.edit_article(article_id, title="Jobs and growth")
+    assert ws.notice_outside_changes() is True
+    claims_event = next(e for e in seen if isinstance(e, ClaimsChanged))
+    assert set(claims_event.rows) == {mine, theirs} and claims_event.rows[mine]["verdict"] == "disputed"
+    assert [r["id"] for r in ws.article.rows] == [mine, theirs] and ws.article.claim(mine)["verdict"] == "disputed"
+    [evidence_event] = [e for e in seen if isinstance(e, EvidenceChanged)]
+    assert [item["title"] for item in evidence_event.items] == ["Statistics office"]
+    assert ws.article.evidence_count(mine) == 1
+    assert any(isinstance(e, HistoryChanged) and e.claim_id == mine for e in seen)
+    assert ws.article.article["title"] == "Jobs and growth"
+    assert ws.notice_outside_changes() is False  # asked again: nothing new
