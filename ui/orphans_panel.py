@@ -126,6 +126,7 @@ class OrphansPanel(QWidget):
         self.list.setWordWrap(False)
         self.list.setSpacing(2)
         self.list.setMinimumHeight(self.fontMetrics().lineSpacing() * 3)  # a row of two lines at least
+        self.model.modelReset.connect(self._fit_rows)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._context_menu)
         self.list.selectionModel().currentChanged.connect(lambda *_: self._show_current())
@@ -158,6 +159,13 @@ class OrphansPanel(QWidget):
         layout.addWidget(self.details)
         layout.addLayout(buttons)
         self._show_current()
+
+    def _fit_rows(self) -> None:
+        """Room for two whole rows when two or more wait: never half a row over a scroll bar."""
+        shown = min(2, self.model.rowCount())
+        if shown:
+            row = self.list.sizeHintForRow(0) + 2 * self.list.spacing()
+            self.list.setMinimumHeight(shown * row + self.list.spacing() + 2 * self.list.frameWidth())
 
     def current_id(self) -> str | None:
         """The orphan chosen in the list, or None."""

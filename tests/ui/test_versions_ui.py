@@ -263,6 +263,10 @@ def test_orphans_wait_in_their_own_tab_and_the_count_says_so(qtbot, qtmodelteste
     qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=panel.list.visualRect(row).center())
     assert panel.current_id() == panel.model.rows[0]["id"]
     assert f"«{GONE}», with its claim." in panel.details.text() and "Not placed:" in panel.details.text()
+    window.resize(1024, 768)  # two waiting, on a small screen: both rows whole, not half a row over a scroll bar
+    panel.set_rows([panel.model.rows[0], {**panel.model.rows[0], "id": "another"}])
+    QApplication.processEvents()
+    assert panel.list.visualRect(panel.model.index(1)).bottom() <= panel.list.viewport().rect().bottom()
     window.go_to(old["article"]["id"], None)  # nothing waits in the old version: no tab, no note
     assert tabs.count() == 1 and not tabs.tabBar().isVisible() and window.claims_panel.count.text() == "3"
     assert not window.claims_panel.title.isHidden()
