@@ -23,13 +23,23 @@ def source_line(article: dict) -> str:
     return f"{source} · {date}" if date else source
 
 
-def progress_text(counts: dict[str, int]) -> str:
-    """'3 claims: 1 verified, 2 pending' style summary."""
+def progress_text(counts: dict[str, int], waiting: int = 0) -> str:
+    """'3 claims: 1 verified, 2 pending' style summary, and how many wait to be placed."""
     total = sum(counts.values())
-    if not total:
-        return "No claims yet"
-    parts = [f"{counts[v]} {LABELS[v].lower()}" for v in VERDICTS if counts[v]]
-    return f"{total} claim{'s' if total != 1 else ''}: " + ", ".join(parts)
+    text = "No claims yet"
+    if total:
+        parts = [f"{counts[v]} {LABELS[v].lower()}" for v in VERDICTS if counts[v]]
+        text = f"{total} claim{'s' if total != 1 else ''}: " + ", ".join(parts)
+    return text + (f" · {waiting} to place" if waiting else "")
+
+
+def version_text(row: dict) -> str:
+    """'Version 2 of 3' (and whether a corrected version supersedes it), or '' for an article with one version."""
+    version = row.get("version")
+    if not version:
+        return ""
+    text = f"Version {version['number']} of {version['of']}"
+    return text + (" · superseded by a corrected version" if version["superseded"] else " · the latest")
 
 
 class ArticleListModel(QAbstractListModel):
@@ -89,8 +99,9 @@ class ArticleListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return row["title"]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return (f"<qt><b>{html.escape(row['title'])}</b><br>{html.escape(source_line(row))}"
-                    f"<br>{html.escape(progress_text(row['counts']))}</qt>")
+            versions = f"<br>{html.escape(version_text(row))}" if row.get("version") else ""
+            return (f"<qt><b>{html.escape(row['title'])}</b><br>{html.escape(source_line(row))}{versions}"
+                    f"<br>{html.escape(progress_text(row['counts'], row.get('orphans', 0)))}</qt>")
         if role == ArticleIdRole:
             return row["id"]
         if role == ArticleRole:
@@ -123,18 +134,23 @@ class ArticleDelegate(QStyledItemDelegate):
         text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         rect = option.rect.adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)
         metrics = QFontMetrics(option.font)
-        bold = QFont(option.font)
-        bold.setBold(True)
-        painter.setFont(bold)
-        painter.setPen(palette.color(text_role))
-        title = QFontMetrics(bold).elidedText(row["title"], Qt.TextElideMode.ElideRight, rect.width())
-        painter.drawText(QRect(rect.left(), rect.top(), rect.width(), metrics.height()), 0, title)
-        painter.setFont(option.font)
         dim = palette.color(text_role)
         dim.setAlpha(170)
+        version = row.get("version")
+        badge = self._paint_badge(painter, rect, version, dim, option.font) if version else 0
+        superseded = bool(version and version["superseded"])
+        bold = QFont(option.font)
+        bold.setBold(True)
+        bold.setItalic(superseded)  # an older version's title recedes
+        painter.setFont(bold)
+        painter.setPen(dim if superseded else palette.color(text_role))
+        title = QFontMetrics(bold).elidedText(row["title"], Qt.TextElideMode.ElideRight, rect.width() - badge)
+        painter.drawText(QRect(rect.left(), rect.top(), rect.width() - badge, metrics.height()), 0, title)
+        painter.setFont(option.font)
         painter.setPen(dim)
         y = rect.top() + metrics.height()
-        for line in (source_line(row), progress_text(row["counts"])):
+        source = ("Superseded · " if superseded else "") + source_line(row)
+        for line in (source, progress_text(row["counts"], row.get("orphans", 0))):
             painter.drawText(QRect(rect.left(), y, rect.width(), metrics.height()), 0,
                              metrics.elidedText(line, Qt.TextElideMode.ElideRight, rect.width()))
             y += metrics.height()
@@ -146,6 +162,22 @@ class ArticleDelegate(QStyledItemDelegate):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(option.rect.adjusted(1, 1, -2, -2))
         painter.restore()
+
+    def _paint_badge(self, painter, rect: QRect, version: dict, colour, font) -> int:
+        """'v2' in a small frame at the right of the title line; returns the width it takes, with a gap."""
+        small = QFont(font)
+        small.setPointSizeF(font.pointSizeF() * 0.85)
+        metrics = QFontMetrics(small)
+        text = f"v{version['number']}"
+        width = metrics.horizontalAdvance(text) + 8
+        height = QFontMetrics(font).height()
+        box = QRect(rect.right() - width + 1, rect.top() + 1, width, height - 2)
+        painter.setFont(small)
+        painter.setPen(colour)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(box, 3, 3)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        return width + 6
 
     def _paint_bar(self, painter, rect: QRect, counts: dict[str, int], palette) -> None:
         total = sum(counts.values())

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (QButtonGroup, QFrame, QGridLayout, QHBoxLayout, Q
 
 from ui import safe, theme
 from ui.evidence_panel import EvidencePanel
+from ui.wording_view import WordingPanel
 from workbench.errors import WorkbenchError
 from workbench.verdicts import JUDGED, LABELS, VERDICTS
 
@@ -111,6 +112,8 @@ class ClaimDetail(QWidget):
         controls.setContentsMargins(0, 0, 0, 0)
         controls.addLayout(row)
         controls.addWidget(self.disagreement)
+        self.wording = WordingPanel()  # a carried claim's old and new wording (the window fills it)
+        controls.addWidget(self.wording)
         rationale_head = QHBoxLayout()
         rationale_head.addWidget(QLabel("Rationale"))
         rationale_head.addStretch(1)

@@ -11,13 +11,16 @@ from ui.article_list import ArticleList, source_line
 from ui.article_view import ArticleView
 from ui.claim_detail import ClaimDetail
 from ui.claims_panel import ClaimsPanel
+from ui.corrections import CorrectionActions
 from ui.files import FileActions
 from ui.find_bar import FindBar
 from ui.known import KnownController
+from ui.orphans_panel import ClaimTabs, OrphansPanel
 from ui.qt_workspace import QtWorkspace
 from ui.search_dialog import SearchDialog
 from ui.tasks import TaskRunner
 from ui.team_sync import TeamSync
+from ui.versions_bar import VersionsBar
 from workbench.workspace import OpenArticle, Workspace
 
 STATUS_MS = 6000
@@ -49,6 +52,8 @@ class MainWindow(QMainWindow):
         self.known = KnownController(self)  # the Checked Before tab and the reader's margin marks
         self.files = FileActions(self)
         self.team = TeamSync(self)
+        self.corrections = CorrectionActions(self)  # versions and what could not be placed
+        self.corrections.connect()
         self.actions_ = menus.build(self)
         self.search_dialog: SearchDialog | None = None
         self.db_label = QLabel()
@@ -92,6 +97,8 @@ class MainWindow(QMainWindow):
         reader_layout.setContentsMargins(8, 8, 8, 0)
         reader_layout.addWidget(self.title)
         reader_layout.addWidget(self.meta)
+        self.versions_bar = VersionsBar()
+        reader_layout.addWidget(self.versions_bar)
         self.find_bar = FindBar(self.reader)
         reader_layout.addWidget(self.find_bar)
         reader_layout.addWidget(self.reader, 1)
@@ -101,7 +108,9 @@ class MainWindow(QMainWindow):
         self.detail.verdictRequested.connect(lambda cid, v: self.set_verdict(v, cid))
         self.detail.settleRequested.connect(lambda ids, v: self.qt.attempt(self.workspace.settle, ids, v))
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.claims_panel)
+        self.orphans = OrphansPanel()
+        self.claim_tabs = ClaimTabs(self.claims_panel, self.orphans)
+        right.addWidget(self.claim_tabs)
         right.addWidget(self.detail)
         right.setSizes([230, 570])  # the detail holds the rationale, evidence and history
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -169,6 +178,7 @@ class MainWindow(QMainWindow):
             self.qt.close()
             self.qt.deleteLater()
         self.qt = qt = QtWorkspace(workspace, self)
+        self.corrections.follow(qt)  # first: a version deleted opens the version before it
         self.known.set_workspace(qt)
         qt.articlesChanged.connect(self._articles_changed)
         qt.countsChanged.connect(lambda event: self.article_list.model_.set_counts(event.article_id, event.counts))
@@ -293,6 +303,7 @@ class MainWindow(QMainWindow):
         self.known.claim_selected(self.current_claim)
         if row:
             self.detail.show_history(self.workspace.verdict_history(row["id"]))
+        self.detail.wording.show_wording(self.workspace.wording(row["id"]) if row else None)
         self._show_disagreement()
 
     def _claims_changed(self, event) -> None:

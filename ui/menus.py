@@ -33,6 +33,19 @@ def build(window) -> dict[str, QAction]:
     a["import_url"] = _action(window, "Import from &URL…", window.import_url_dialog, "Ctrl+Shift+I")
     a["paste_article"] = _action(window, "New Article from &Clipboard", window.import_clipboard, "Ctrl+Shift+V",
                                  "Paste the text of a web page as a new article")
+    a["import_version"] = _action(window, "Import New &Version…", window.corrections.import_version_dialog, None,
+                                  "Import the corrected text of the open article; its claims are carried over")
+    a["import_annotations"] = _action(window, "Import A&nnotations onto This Article…",
+                                      window.corrections.import_annotations_dialog, None,
+                                      "Place the claims of a W3C annotation file (Hypothesis, Recogito, ours) "
+                                      "on the open article")
+    a["older_version"] = _action(window, "&Older Version", window.corrections.older_version, "Ctrl+Shift+PgUp",
+                                 "Show the version of this article before this one")
+    a["newer_version"] = _action(window, "Ne&wer Version", window.corrections.newer_version, "Ctrl+Shift+PgDown",
+                                 "Show the corrected version after this one")
+    a["place_orphan"] = _action(window, "P&lace Here", window.corrections.place_orphan, ["Ctrl+Return", "Ctrl+Enter"],
+                                "Place the chosen claim that could not be placed on the selected text (Ctrl+Enter)",
+                                name="place_orphan")
     a["export"] = _action(window, "&Export Report…", window.export_report, "Ctrl+Shift+E",
                           "Markdown, HTML, PDF, ClaimReview or W3C annotations, with a preview")
     a["merge"] = _action(window, "&Merge Database…", window.files.merge_dialog, "Ctrl+Shift+M",
@@ -101,6 +114,9 @@ def build(window) -> dict[str, QAction]:
         a[name].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         window.reader.addAction(a[name])
         window.claims_panel.list.addAction(a[name])
+    a["place_orphan"].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    window.reader.addAction(a["place_orphan"])
+    window.orphans.list.addAction(a["place_orphan"])
     window.reader.context_actions = [a["mark"], a["verified"], a["disputed"], a["unverifiable"], a["pending"],
                                      a["delete"]]
     delete_in_list = QAction("Delete Article", window.article_list)
@@ -122,6 +138,7 @@ def _menus(window, a: dict[str, QAction]) -> None:
     file_menu.addMenu(window.recent_menu)
     file_menu.addSeparator()
     file_menu.addActions([a["import"], a["import_url"], a["paste_article"]])
+    file_menu.addActions([a["import_version"], a["import_annotations"]])
     file_menu.addSeparator()
     file_menu.addActions([a["export"], a["merge"], a["save_copy"]])
     file_menu.addSeparator()
@@ -140,8 +157,10 @@ def _menus(window, a: dict[str, QAction]) -> None:
     article.addActions([a["compare"], a["next_known"], a["previous_known"]])
     article.addSeparator()
     article.addActions([a["next_article"], a["previous_article"]])
+    article.addSeparator()
+    article.addActions([a["older_version"], a["newer_version"]])
     claim = bar.addMenu("&Claim")
-    claim.addAction(a["mark"])
+    claim.addActions([a["mark"], a["place_orphan"]])
     claim.addSeparator()
     claim.addActions([a[v] for v in ("verified", "disputed", "unverifiable", "pending")])
     claim.addSeparator()

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 from workbench import articles, claims, evidence
 from workbench.errors import WorkbenchError
 from workbench.workspace import changes as change_events
-from workbench.workspace import commands
+from workbench.workspace import commands, listing
+from workbench.workspace.corrections import Corrections
 from workbench.workspace.events import (ArticlesChanged, ClaimsChanged, CountsChanged, EmitterGroup, EvidenceChanged,
-                                        HistoryChanged, Reloaded)
+                                        HistoryChanged, OrphansChanged, Reloaded)
 from workbench.workspace.open_article import OpenArticle
 from workbench.workspace.tasks import Task
 from workbench.workspace.undo import UndoStack
@@ -26,23 +27,24 @@ if TYPE_CHECKING:
     from workbench.workspace.known import KnownService
 
 EMITTERS = {ClaimsChanged: "claims", EvidenceChanged: "evidence", HistoryChanged: "history",
-            ArticlesChanged: "articles", CountsChanged: "counts"}
+            ArticlesChanged: "articles", CountsChanged: "counts", OrphansChanged: "orphans"}
 
 
-class Workspace:
+class Workspace(Corrections):
     """One open database seen by one reviewer.
 
     Events: claims (ClaimsChanged), evidence (EvidenceChanged), history (HistoryChanged),
-    articles (ArticlesChanged), counts (CountsChanged), undo (UndoState), reloaded (Reloaded),
-    opened (the OpenArticle now shown, or None).
+    articles (ArticlesChanged), counts (CountsChanged), orphans (OrphansChanged), undo (UndoState),
+    reloaded (Reloaded), opened (the OpenArticle now shown, or None). Versions and orphans:
+    workspace/corrections.py.
     """
 
     def __init__(self, store, reviewer: str):
         self.store = store
         self.reviewer_name = " ".join(reviewer.split())
         self.reviewer_id = store.reviewer(reviewer)
-        self.events = EmitterGroup("claims", "evidence", "history", "articles", "counts", "undo", "reloaded",
-                                   "opened")
+        self.events = EmitterGroup("claims", "evidence", "history", "articles", "counts", "orphans", "undo",
+                                   "reloaded", "opened")
         self.undo_stack = UndoStack(self.events.undo.emit)
         self.article: OpenArticle | None = None
         self.only_mine = False
@@ -193,8 +195,8 @@ class Workspace:
     # -- reading (no events) ---------------------------------------------------------------
 
     def list_articles(self) -> list[dict]:
-        """Live articles with their claim counts by verdict, oldest first."""
-        rows = articles.list_articles(self.store)
+        """Live articles with their claim counts by verdict, versions and orphans, oldest first (listing.py)."""
+        rows = listing.list_rows(self.store)
         self._listed = {row["id"]: row for row in rows}
         return rows
 
