@@ -416,3 +416,37 @@ def test_cancel_after_the_carry_stores_nothing(store, reviewer_id, old, tmp_path
         import_new_version(store, str(tmp_path / "v2.txt"), old["article"]["id"], reviewer_id=reviewer_id,
                            cancelled=lambda: asked.append(1) or len(asked) > 1)
     assert {t: store.get_value(f"SELECT count(*) FROM {t}") for t in tables} == before
+
+
+def test_a_claim_keeps_its_number_on_a_new_version_and_placing_an_orphan_moves_none(store, reviewer_id, old):
+    from workbench.claims import claim_numbers
+
+    new = add_article(store, NEW, reviewer_id=reviewer_id).article
+    add_version(store, old["article"]["id"], new["id"], reviewer_id=reviewer_id)
+    carried = {carried_from(store, c["id"])["from_claim_id"]: c["id"] for c in claims_for(store, new["id"])}
+    numbers = claim_numbers(store, new["id"])
+    # jets #1 and drones #2 on the first version keep those numbers; the version numbers new claims after #4
+    assert {numbers[carried[old["jets"]["id"]]], numbers[carried[old["drones"]["id"]]]} == {1, 2}
+    fresh = add_claim(store, new["id"], *span(NEW, "Correction: an earlier version"), reviewer_id=reviewer_id)
+    assert claim_numbers(store, new["id"])[fresh["id"]] == 5
+    [orphan] = orphans_for(store, new["id"])
+    placed = place_orphan(store, orphan["id"], *span(NEW, "Officials in Warsaw declined"), reviewer_id=reviewer_id)
+    after = claim_numbers(store, new["id"])
+    assert after[placed["id"]] == 3  # "gone" was #3 where it came from
+    assert {k: v for k, v in after.items() if k != placed["id"]} == {**numbers, fresh["id"]: 5}
+    added_to_old = add_claim(store, old["article"]["id"], *span(OLD, "Officials in Warsaw declined"),
+                             reviewer_id=reviewer_id)
+    assert claim_numbers(store, old["article"]["id"])[added_to_old["id"]] == 5
+    assert claim_numbers(store, new["id"]) == after  # a claim added to the old version later moves nothing here
+
+
+def test_the_open_version_numbers_a_new_claim_as_the_database_does(store, reviewer_id, old):
+    from workbench.claims import claim_numbers
+    from workbench.workspace import Workspace
+
+    new = add_article(store, NEW, reviewer_id=reviewer_id).article
+    add_version(store, old["article"]["id"], new["id"], reviewer_id=reviewer_id)
+    workspace = Workspace(store, "Ana")
+    opened = workspace.open_article(new["id"])
+    claim_id = workspace.mark(new["id"], *span(NEW, "Correction: an earlier version"))
+    assert opened.number(claim_id) == claim_numbers(store, new["id"])[claim_id] == 5

@@ -167,10 +167,11 @@ class Workspace(Corrections):
 
     def _load(self, article_id: str) -> OpenArticle:
         article = articles.get_article(self.store, article_id)
+        numbers, floor = claims.numbering(self.store, article_id)
         opened = OpenArticle(article, claims.claims_for(self.store, article_id),
                            evidence_counts=evidence.evidence_counts(self.store, article_id),
                            reviewer_id=self.reviewer_id, names=self.store.reviewer_names(),
-                           numbers=claims.claim_numbers(self.store, article_id), only_mine=self.only_mine)
+                           numbers=numbers, number_floor=floor, only_mine=self.only_mine)
         opened.evidence_stamps = evidence.evidence_stamps(self.store, article_id)
         return opened
 
