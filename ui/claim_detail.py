@@ -75,8 +75,6 @@ class ClaimDetail(QWidget):
         self.rationale.setMinimumHeight(self.rationale.fontMetrics().lineSpacing() * 3 + 10)
         self.claimant = ClaimantEdit()
         self.claimant.setObjectName("claimant")
-        self.claimant.setToolTip("Who made the claim, a person or an organisation (for ClaimReview). "
-                                 "Left empty, it is the article's author.")
         self.claimant.editingFinished.connect(self.flush)  # Enter or leaving the field: one undo step
         self.saved = QLabel()
         self.saved.setObjectName("savedState")
@@ -196,8 +194,10 @@ class ClaimDetail(QWidget):
             self.claimant.setPlaceholderText("")
             return
         default = self.claimant_default(claim["id"]) if self.claimant_default else ""
-        self.claimant.setPlaceholderText(f"{default} (the article's author)" if default
-                                         else "A person or organisation (the article names no author)")
+        self.claimant.setPlaceholderText(f"{default} (the author)" if default else "A person or organisation")
+        self.claimant.setToolTip(safe.tooltip(
+            "Who made the claim, a person or an organisation (ClaimReview names them). Left empty, it is "
+            + (f"the article's author, {default}." if default else "the article's author (the article names none).")))
         owed = self._unsaved.get(("claimant", claim["id"]))
         if owed is not None and not same:
             self.claimant.setText(owed)

@@ -124,15 +124,21 @@ class ExportDialog(QDialog):
         form.addRow(self.status)
         form.addRow(self.progress)
         form.addRow(self.cancel)
-        options.setMaximumWidth(300)
+        options.setFixedWidth(330)
+        for combo in (self.format, self.attachments):  # their labels keep their room; long choices elide
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
         self.preview = QTextBrowser()
         self.preview.setObjectName("exportPreview")
         self.preview.setOpenLinks(False)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        side = QVBoxLayout()  # not aligned: wrapped notices get the height their width needs
+        side.addWidget(options)
+        side.addStretch(1)
         body = QHBoxLayout()
-        body.addWidget(options, 0, Qt.AlignmentFlag.AlignTop)
+        body.addLayout(side)
         body.addWidget(self.preview, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(body, 1)
@@ -188,9 +194,9 @@ class ExportDialog(QDialog):
             return
         publication = self.window.workspace.publication()
         gaps = missing(publication)
-        self.publication.setText(" ".join(gaps) if gaps else f"Published by {publication.publisher}; each review "
-                                                             "links to its page on the publisher's site.")
-        self.publication.setProperty("complete", not gaps)
+        self.publication.setText("\n".join(f"⚠ {gap}" for gap in gaps) if gaps else
+                                 f"Published by {publication.publisher}; each review links to its page on the "
+                                 "publisher's site.")
 
     def edit_publication(self) -> None:
         """Open the publication settings; once saved, show them here and in the preview."""

@@ -8,7 +8,7 @@ value is named in one sentence and nothing is saved.
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QGridLayout, QLabel, QLineEdit, QVBoxLayout
 
 from ui import theme
 from workbench.errors import WorkbenchError
@@ -16,6 +16,8 @@ from workbench.publication import Publication
 from workbench.verdicts import DISPUTED
 
 EXAMPLE_SITE = "https://factdesk.example.org"
+HINT = ("{claim_id} becomes each claim's id and {article_id} its article's. Without {claim_id} all reviews "
+        "share one page, each at its #claim-… anchor. It must be on the publisher's site.")
 EXAMPLE_IDS = ("CLAIM-ID", "ARTICLE-ID")  # stand-ins when the open article has no claim
 
 
@@ -49,11 +51,7 @@ class PublicationDialog(QDialog):
         self.publisher = self._field("publisher", current.publisher, "The organisation, e.g. Fact Desk")
         self.publisher_url = self._field("publisherUrl", current.publisher_url, EXAMPLE_SITE)
         self.review_url = self._field("reviewUrl", current.review_url, EXAMPLE_SITE + "/fact-checks/{claim_id}")
-        hint = QLabel("{claim_id} becomes each claim's id and {article_id} its article's. Without {claim_id} "
-                      "all reviews share one page, each at its #claim-… anchor. It must be on the publisher's site.")
-        hint.setWordWrap(True)
-        hint.setTextFormat(Qt.TextFormat.PlainText)
-        self.example = QLabel()
+        self.example = QLabel()  # how the template reads, and the page it gives one claim
         self.example.setObjectName("reviewUrlExample")
         self.example.setTextFormat(Qt.TextFormat.PlainText)
         self.example.setWordWrap(True)
@@ -63,12 +61,15 @@ class PublicationDialog(QDialog):
         self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setWordWrap(True)
         self.error.hide()
-        form = QFormLayout()
-        form.addRow("&Publisher:", self.publisher)
-        form.addRow("&Web site:", self.publisher_url)
-        form.addRow("&Review pages:", self.review_url)
-        form.addRow("", hint)
-        form.addRow("", self.example)
+        form = QGridLayout()  # (a QFormLayout gives the wrapped hint more height than it needs)
+        for row, (text, edit) in enumerate((("&Publisher:", self.publisher), ("&Web site:", self.publisher_url),
+                                            ("&Review pages:", self.review_url))):
+            label = QLabel(text)
+            label.setBuddy(edit)
+            form.addWidget(label, row, 0)
+            form.addWidget(edit, row, 1)
+        form.addWidget(self.example, 3, 1)
+        form.setColumnStretch(1, 1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -80,6 +81,7 @@ class PublicationDialog(QDialog):
         layout.addWidget(self.buttons)
         self.review_url.textChanged.connect(self._show_example)
         self._show_example()
+        self.adjustSize()
 
     def _field(self, name: str, text: str, placeholder: str) -> QLineEdit:
         edit = QLineEdit(text)
@@ -103,7 +105,18 @@ class PublicationDialog(QDialog):
             url = template.review_url_for(*self.example_ids)
         except (ValueError, IndexError, KeyError):  # a brace not closed yet, an unknown name
             url = ""
-        self.example.setText(f"A review's page: {url}" if url else "")
+        self.example.setText(HINT + (f"\nA review's page: {url}" if url else ""))
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow to the height the wrapped lines need at this width (Qt sizes a dialog only once)."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = layout.heightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def accept(self) -> None:
         """Save the settings; if one is wrong, say which in the dialog and save nothing."""
@@ -120,3 +133,4 @@ class PublicationDialog(QDialog):
         self.error.setPalette(palette)
         self.error.setText(text[:1].upper() + text[1:] + ". Nothing was saved.")
         self.error.show()
+        self._fit()
