@@ -279,7 +279,7 @@ class ClaimDetail(QWidget):
             if self.claim and claim_id == self.claim["id"]:
                 if field == "rationale":
                     self._saved_rationale = text
-                else:  # show it as stored (white space collapsed)
+                elif self.claimant.text() == text:  # show it as stored (white space collapsed)
                     self.claimant.setText(self.claim.get("claimant") or "")
         if self._unsaved:
             self._retry.start()

@@ -11,6 +11,7 @@ from ui.menus import shortcut_rows
 from workbench.claims import get_claim
 from workbench.cli import main
 from workbench.publication import Publication
+from workbench.store import Store
 
 SITE = "https://factdesk.example.org"
 TEMPLATE = SITE + "/fact-checks/{claim_id}"
@@ -142,3 +143,24 @@ def test_the_claimreview_saved_after_setting_these_in_the_window_carries_them(qt
     assert reviews[disputed]["itemReviewed"]["author"] == {"@type": "Organization", "name": "Ministry of Health"}
     assert reviews[verified]["itemReviewed"]["author"] == [{"@type": "Person", "name": "A. Writer"},
                                                            {"@type": "Person", "name": "B. Reporter"}]
+
+
+def test_a_refused_claimant_save_keeps_the_name_says_so_and_retries(qtbot, window, db_path):
+    open_titled(window, "Emoji article")
+    claim_id = mark(qtbot, window, "minister said", Qt.Key.Key_2)
+    blocker = Store.open(db_path)
+    blocker.conn.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        window.workspace.store.conn.execute("PRAGMA busy_timeout = 50")
+        qtbot.mouseClick(window.detail.claimant, Qt.MouseButton.LeftButton)
+        qtbot.keyClicks(window.detail.claimant, "Ministry of Health")
+        qtbot.keyClick(window.detail.claimant, Qt.Key.Key_Return)
+        assert window.detail.claimant.text() == "Ministry of Health"
+        assert window.detail.saved.text() == "Not saved: will retry" and "busy" in window.detail.saved.toolTip()
+        assert get_claim(window.workspace.store, claim_id)["claimant"] is None
+    finally:
+        blocker.conn.execute("ROLLBACK")
+        blocker.close()
+    qtbot.waitUntil(lambda: get_claim(window.workspace.store, claim_id)["claimant"] == "Ministry of Health",
+                    timeout=5000)
+    assert window.detail.claimant.text() == "Ministry of Health" and window.detail.saved.text() == "Saved"
