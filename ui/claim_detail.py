@@ -72,7 +72,8 @@ class ClaimDetail(QWidget):
         self.rationale.setTabChangesFocus(True)  # Tab moves on, as everywhere else in the window
         self.rationale.setPlaceholderText("Why this verdict? Markdown is fine. Saved as you type.")
         self.rationale.textChanged.connect(self._rationale_typed)
-        self.rationale.setMinimumHeight(self.rationale.fontMetrics().lineSpacing() * 3 + 10)
+        # Two lines at least (it scrolls): with the claimant row the window is no taller than before.
+        self.rationale.setMinimumHeight(self.rationale.fontMetrics().lineSpacing() * 2 + 10)
         self.claimant = ClaimantEdit()
         self.claimant.setObjectName("claimant")
         self.claimant.editingFinished.connect(self.flush)  # Enter or leaving the field: one undo step
