@@ -2,6 +2,7 @@
 
 Usage: QT_QPA_PLATFORM=offscreen python tools/screenshot.py OUT.png [--dark] [--size 1280x800]
        [--sync synced|syncing|offline]   (the team-server indicator in that state)
+       [--dialog publication|export]   (the Publication Settings or Export dialog, with ClaimReview chosen)
 """
 
 import argparse
@@ -15,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtCore import QBuffer, QIODevice, QRect, QSettings, Qt  # noqa: E402
 from PySide6.QtGui import QColor, QFont, QImage, QPainter  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from ui import palette  # noqa: E402
 from ui.app import create_application  # noqa: E402
@@ -114,6 +116,7 @@ def main() -> None:
     parser.add_argument("--dark", action="store_true")
     parser.add_argument("--size", default="1280x800")
     parser.add_argument("--sync", choices=("synced", "syncing", "offline"))
+    parser.add_argument("--dialog", choices=("publication", "export"))
     args = parser.parse_args()
     settings_dir = tempfile.mkdtemp()
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
@@ -141,8 +144,23 @@ def main() -> None:
     if args.sync:
         show_sync(window, args.sync)
     app.processEvents()
-    window.grab().save(str(args.out))
+    shown = open_dialog(window, args.dialog) if args.dialog else window
+    app.processEvents()
+    shown.grab().save(str(args.out))
     window.close()
+
+
+def open_dialog(window, name: str):
+    """Open one of the window's dialogs as a reviewer would see it."""
+    if name == "publication":
+        window.publication_settings()
+        return window.publication_dialog
+    QSettings().setValue("export/format", "claimreview")
+    window.export_report()
+    dialog = window.export_dialog
+    while dialog.busy():
+        QApplication.processEvents()
+    return dialog
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
-"""The current claim in detail: verdict buttons, a rationale autosaved as you type, its evidence and history."""
+"""The current claim in detail: verdict buttons, who made it, a rationale autosaved as you type, its evidence and history."""
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QLabel, QMenu, QPlainTextEdit, QPushButton,
-                               QTabWidget, QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QMenu, QPlainTextEdit,
+                               QPushButton, QTabWidget, QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ui import safe, theme
 from ui.evidence_panel import EvidencePanel
@@ -16,8 +16,8 @@ RETRY_MS = 1500  # a refused save (the database busy) is tried again this often
 VERDICT_KEYS = {"pending": "0", "verified": "1", "disputed": "2", "unverifiable": "3"}
 
 
-class RationaleEdit(QPlainTextEdit):
-    """A plain-text Markdown editor whose undo and redo belong to the window's undo stack."""
+class WindowUndo:
+    """For an editor whose undo and redo belong to the window's undo stack, not its own."""
 
     def event(self, event) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and (
@@ -27,8 +27,16 @@ class RationaleEdit(QPlainTextEdit):
         return super().event(event)
 
 
+class RationaleEdit(WindowUndo, QPlainTextEdit):
+    """A plain-text Markdown editor whose undo and redo belong to the window's undo stack."""
+
+
+class ClaimantEdit(WindowUndo, QLineEdit):
+    """Who made the claim, in one line whose undo and redo belong to the window's undo stack."""
+
+
 class ClaimDetail(QWidget):
-    """Shows one claim; emits verdict and rationale changes (its evidence panel pushes its own commands)."""
+    """Shows one claim; saves its rationale and claimant, emits verdict changes (its evidence panel pushes its own commands)."""
 
     verdictRequested = Signal(str, str)  # claim id, verdict
     settleRequested = Signal(list, str)  # claim ids of a disagreement, the settled verdict
@@ -37,9 +45,11 @@ class ClaimDetail(QWidget):
         super().__init__(parent)
         self.claim: dict | None = None
         self._saved_rationale = ""
-        # Saves a rationale (claim id, text) or raises WorkbenchError; set by the window.
-        self.save_rationale = None
-        self._unsaved: dict[str, str] = {}  # claim id -> typed text a refused save still owes
+        # Set by the window: save a rationale or claimant (claim id, text), or raise WorkbenchError;
+        # and who made a claim when no one is recorded (claim id -> its article's author).
+        self.save_rationale = self.save_claimant = None
+        self.claimant_default = None
+        self._unsaved: dict[tuple[str, str], str] = {}  # ("rationale"|"claimant", claim id) -> text still owed
         self.heading = QLabel("No claim selected")
         self.heading.setObjectName("claimHeading")
         self.heading.setWordWrap(True)
@@ -63,17 +73,21 @@ class ClaimDetail(QWidget):
         self.rationale.setTabChangesFocus(True)  # Tab moves on, as everywhere else in the window
         self.rationale.setPlaceholderText("Why this verdict? Markdown is fine. Saved as you type.")
         self.rationale.textChanged.connect(self._rationale_typed)
-        self.rationale.setMinimumHeight(self.rationale.fontMetrics().lineSpacing() * 3 + 10)
+        # Two lines at least (it scrolls): with the claimant row the window is no taller than before.
+        self.rationale.setMinimumHeight(self.rationale.fontMetrics().lineSpacing() * 2 + 10)
+        self.claimant = ClaimantEdit()
+        self.claimant.setObjectName("claimant")
+        self.claimant.editingFinished.connect(self.flush)  # Enter or leaving the field: one undo step
         self.saved = QLabel()
         self.saved.setObjectName("savedState")
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
-        self._timer.timeout.connect(self.flush)
+        self._timer.timeout.connect(self._flush_typing)
         self._retry = QTimer(self)
         self._retry.setSingleShot(True)
         self._retry.setInterval(RETRY_MS)
-        self._retry.timeout.connect(self.flush)
+        self._retry.timeout.connect(self._flush_typing)
         self.disagreement = QFrame()
         self.disagreement.setObjectName("disagreement")
         self.disagreement.setFrameShape(QFrame.Shape.StyledPanel)
@@ -114,6 +128,12 @@ class ClaimDetail(QWidget):
         controls.addWidget(self.disagreement)
         self.wording = WordingPanel()  # a carried claim's old and new wording (the window fills it)
         controls.addWidget(self.wording)
+        claimant_row = QHBoxLayout()
+        claimant_label = QLabel("Claim made &by")
+        claimant_label.setBuddy(self.claimant)
+        claimant_row.addWidget(claimant_label)
+        claimant_row.addWidget(self.claimant, 1)
+        controls.addLayout(claimant_row)
         rationale_head = QHBoxLayout()
         rationale_head.addWidget(QLabel("Rationale"))
         rationale_head.addStretch(1)
@@ -150,6 +170,7 @@ class ClaimDetail(QWidget):
         self.claim = claim
         self._enable(claim is not None)
         self.evidence.show_claim(claim["id"] if claim else None)
+        self._show_claimant(claim, same)
         if claim is None:
             self.heading.setText("No claim selected")
             self._set_rationale_text("")
@@ -164,16 +185,39 @@ class ClaimDetail(QWidget):
             button.setChecked(verdict == claim["verdict"])
         # Keep what the reviewer is typing when the row changes under them (autosave echo),
         # and text a refused save still owes.
-        if claim["id"] in self._unsaved:
+        if ("rationale", claim["id"]) in self._unsaved:
             if not same:
-                self._set_rationale_text(self._unsaved[claim["id"]], saved=claim["rationale"] or "")
+                self._set_rationale_text(self._unsaved[("rationale", claim["id"])], saved=claim["rationale"] or "")
         elif not same or (not self._timer.isActive() and claim["rationale"] != self.rationale.toPlainText()):
             self._set_rationale_text(claim["rationale"] or "")
 
     def _enable(self, enabled: bool) -> None:
         """Enable what acts on a claim; the tabs stay usable (a tab may show what is no claim yet)."""
-        for widget in (*self.buttons.buttons(), self.disagreement, self.rationale, self.evidence, self.history):
+        for widget in (*self.buttons.buttons(), self.disagreement, self.claimant, self.rationale, self.evidence,
+                       self.history):
             widget.setEnabled(enabled)
+
+    def _show_claimant(self, claim: dict | None, same: bool) -> None:
+        """The claimant recorded (the article's author as placeholder), unless the reviewer is editing it."""
+        if claim is None:
+            self.claimant.setText("")
+            self.claimant.setPlaceholderText("")
+            return
+        default = self.claimant_default(claim["id"]) if self.claimant_default else ""
+        self.claimant.setPlaceholderText(f"{default} (the author)" if default else "A person or organisation")
+        self.claimant.setToolTip(safe.tooltip(
+            "Who made the claim, a person or an organisation (ClaimReview names them). Left empty, it is "
+            + (f"the article's author, {default}." if default else "the article's author (the article names none).")))
+        owed = self._unsaved.get(("claimant", claim["id"]))
+        if owed is not None and not same:
+            self.claimant.setText(owed)
+            self.claimant.setModified(True)
+        elif not (same and self.claimant.isModified()):
+            self.claimant.setText(claim.get("claimant") or "")
+
+    def article_changed(self) -> None:
+        """The article's details were corrected: show its author (the default claimant) afresh."""
+        self._show_claimant(self.claim, same=True)
 
     def show_history(self, entries: list[dict]) -> None:
         """List verdict changes, newest first."""
@@ -215,34 +259,45 @@ class ClaimDetail(QWidget):
         self.saved.setText("Editing…")
         self._timer.start()
 
-    def flush(self) -> bool:
-        """Save typed rationales now (the debounce timer, a claim change, quit); False if one was refused.
+    def _flush_typing(self) -> bool:
+        """Save the rationale typed so far; a claimant still being edited waits for its edit to end."""
+        return self.flush(claimant=False)
+
+    def flush(self, claimant: bool = True) -> bool:
+        """Save what was typed now (the debounce timer, the claimant's edit ending, a claim change,
+        undo, quit); False if a save was refused.
 
         A refused save (the database busy, the disk full) keeps the text here, says so, and is
         tried again; it is never reported as saved.
         """
         self._timer.stop()
         if self.claim:
+            claim_id = self.claim["id"]
             text = self.rationale.toPlainText()
-            if text != self._saved_rationale or self.claim["id"] in self._unsaved:
-                self._unsaved[self.claim["id"]] = text
+            if text != self._saved_rationale or ("rationale", claim_id) in self._unsaved:
+                self._unsaved[("rationale", claim_id)] = text
+            if claimant and self.claimant.isModified():
+                self._unsaved[("claimant", claim_id)] = self.claimant.text()
         error = None
-        for claim_id, text in list(self._unsaved.items()):
+        for (field, claim_id), text in list(self._unsaved.items()):
             try:
-                self.save_rationale(claim_id, text)
+                (self.save_rationale if field == "rationale" else self.save_claimant)(claim_id, text)
             except WorkbenchError as refused:
                 error = refused
                 continue
-            del self._unsaved[claim_id]
+            del self._unsaved[(field, claim_id)]
             if self.claim and claim_id == self.claim["id"]:
-                self._saved_rationale = text
+                if field == "rationale":
+                    self._saved_rationale = text
+                elif self.claimant.text() == text:  # show it as stored (white space collapsed)
+                    self.claimant.setText(self.claim.get("claimant") or "")
         if self._unsaved:
             self._retry.start()
         self._show_save_state(error)
         return not self._unsaved
 
-    def unsaved(self) -> dict[str, str]:
-        """Rationales typed but not saved yet (claim id -> text)."""
+    def unsaved(self) -> dict[tuple[str, str], str]:
+        """What was typed but not saved yet: ("rationale" or "claimant", claim id) -> text."""
         return dict(self._unsaved)
 
     def _show_save_state(self, error: Exception | None = None, *, flushed: bool = True) -> None:

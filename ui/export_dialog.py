@@ -6,7 +6,8 @@ database, with a progress bar and Cancel, so the window keeps painting. The prev
 first PREVIEW_CLAIMS claims and flags verified or disputed claims with neither evidence nor
 rationale (the saved file has no flags). The dialog remembers its choices and the folder last
 saved to (QSettings). A report can be saved with its attachments: copied into an `attachments`
-folder beside it and linked, or (HTML) with its images embedded in the one file.
+folder beside it and linked, or (HTML) with its images embedded in the one file. With ClaimReview
+chosen, the dialog says what Google needs that the publication settings lack, and opens them.
 """
 
 import io
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDia
 
 from ui import pdf
 from ui.folders import last_folder, remember_folder
+from ui.publication_dialog import PublicationDialog, missing
 from workbench import exporters, report
 from workbench.errors import WorkbenchError
 from workbench.report_html import write_preview
@@ -88,6 +90,13 @@ class ExportDialog(QDialog):
             self.attachments.addItem(label, key)
         self.attachments.setCurrentIndex(max(0, self.attachments.findData(self.settings.value("export/attachments",
                                                                                              "names"))))
+        self.publication = QLabel()
+        self.publication.setObjectName("publicationNotice")
+        self.publication.setTextFormat(Qt.TextFormat.PlainText)
+        self.publication.setWordWrap(True)
+        self.publication_button = QPushButton("Publication Settings…")
+        self.publication_button.setObjectName("publicationSettings")
+        self.publication_button.clicked.connect(self.edit_publication)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.progress = QProgressBar()
@@ -104,18 +113,26 @@ class ExportDialog(QDialog):
         form.addRow("", self.pending)
         form.addRow("Format", self.format)
         form.addRow("Attachments", self.attachments)
+        form.addRow(self.publication)
+        form.addRow(self.publication_button)
         form.addRow(self.status)
         form.addRow(self.progress)
         form.addRow(self.cancel)
-        options.setMaximumWidth(300)
+        options.setFixedWidth(330)
+        for combo in (self.format, self.attachments):  # their labels keep their room; long choices elide
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
         self.preview = QTextBrowser()
         self.preview.setObjectName("exportPreview")
         self.preview.setOpenLinks(False)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        side = QVBoxLayout()  # not aligned: wrapped notices get the height their width needs
+        side.addWidget(options)
+        side.addStretch(1)
         body = QHBoxLayout()
-        body.addWidget(options, 0, Qt.AlignmentFlag.AlignTop)
+        body.addLayout(side)
         body.addWidget(self.preview, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(body, 1)
@@ -130,6 +147,8 @@ class ExportDialog(QDialog):
         for signal in (self.scope.buttonToggled, self.pending.toggled, self.format.currentIndexChanged,
                        self.attachments.currentIndexChanged):
             signal.connect(lambda *_: (self.remember(), self._timer.start()))
+        self.format.currentIndexChanged.connect(self.show_publication)
+        self.show_publication()
         self.refresh()
 
     # -- choices -------------------------------------------------------------------------------
@@ -159,6 +178,25 @@ class ExportDialog(QDialog):
         self.settings.setValue("export/pending", self.pending.isChecked())
         self.settings.setValue("export/format", self.format.currentData())
         self.settings.setValue("export/attachments", self.attachments.currentData())
+
+    def show_publication(self) -> None:
+        """With ClaimReview chosen: who publishes the reviews, or what Google needs that is not set."""
+        shown = self.format.currentData() == "claimreview"
+        self.publication.setVisible(shown)
+        self.publication_button.setVisible(shown)
+        if not shown:
+            return
+        publication = self.window.workspace.publication()
+        gaps = missing(publication)
+        self.publication.setText("\n".join(f"⚠ {gap}" for gap in gaps) if gaps else
+                                 f"Published by {publication.publisher}; each review links to its page on the "
+                                 "publisher's site.")
+
+    def edit_publication(self) -> None:
+        """Open the publication settings; once saved, show them here and in the preview."""
+        self.publication_dialog = dialog = PublicationDialog(self.window.workspace, self)
+        dialog.accepted.connect(lambda: (self.show_publication(), self.refresh()))
+        dialog.open()
 
     # -- the worker ----------------------------------------------------------------------------
 
@@ -256,6 +294,10 @@ class ExportDialog(QDialog):
             self.preview.setPlainText(text)
         message = (f"The preview shows the {exporter.label} as it will read." if exporter.preview == "html"
                    else f"The preview shows the {exporter.label} text.")
+        if exporter.name == "claimreview":  # the notice above says what the publication settings lack
+            from workbench.claimreview import SETTINGS_WARNINGS
+
+            warnings = [w for w in warnings if w not in SETTINGS_WARNINGS]
         if warnings:
             message += f" {len(warnings)} warning(s): " + "; ".join(warnings[:3])
         self.status.setText(message)

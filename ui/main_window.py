@@ -190,6 +190,7 @@ class MainWindow(QMainWindow):
         qt.failed.connect(self.show_error)
         self.detail.evidence.set_workspace(qt)
         self.detail.save_rationale = workspace.set_rationale
+        self.detail.save_claimant, self.detail.claimant_default = workspace.set_claimant, workspace.default_claimant
         workspace.set_only_mine(self.actions_["only_mine"].isChecked())
         self._undo_changed(workspace.undo_stack.state())
         self.db_label.setText(display_path(workspace.path))
@@ -226,6 +227,7 @@ class MainWindow(QMainWindow):
             self.article_list.select_article(self.article["id"])
             if event.rows.get(self.article["id"]):
                 self._show_article_heading(self.article)
+                self.detail.article_changed()
         else:  # the open article went (deleted, or an import undone): open the one now current
             self.open_article(self.article_list.current_id())
 
@@ -428,6 +430,13 @@ class MainWindow(QMainWindow):
         self.detail.flush()
         self.export_dialog = ExportDialog(self)
         self.export_dialog.open()
+
+    def publication_settings(self) -> None:
+        """Set who publishes the fact checks and where their pages are (saved in this database)."""
+        from ui.publication_dialog import PublicationDialog
+
+        self.publication_dialog = PublicationDialog(self.workspace, self)
+        self.publication_dialog.open()
 
     def show_agreement(self) -> None:
         """Open the agreement panel."""

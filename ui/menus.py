@@ -48,6 +48,8 @@ def build(window) -> dict[str, QAction]:
                                 name="place_orphan")
     a["export"] = _action(window, "&Export Report…", window.export_report, "Ctrl+Shift+E",
                           "Markdown, HTML, PDF, ClaimReview or W3C annotations, with a preview")
+    a["publication"] = _action(window, "Pu&blication Settings…", window.publication_settings, "Ctrl+Shift+P",
+                               "Who publishes the fact checks and where their pages are (for ClaimReview)")
     a["merge"] = _action(window, "&Merge Database…", window.files.merge_dialog, "Ctrl+Shift+M",
                          "Bring colleagues' databases into this one")
     a["save_copy"] = _action(window, "Save a &Copy…", window.files.save_copy_dialog,
@@ -104,6 +106,7 @@ def build(window) -> dict[str, QAction]:
     a["focus_reader"] = _action(window, "Go to the &Reader", window.reader.setFocus, "Alt+2")
     a["focus_claims"] = _action(window, "Go to the &Claim List", window.claims_panel.list.setFocus, "Alt+3")
     a["focus_rationale"] = _action(window, "Go to the Ra&tionale", window.detail.rationale.setFocus, "Alt+4")
+    a["focus_claimant"] = _action(window, "Go to Claim Made &By", window.detail.claimant.setFocus, "Alt+5")
     a["shortcuts"] = _action(window, "&Keyboard Shortcuts", window.show_shortcuts, "Ctrl+/")
     a["dark"] = _action(window, "&Dark Theme", window.toggle_dark)
     a["dark"].setCheckable(True)
@@ -140,7 +143,7 @@ def _menus(window, a: dict[str, QAction]) -> None:
     file_menu.addActions([a["import"], a["import_url"], a["paste_article"]])
     file_menu.addActions([a["import_version"], a["import_annotations"]])
     file_menu.addSeparator()
-    file_menu.addActions([a["export"], a["merge"], a["save_copy"]])
+    file_menu.addActions([a["export"], a["publication"], a["merge"], a["save_copy"]])
     file_menu.addSeparator()
     file_menu.addActions([a["connect_team"], a["sync_now"], a["disconnect_team"]])
     file_menu.addSeparator()
@@ -173,7 +176,8 @@ def _menus(window, a: dict[str, QAction]) -> None:
     view.addAction(a["only_mine"])
     view.addAction(a["agreement"])
     view.addSeparator()
-    view.addActions([a["focus_articles"], a["focus_reader"], a["focus_claims"], a["focus_rationale"]])
+    view.addActions([a["focus_articles"], a["focus_reader"], a["focus_claims"], a["focus_rationale"],
+                     a["focus_claimant"]])
     view.addSeparator()
     view.addAction(a["dark"])
     help_menu = bar.addMenu("&Help")

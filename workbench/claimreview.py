@@ -46,6 +46,12 @@ _ORGANISATION = re.compile(
     r"committee|parliament|party|institute|university|foundation|association|union|bank|group|"
     r"service|staff|desk|editorial|team|inc|ltd|llc|gmbh|corp|corporation|company|reuters|bbc|cnn)\b")
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.]{1,9}$")
+# The warnings about missing publication settings (the Export dialog says these in its own words).
+NO_REVIEW_URL = ("no review URL is set (--review-url or the publication settings): the reviews have no `url`, "
+                 "which Google requires")
+NO_PUBLISHER = ("no publisher is set (--publisher): each review's author is the reviewer, where Google recommends "
+                "the publishing organisation")
+SETTINGS_WARNINGS = (NO_REVIEW_URL, NO_PUBLISHER)
 
 
 def build_claimreview(store, options: ReportOptions) -> str:
@@ -83,11 +89,9 @@ def write_claimreview(store, options: ReportOptions, out, *, progress=None, canc
     run.check()
     warnings = []
     if not first and not publication.review_url:
-        warnings.append("no review URL is set (--review-url or the publication settings): the reviews have "
-                        "no `url`, which Google requires")
+        warnings.append(NO_REVIEW_URL)
     if not first and not publication.publisher:
-        warnings.append("no publisher is set (--publisher): each review's author is the reviewer, where "
-                        "Google recommends the publishing organisation")
+        warnings.append(NO_PUBLISHER)
     return warnings
 
 

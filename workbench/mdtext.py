@@ -173,9 +173,10 @@ def code_span(content: str) -> str:
     """content as a code span whose fence no backtick inside can close.
 
     Python-Markdown strips any white space at a code span's edges (a no-break space too), where
-    the others keep it; such content is written as plain (escaped) text, which every reader shows alike.
+    the others keep it (CommonMark drops one space only from both ends at once); such content is
+    written as plain (escaped) text, which every reader shows alike.
     """
-    if any(edge.isspace() and edge != " " for edge in (content[:1], content[-1:])):
+    if any(edge.isspace() for edge in (content[:1], content[-1:])):
         return fix_line(escape_inline(isolate(content)))
     fence = "`" * (max((len(run) for run in re.findall("`+", content)), default=0) + 1)
     pad = " " if content[:1] in ("`", " ") or content[-1:] in ("`", " ") else ""

@@ -18,7 +18,7 @@ import markdown
 import pypandoc
 import pytest
 from cmarkgfm.cmark import Options
-from hypothesis import HealthCheck, Phase, assume, given, settings
+from hypothesis import HealthCheck, Phase, assume, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
@@ -125,6 +125,7 @@ URLS = st.text(alphabet=URL_CHARS, max_size=20).map(lambda tail: "https://exampl
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow],
           phases=[Phase.explicit, Phase.reuse, Phase.generate])  # pandoc is a process per example: no slow shrinking
 @given(quote=TEXT, rationale=RATIONALES | TEXT, title=TEXT, note=TEXT, excerpt=TEXT, url=URLS)
+@example(quote="A quote.", rationale="\n`- `~", title="t", note="", excerpt="", url="https://example.org/")
 def test_every_reader_shows_the_stored_text(quote, rationale, title, note, excerpt, url):
     assume(not re.search(r"&#?[0-9A-Za-z]+;", url))  # such a URL is written with ";" as %3B
     try:

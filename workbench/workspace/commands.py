@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from workbench import articles, claims, disagreements, evidence, ids, orphans
+from workbench.claimant import set_claimant
 from workbench.verdicts import LABELS
 from workbench.workspace.undo import Command
 
@@ -107,6 +108,20 @@ class SetRationale(WorkspaceCommand):
 
     def undo(self) -> None:
         claims.set_rationale(self.store, self.claim_id, self.old, reviewer_id=self.reviewer_id)
+
+
+class SetClaimant(WorkspaceCommand):
+    """Record who made a claim (None: its article's author); undo puts the previous claimant back."""
+
+    def __init__(self, workspace, claim_id: str, old: str | None, new: str | None):
+        super().__init__(workspace, "Edit who made the claim")
+        self.claim_id, self.old, self.new = claim_id, old, new
+
+    def do(self) -> None:
+        set_claimant(self.store, self.claim_id, self.new or "", reviewer_id=self.reviewer_id)
+
+    def undo(self) -> None:
+        set_claimant(self.store, self.claim_id, self.old or "", reviewer_id=self.reviewer_id)
 
 
 class Settle(WorkspaceCommand):

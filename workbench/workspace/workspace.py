@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench import articles, claims, evidence
+from workbench.claimant import claimant_of, clean_claimant
 from workbench.errors import WorkbenchError
 from workbench.workspace import changes as change_events
 from workbench.workspace import commands, listing
@@ -262,10 +263,29 @@ class Workspace(Corrections):
 
     def set_rationale(self, claim_id: str, text: str) -> None:
         """Replace a claim's rationale; consecutive edits of one claim undo as one step."""
-        old = self.article.all[claim_id]["rationale"] if self.article and claim_id in self.article.all \
-            else claims.get_claim(self.store, claim_id)["rationale"]
+        old = self._claim(claim_id)["rationale"]
         if (old or "") != text:
             self._do(commands.SetRationale(self, claim_id, old or "", text))
+
+    def set_claimant(self, claim_id: str, claimant: str) -> None:
+        """Record who made a claim (empty: its article's author); each change is one undo step."""
+        old = self._claim(claim_id)["claimant"]
+        new = clean_claimant(claimant)
+        if old != new:
+            self._do(commands.SetClaimant(self, claim_id, old, new))
+
+    def default_claimant(self, claim_id: str) -> str:
+        """Who made a claim when no claimant is recorded: its article's author ("" if none is known)."""
+        article_id = self._claim(claim_id)["article_id"]
+        article = self.article.article if self.article and self.article.id == article_id \
+            else articles.get_article(self.store, article_id)
+        return claimant_of({}, article)
+
+    def _claim(self, claim_id: str) -> dict:
+        """A claim's row: as the open article holds it, else read."""
+        if self.article is not None and claim_id in self.article.all:
+            return self.article.all[claim_id]
+        return claims.get_claim(self.store, claim_id)
 
     def delete_claim(self, claim_id: str) -> None:
         """Delete a claim (undo brings it back)."""
@@ -384,6 +404,19 @@ class Workspace(Corrections):
         if not ranges:
             return []
         return self._do(commands.MarkClaims(self, ranges, "Mark on the other article")).claim_ids
+    # -- publication settings (like the reviewer's name: saved at once, not undone) ---------------
+
+    def publication(self):
+        """Who publishes this database's fact checks and where: its saved publication settings."""
+        from workbench.publication import load_publication
+
+        return load_publication(self.store)
+
+    def set_publication(self, publication):
+        """Check and save the publication settings in one transaction (WorkbenchError: nothing saved); return them."""
+        from workbench.publication import save_publication
+
+        return save_publication(self.store, publication)
 
     # -- long work: imports and merges -----------------------------------------------------
 
