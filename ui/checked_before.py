@@ -10,10 +10,11 @@ from urllib.parse import urlsplit
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence, QPainter, QPalette
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QFrame, QHBoxLayout, QLabel, QListView, QPushButton,
-                               QStyle, QStyledItemDelegate, QStyleOptionViewItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QLabel, QListView, QPushButton, QStyle,
+                               QStyledItemDelegate, QVBoxLayout, QWidget)
 
 from ui import safe, theme
+from ui.delegates import draw_item_frame
 from ui.evidence_views import secondary_text
 from workbench.checked_before import suggested_verdict
 from workbench.verdicts import LABELS
@@ -98,12 +99,7 @@ class MatchDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option, index) -> None:
         match = index.data(MatchRole)
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        widget = opt.widget
-        style = widget.style() if widget else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        opt = draw_item_frame(self, painter, option, index)
         if match is None:
             return
         pal = opt.palette

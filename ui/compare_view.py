@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QTextCharFormat, QTextCursor, QTextDocument, QTextOption
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate
 
 from ui import safe, theme
+from ui.delegates import draw_item_frame
 from ui.evidence_views import secondary_text
 from ui.utf16 import OffsetMap
 from workbench.verdicts import LABELS
@@ -232,12 +233,7 @@ class ComparisonDelegate(QStyledItemDelegate):
         return QSize(self.view.header().sectionSize(index.column()), int(doc.size().height()) + 2 * PAD)
 
     def paint(self, painter: QPainter, option, index) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        widget = opt.widget
-        style = widget.style() if widget else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        opt = draw_item_frame(self, painter, option, index)
         painter.save()
         rect = opt.rect
         for n, (number, claim) in enumerate(index.data(ClaimsRole) or ()):

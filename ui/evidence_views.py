@@ -4,10 +4,11 @@ from collections import OrderedDict
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeDatabase, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QImageReader, QKeySequence, QPainter, QPalette, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QListView, QListWidget, QSizePolicy, QStyle,
-                               QStyledItemDelegate, QStyleOptionViewItem)
+from PySide6.QtWidgets import (QAbstractItemView, QListView, QListWidget, QSizePolicy, QStyle, QStyledItemDelegate,
+                               QStyleOptionViewItem)
 
 from ui import theme
+from ui.delegates import draw_item_frame
 from workbench.verdicts import DISPUTED, STANCE_LABELS, VERIFIED
 
 EvidenceRole = Qt.ItemDataRole.UserRole + 1
@@ -115,12 +116,7 @@ class EvidenceDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option, index) -> None:
         row = index.data(EvidenceRole)
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        widget = opt.widget
-        style = widget.style() if widget else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        opt = draw_item_frame(self, painter, option, index)
         if not row:
             return
         pal = opt.palette
