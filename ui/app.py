@@ -126,11 +126,13 @@ def run(db_path: Path) -> int:
     reviewer = ask_reviewer(settings)
     if reviewer is None:
         return 0
-    store = open_database(db_path, reviewer=reviewer)
+    store = open_database(db_path, reviewer=reviewer, remember=True)
     window = MainWindow(Workspace(store, reviewer))
     window.show()
     if os.environ.get("WORKBENCH_QUIT_WHEN_STARTED"):  # only for tests/install: start unattended, then quit
         from PySide6.QtCore import QTimer
 
         QTimer.singleShot(0, app.quit)  # fires once the event loop runs
-    return app.exec()
+    code = app.exec()
+    store.close()  # if the window has not closed it: its identity is noted (checked_files)
+    return code

@@ -1,10 +1,14 @@
 """The database schema, declared as data in one place and evolved with sqlite-utils migrations."""
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from workbench import clocks, ids
 from workbench.errors import DatabaseRefused
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 APPLICATION_ID = 0x46434B57  # "FCKW": marks a SQLite file as a workbench database
 
@@ -130,7 +134,34 @@ TABLES_V5 = {
 
 NOT_NULL = {"id", "created_at", "updated_at"}
 
-migrations = Migrations("workbench")
+MIGRATION_SET = "workbench"
+_MIGRATIONS: list = []  # the migration functions, in order; sqlite-utils is imported only to apply them
+
+
+def migration(fn):
+    """Register fn as the next migration."""
+    _MIGRATIONS.append(fn)
+    return fn
+
+
+def all_migrations():
+    """The sqlite-utils Migrations of every migration, built on first use (sqlite-utils is slow to import)."""
+    built = globals().get("migrations")
+    if built is None:
+        from sqlite_utils.migrations import Migrations
+
+        built = Migrations(MIGRATION_SET)
+        for fn in _MIGRATIONS:
+            built()(fn)
+        globals()["migrations"] = built
+    return built
+
+
+def __getattr__(name: str):
+    """`schema.migrations`, as all_migrations() gives it."""
+    if name == "migrations":
+        return all_migrations()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _create(db: Database, tables: dict) -> None:
@@ -149,7 +180,7 @@ def _create(db: Database, tables: dict) -> None:
             db[name].create_index(cols)
 
 
-@migrations()
+@migration
 def m001_initial(db: Database) -> None:
     """Create every table, index and full-text index of the first schema."""
     _create(db, TABLES_V1)
@@ -157,7 +188,7 @@ def m001_initial(db: Database) -> None:
         db[name].enable_fts(cols, create_triggers=True, tokenize="unicode61 remove_diacritics 2")
 
 
-@migrations()
+@migration
 def m002_evidence_updated_by(db: Database) -> None:
     """Record who last changed an evidence item or attachment, as claims already do."""
     # Plain ALTER TABLE: sqlite-utils' add_column(fk=...) rebuilds the table and drops its triggers.
@@ -185,7 +216,7 @@ def fts_sql(table: str, cols: list[str] | None = None,
     ]
 
 
-@migrations()
+@migration
 def m003_id_primary_keys(db: Database) -> None:
     """Make `id` the primary key of articles, claims and evidence, as of every other table.
 
@@ -220,7 +251,7 @@ def m003_id_primary_keys(db: Database) -> None:
             db.execute(statement)
 
 
-@migrations()
+@migration
 def m004_field_clocks(db: Database) -> None:
     """Give every field its own clock (time and author), so that merges keep concurrent edits of
     different fields of one row; existing rows get clocks from what they record (clocks.backfill)."""
@@ -228,7 +259,7 @@ def m004_field_clocks(db: Database) -> None:
     clocks.backfill(db.conn)
 
 
-@migrations()
+@migration
 def m005_versions_and_orphans(db: Database) -> None:
     """Add article versions, carried claims and orphaned annotations (TABLES_V5)."""
     _create(db, TABLES_V5)
@@ -247,7 +278,7 @@ FACT_CHECKS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 FTS_TABLES = [*FTS_COLUMNS, "fact_checks"]  # every table with a full-text index and its triggers
 
 
-@migrations()
+@migration
 def m006_fact_checks(db: Database) -> None:
     """Add fact_checks (imported ClaimReview) with a stemmed full-text index keyed by seq."""
     db["fact_checks"].create(FACT_CHECKS, pk="id", not_null=NOT_NULL | {"seq"},
@@ -258,7 +289,7 @@ def m006_fact_checks(db: Database) -> None:
         db.execute(statement)
 
 
-@migrations()
+@migration
 def m007_claimant(db: Database) -> None:
     """Record who made a claim (its claimant); empty means the article's author."""
     db.execute('ALTER TABLE "claims" ADD COLUMN "claimant" TEXT')
@@ -281,7 +312,7 @@ def sync_mark_sql(table: str) -> list[str]:
             for when in ("INSERT", "UPDATE")]
 
 
-@migrations()
+@migration
 def m008_sync_pending(db: Database) -> None:
     """Note which rows changed since they were last sent to a team server (workbench sync)."""
     db.execute("CREATE TABLE sync_pending (n INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL, "
@@ -302,14 +333,16 @@ def upgrade(conn, label: str) -> None:
     Migrations may rebuild tables, which SQLite allows only with foreign keys off; every key is
     checked before the upgrade commits. label names the file in the message of a refusal.
     """
-    db = Database(conn, execute_plugins=False, recursive_triggers=False)
-    if not migrations.pending(db):
+    if not _pending(conn):
         return
+    from sqlite_utils import Database
+
+    db = Database(conn, execute_plugins=False, recursive_triggers=False)
     keys_were_on = conn.execute("PRAGMA foreign_keys").fetchone()[0]
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("BEGIN IMMEDIATE")
     try:
-        migrations.apply(db)
+        all_migrations().apply(db)
         broken = conn.execute("PRAGMA foreign_key_check").fetchone()
         if broken:
             raise DatabaseRefused(f"{label}: cannot be upgraded: a {broken[0]} row points to no {broken[2]} row")
@@ -331,9 +364,18 @@ def upgrade(conn, label: str) -> None:
 
 def schema_version() -> int:
     """The schema version this program writes: the number of migrations it knows."""
-    return len(migrations._migrations)
+    return len(_MIGRATIONS)
 
 
 def known_migration_names() -> list[str]:
     """The names of the migrations this program knows, in order."""
-    return [m.name for m in migrations._migrations]
+    return [fn.__name__ for fn in _MIGRATIONS]
+
+
+def _pending(conn) -> bool:
+    """Whether a migration is not applied yet (sqlite-utils' record, read without importing it)."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'").fetchone():
+        return True
+    applied = {row[0] for row in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
+                                              [MIGRATION_SET])}
+    return any(fn.__name__ not in applied for fn in _MIGRATIONS)

@@ -8,15 +8,18 @@ from workbench.errors import DatabaseRefused
 from workbench.store import Store
 
 
-def open_database(path: str | Path, *, reviewer: str, create: bool = True) -> Store:
-    """Open the database at path; a file that does not exist yet is created with the seeds."""
+def open_database(path: str | Path, *, reviewer: str, create: bool = True, remember: bool = False) -> Store:
+    """Open the database at path; a file that does not exist yet is created with the seeds.
+
+    remember: the database the program starts on (see Store.open).
+    """
     path = Path(path)
     is_new = not path.exists() or path.stat().st_size == 0
     if is_new and not create:
         raise DatabaseRefused(f"{path}: no such database")
     if is_new:
         path.parent.mkdir(parents=True, exist_ok=True)
-    store = Store.open(path)
+    store = Store.open(path, remember=remember)
     if is_new:
         add_seeds(store, reviewer_id=store.reviewer(reviewer))
     return store

@@ -8,9 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from sqlite_utils import Database
-
-from workbench import clocks, ids, row_checks, schema, untrusted
+from workbench import checked_files, clocks, ids, row_checks, schema, untrusted
 from workbench.errors import DatabaseRefused, WorkbenchError
 from workbench.merge_rules import Layout, layout, merged_tables
 
@@ -37,7 +35,6 @@ class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection):
         self.path = path
         self.conn = conn
-        self.db = Database(conn, execute_plugins=False, recursive_triggers=False)
         self._listeners: list[Listener] = []
         self._preparers: list[Listener] = []
         # Article bodies never change once stored, so a body read once can be kept (articles.article_body).
@@ -47,16 +44,30 @@ class Store:
         self._merged: dict[str, Layout] = {}
         self.readonly = False
         self._private: Path | None = None  # a read-only store's private copy, removed on close
+        self.remember = False  # note the file's identity on close (checked_files), to skip its checks next time
+        self._closed = False
+        self._db = None
+
+    @property
+    def db(self):
+        """The sqlite-utils Database on this connection (imported on first use: it is slow to import)."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn, execute_plugins=False, recursive_triggers=False)
+        return self._db
 
     # -- opening -----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path, *, readonly: bool = False) -> "Store":
+    def open(cls, path: str | Path, *, readonly: bool = False, remember: bool = False) -> "Store":
         """Open (or create) the workbench database at path, refusing foreign, damaged or malformed files.
 
         readonly: open an existing file for reading only (stats, export): nothing is written to
         it or beside it, not even its journal mode; an older schema is read from an upgraded
         private copy.
+        remember: the program's own database: skip the checks when the file is as this program
+        left it when it last closed it, and note it again on close (checked_files).
         """
         path = Path(path)
         if readonly:
@@ -64,7 +75,8 @@ class Store:
         if path.is_dir():
             raise DatabaseRefused(f"{path}: is a folder, not a database file")
         if path.exists() and path.stat().st_size > 0:
-            check_database(path)
+            if not (remember and checked_files.unchanged(path)):
+                check_database(path)
         elif path.exists():
             untrusted.check_kind(path)
         elif not path.parent.exists():
@@ -77,6 +89,7 @@ class Store:
             _use_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             store = cls(path, conn)
+            store.remember = remember
             schema.upgrade(conn, str(path))
         except sqlite3.Error as error:
             raise DatabaseRefused(f"{path}: {_describe(error)}") from None
@@ -104,7 +117,12 @@ class Store:
 
     def close(self) -> None:
         """Close the connection (the WAL is checkpointed by SQLite)."""
+        if self._closed:
+            return
+        self._closed = True
         self.conn.close()
+        if self.remember:
+            checked_files.remember(self.path)
         if self._private is not None:
             shutil.rmtree(self._private, ignore_errors=True)
 

@@ -39,8 +39,6 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from workbench import clocks, schema
 from workbench.errors import DatabaseRefused
 from workbench.merge_rules import layout, merged_tables
@@ -326,6 +324,8 @@ def _attach(conn: sqlite3.Connection, path: Path, source: Path, name: str) -> No
 
 @functools.cache
 def _expected(version: int | None) -> tuple[dict, dict]:
+    from sqlite_utils import Database
+
     names = schema.known_migration_names()
     db = Database(memory=True)
     stop = names[version] if version is not None and version < len(names) else None
