@@ -119,7 +119,8 @@ class Anchorer:
                 prefix, suffix = _collapse(target.prefix), _collapse(target.suffix)
                 agree = self._agreement(self._collapsed.from_original(start),
                                         self._collapsed.from_original(end - 1) + 1, prefix, suffix)
-                if agree is None or agree == bool(prefix.strip()) + bool(suffix.strip()):
+                if (agree is None or agree == bool(prefix.strip()) + bool(suffix.strip())) \
+                        and self._position_is_the_one(start, end, target.exact, prefix, suffix):
                     return Placement(start, end, POSITION, 1.0)
         if not target.exact.strip():
             return _orphan("it has no quote, and no position inside the article")
@@ -219,20 +220,32 @@ class Anchorer:
 
     def _longest_context(self, places: list[int], length: int, prefix: str, suffix: str) -> list[int]:
         """The places where the most of the context, across paragraph breaks too, is the text around them."""
-        def shared(at: int) -> int:
-            before = _collapse(self.text[max(0, at - len(prefix) - 8):at])
-            after = _collapse(self.text[at + length:at + length + len(suffix) + 8])
-            want_before, want_after = _collapse(prefix), _collapse(suffix)
-            back = next((n for n in range(min(len(before), len(want_before)), 0, -1)
-                         if before.endswith(want_before[-n:])), 0)
-            ahead = next((n for n in range(min(len(after), len(want_after)), 0, -1)
-                          if after.startswith(want_after[:n])), 0)
-            return back + ahead
-
-        counted = [(shared(place), place) for place in places]
+        counted = [(self._shared(place, length, prefix, suffix), place) for place in places]
         best = max(score for score, _ in counted)
         return [place for score, place in counted if score == best]
 
+    def _shared(self, at: int, length: int, prefix: str, suffix: str) -> int:
+        """How many characters of the context, across paragraph breaks too, are the text around [at, at+length)."""
+        before = _collapse(self.text[max(0, at - len(prefix) - 8):at])
+        after = _collapse(self.text[at + length:at + length + len(suffix) + 8])
+        want_before, want_after = _collapse(prefix), _collapse(suffix)
+        back = next((n for n in range(min(len(before), len(want_before)), 0, -1)
+                     if before.endswith(want_before[-n:])), 0)
+        ahead = next((n for n in range(min(len(after), len(want_after)), 0, -1)
+                      if after.startswith(want_after[:n])), 0)
+        return back + ahead
+
+    def _position_is_the_one(self, start: int, end: int, exact: str, prefix: str, suffix: str) -> bool:
+        """Whether a position whose quote and paragraph context hold is not beaten by another place.
+
+        A quote that recurs (a repeated word) can agree with its paragraph-bound context at the old
+        position after a paragraph above was removed; then the whole context decides (step 2).
+        """
+        a, b = self._collapsed.from_original(start), self._collapsed.from_original(end - 1) + 1
+        whole = len(_collapse(prefix)) + len(_collapse(suffix))
+        if self._shared(a, b - a, prefix, suffix) == whole:
+            return True
+        return self.text.count(_collapse(exact)) < 2
     def _exact_without_context(self, quote: str, near: int | None) -> Placement | None:
         """A quote with no context: taken if it occurs once, or nearest the hint; never guessed."""
         pattern, text = re.compile(_pattern(quote)), self.text
