@@ -1,5 +1,7 @@
 """Sharing from the window: merge a colleague's database, see it, compare, save a copy, export."""
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog, QTableWidget
@@ -136,3 +138,17 @@ def test_disagreement_is_marked_and_can_be_settled(qtbot, window, tmp_path, monk
     qtbot.keySequence(window, QKeySequence("Ctrl+Z"))
     assert store.get("claims", mine)["verdict"] == "verified"
     assert window.detail.disagreement.isVisible()
+
+
+def test_save_a_copy_suggests_a_folder_people_can_see(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtCore import QSettings
+
+    hidden = tmp_path / ".local" / "share" / "workbench"
+    hidden.mkdir(parents=True)
+    QSettings().setValue("lastFolder/databases", str(hidden))  # the database was opened from the app's folder
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda parent, title, where, *a: asked.append(where) or ("", ""))
+    window.actions_["save_copy"].trigger()
+    folder = Path(asked[0]).parent
+    assert folder.is_dir() and not any(part.startswith(".") for part in folder.parts)
+    assert Path(asked[0]).name == f"{window.workspace.path.stem} copy.db"
