@@ -1,0 +1,148 @@
+"""How one article of the list is painted: title, source, badges of the work left, and a bar of verdicts."""
+
+from urllib.parse import urlparse
+
+from PySide6.QtCore import QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette, QPen
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate
+
+from ui import theme
+from workbench.verdicts import DISPUTED, LABELS, PENDING, VERDICTS
+from workbench.work_left import REASON_LABELS
+
+ArticleRole = Qt.ItemDataRole.UserRole + 2
+BADGE_ORDER = ("disagreement", "pending", "no_evidence", "no_rationale")  # the most urgent first
+
+
+def source_line(article: dict) -> str:
+    """Where an article comes from, for one line of a list: publisher or host, and date."""
+    source = article.get("publisher") or (urlparse(article["url"]).hostname if article.get("url") else None)
+    source = source or {"clipboard": "Pasted text"}.get(article.get("source_kind") or "", "Local file")
+    date = article.get("published")
+    return f"{source} · {date}" if date else source
+
+
+def progress_text(counts: dict[str, int]) -> str:
+    """'3 claims: 1 verified, 2 pending' style summary."""
+    total = sum(counts.values())
+    if not total:
+        return "No claims yet"
+    parts = [f"{counts[v]} {LABELS[v].lower()}" for v in VERDICTS if counts[v]]
+    return f"{total} claim{'s' if total != 1 else ''}: " + ", ".join(parts)
+
+
+def work_summary(row: dict) -> str:
+    """The line under an article with nothing left to do: 'No claims yet' or '✓ 3 claims, all done'."""
+    total = sum(row["counts"].values())
+    return f"✓ {total} claim{'s' if total != 1 else ''}, all done" if total else "No claims yet"
+
+
+def work_text(work: dict[str, int]) -> str:
+    """'Needs work: 2 pending, 1 reviewers disagree' for a tooltip; '' when nothing is left."""
+    parts = [f"{work[r]} {REASON_LABELS[r].lower()}" for r in BADGE_ORDER if work.get(r)]
+    return "Needs work: " + ", ".join(parts) if parts else ""
+
+
+def badge_text(reason: str, count: int) -> str:
+    """The short text of one badge: '⚑ 2', '3 pending', '1 no evidence'."""
+    if reason == "disagreement":
+        return f"⚑ {count}"
+    return f"{count} {reason.replace('no_', 'no ')}"
+
+
+def badges(work: dict[str, int]) -> list[tuple[str, str]]:
+    """(reason, text) of the badges an article shows, most urgent first; none when nothing is left."""
+    return [(reason, badge_text(reason, work[reason])) for reason in BADGE_ORDER if work.get(reason)]
+
+
+def badge_colours(reason: str, palette: QPalette) -> tuple[QColor, QColor, QColor]:
+    """(fill, border, text) of a badge, readable on the list in light and dark palettes."""
+    text = palette.color(QPalette.ColorRole.Text)
+    if reason in ("disagreement", "pending"):
+        verdict = DISPUTED if reason == "disagreement" else PENDING
+        return theme.background(verdict, palette), theme.line_colour(verdict, palette), text
+    return palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Mid), text
+
+
+class ArticleDelegate(QStyledItemDelegate):
+    """Paints title, source line, badges of what needs work and a stacked verdict bar."""
+
+    PAD = 8
+    BAR = 6
+
+    def sizeHint(self, option, index) -> QSize:
+        metrics = QFontMetrics(option.font)
+        return QSize(150, self.PAD * 2 + metrics.height() * 3 + 4 + self.BAR + 6)
+
+    def paint(self, painter, option, index) -> None:
+        row = index.data(ArticleRole)
+        palette = option.palette
+        painter.save()
+        selected = option.state & QStyle.StateFlag.State_Selected
+        if selected:
+            painter.fillRect(option.rect, palette.color(QPalette.ColorRole.Highlight))
+        text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        rect = option.rect.adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)
+        metrics = QFontMetrics(option.font)
+        line = metrics.height()
+        bold = QFont(option.font)
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.setPen(palette.color(text_role))
+        title = QFontMetrics(bold).elidedText(row["title"], Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(QRect(rect.left(), rect.top(), rect.width(), line), 0, title)
+        painter.setFont(option.font)
+        dim = palette.color(text_role)
+        dim.setAlpha(170)
+        painter.setPen(dim)
+        painter.drawText(QRect(rect.left(), rect.top() + line, rect.width(), line), 0,
+                         metrics.elidedText(source_line(row), Qt.TextElideMode.ElideRight, rect.width()))
+        y = rect.top() + 2 * line + 2
+        shown = badges(row.get("work") or {})
+        if shown:
+            self._paint_badges(painter, QRect(rect.left(), y, rect.width(), line + 2), shown, palette, metrics)
+        else:
+            painter.drawText(QRect(rect.left(), y, rect.width(), line + 2), Qt.AlignmentFlag.AlignVCenter,
+                             metrics.elidedText(work_summary(row), Qt.TextElideMode.ElideRight, rect.width()))
+        self._paint_bar(painter, QRect(rect.left(), y + line + 6, rect.width(), self.BAR), row["counts"], palette)
+        if option.state & QStyle.StateFlag.State_HasFocus:  # where the keyboard is, in light and dark
+            pen = QPen(palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Highlight))
+            pen.setWidth(2)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(option.rect.adjusted(1, 1, -2, -2))
+        painter.restore()
+
+    def _paint_badges(self, painter, rect: QRect, shown, palette, metrics) -> None:
+        """Badges left to right; those that do not fit become '…' (the tooltip lists them all)."""
+        x = rect.left()
+        more = metrics.horizontalAdvance("…") + 2
+        for number, (reason, text) in enumerate(shown):
+            width = metrics.horizontalAdvance(text) + 10
+            room = rect.right() - x - (more if number < len(shown) - 1 else 0)
+            if width > room:
+                painter.setPen(palette.color(QPalette.ColorRole.Text))
+                painter.drawText(QRect(x, rect.top(), more, rect.height()), Qt.AlignmentFlag.AlignVCenter, "…")
+                return
+            fill, border, ink = badge_colours(reason, palette)
+            painter.setPen(QPen(border, 1))
+            painter.setBrush(fill)
+            pill = QRectF(x + 0.5, rect.top() + 0.5, width - 1, rect.height() - 1)
+            painter.drawRoundedRect(pill, rect.height() / 2, rect.height() / 2)
+            painter.setPen(ink)
+            painter.drawText(QRect(x, rect.top(), width, rect.height()), Qt.AlignmentFlag.AlignCenter, text)
+            x += width + 4
+
+    def _paint_bar(self, painter, rect: QRect, counts: dict[str, int], palette) -> None:
+        total = sum(counts.values())
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(palette.color(QPalette.ColorRole.Mid))
+        painter.drawRect(rect)
+        x = rect.left()
+        for verdict in VERDICTS:
+            if not total or not counts[verdict]:
+                continue
+            width = round(rect.width() * counts[verdict] / total)
+            painter.setBrush(theme.line_colour(verdict, palette))
+            painter.drawRect(QRect(x, rect.top(), width, rect.height()))
+            x += width
