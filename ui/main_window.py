@@ -406,6 +406,12 @@ class MainWindow(QMainWindow):
         self.agreement_dialog = AgreementDialog(self)
         self.agreement_dialog.open()
 
+    def show_todo(self) -> None:
+        """Open (or raise) the list of claims that need work, across all articles."""
+        from ui.todo_dialog import show_to_do
+
+        show_to_do(self)
+
     def show_search(self) -> None:
         """Open (or raise) the search window."""
         if self.search_dialog is None:

@@ -40,6 +40,10 @@ def build(window) -> dict[str, QAction]:
     a["save_copy"] = _action(window, "Save a &Copy…", window.files.save_copy_dialog,
                              QKeySequence.StandardKey.SaveAs, "Write a copy of this database to send to a colleague")
     a["agreement"] = _action(window, "&Agreement Between Reviewers…", window.show_agreement)
+    a["todo"] = _action(window, "T&o Do…", window.show_todo, "Ctrl+Shift+T",
+                        "Every claim that still needs work, across all articles, with the reason")
+    a["search_articles"] = _action(window, "Search the Article &List", window.article_pane.search.setFocus,
+                                   "Ctrl+Shift+L", "Find articles by title, publisher, author or web address")
     a["only_mine"] = _action(window, "Only &My Claims", window.toggle_only_mine, "Ctrl+Shift+O",
                              "Show only the claims you marked, or everyone's")
     a["only_mine"].setCheckable(True)
@@ -134,6 +138,8 @@ def _menus(window, a: dict[str, QAction]) -> None:
     claim.addAction(a["delete"])
     view = bar.addMenu("&View")
     view.addAction(a["only_mine"])
+    view.addAction(a["todo"])
+    view.addAction(a["search_articles"])
     view.addAction(a["agreement"])
     view.addSeparator()
     view.addActions([a["focus_articles"], a["focus_reader"], a["focus_claims"], a["focus_rationale"]])

@@ -196,6 +196,10 @@ class Workspace:
         self._listed = {row["id"]: row for row in rows}
         return rows
 
+    def article_rows(self, article_ids) -> dict[str, dict | None]:
+        """Article list rows (as list_articles gives them) for some articles; None for those gone."""
+        return change_events.article_rows(self.store, article_ids)
+
     def to_do(self, article_ids=None) -> list:
         """Claims that need work (work_left.ToDo), of every article or those given."""
         return work_left.claims_needing_work(self.store, article_ids)
