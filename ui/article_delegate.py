@@ -72,7 +72,7 @@ class ArticleDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option, index) -> QSize:
         metrics = QFontMetrics(option.font)
-        return QSize(150, self.PAD * 2 + metrics.height() * 3 + 4 + self.BAR + 6)
+        return QSize(150, self.PAD * 2 + metrics.height() * 4 + 8 + self.BAR + 6)
 
     def paint(self, painter, option, index) -> None:
         row = index.data(ArticleRole)
@@ -99,12 +99,12 @@ class ArticleDelegate(QStyledItemDelegate):
                          metrics.elidedText(source_line(row), Qt.TextElideMode.ElideRight, rect.width()))
         y = rect.top() + 2 * line + 2
         shown = badges(row.get("work") or {})
-        if shown:
-            self._paint_badges(painter, QRect(rect.left(), y, rect.width(), line + 2), shown, palette, metrics)
+        if shown:  # on two lines at most, so that a narrow list still shows every reason
+            self._paint_badges(painter, QRect(rect.left(), y, rect.width(), 2 * line + 6), shown, palette, metrics)
         else:
             painter.drawText(QRect(rect.left(), y, rect.width(), line + 2), Qt.AlignmentFlag.AlignVCenter,
                              metrics.elidedText(work_summary(row), Qt.TextElideMode.ElideRight, rect.width()))
-        self._paint_bar(painter, QRect(rect.left(), y + line + 6, rect.width(), self.BAR), row["counts"], palette)
+        self._paint_bar(painter, QRect(rect.left(), y + 2 * line + 10, rect.width(), self.BAR), row["counts"], palette)
         if option.state & QStyle.StateFlag.State_HasFocus:  # where the keyboard is, in light and dark
             pen = QPen(palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Highlight))
             pen.setWidth(2)
@@ -114,23 +114,23 @@ class ArticleDelegate(QStyledItemDelegate):
         painter.restore()
 
     def _paint_badges(self, painter, rect: QRect, shown, palette, metrics) -> None:
-        """Badges left to right; those that do not fit become '…' (the tooltip lists them all)."""
-        x = rect.left()
-        more = metrics.horizontalAdvance("…") + 2
-        for number, (reason, text) in enumerate(shown):
-            width = metrics.horizontalAdvance(text) + 10
-            room = rect.right() - x - (more if number < len(shown) - 1 else 0)
-            if width > room:
-                painter.setPen(palette.color(QPalette.ColorRole.Text))
-                painter.drawText(QRect(x, rect.top(), more, rect.height()), Qt.AlignmentFlag.AlignVCenter, "…")
+        """Badges left to right, wrapping once; any left over are cut short (the tooltip lists them all)."""
+        height = metrics.height() + 2
+        x, y = rect.left(), rect.top()
+        for reason, text in shown:
+            width = metrics.horizontalAdvance(text) + 12
+            if x > rect.left() and x + width > rect.right():
+                x, y = rect.left(), y + height + 2
+            if y + height > rect.bottom() + 1:
                 return
+            width = min(width, rect.right() - x)
             fill, border, ink = badge_colours(reason, palette)
             painter.setPen(QPen(border, 1))
             painter.setBrush(fill)
-            pill = QRectF(x + 0.5, rect.top() + 0.5, width - 1, rect.height() - 1)
-            painter.drawRoundedRect(pill, rect.height() / 2, rect.height() / 2)
+            painter.drawRoundedRect(QRectF(x + 0.5, y + 0.5, width - 1, height - 1), height / 2, height / 2)
             painter.setPen(ink)
-            painter.drawText(QRect(x, rect.top(), width, rect.height()), Qt.AlignmentFlag.AlignCenter, text)
+            painter.drawText(QRect(x + 5, y, width - 10, height), Qt.AlignmentFlag.AlignVCenter,
+                             metrics.elidedText(text, Qt.TextElideMode.ElideRight, width - 10))
             x += width + 4
 
     def _paint_bar(self, painter, rect: QRect, counts: dict[str, int], palette) -> None:

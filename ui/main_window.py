@@ -532,6 +532,18 @@ class MainWindow(QMainWindow):
             self._fit_on_screen()
             if self.width() != width:
                 self._default_splitter_sizes()
+        self._keep_reader_wide()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._keep_reader_wide()
+
+    def _keep_reader_wide(self) -> None:
+        """A narrower window never squeezes the reader to keep the article list wide."""
+        sizes = self.splitter.sizes()
+        cap = max(self.article_pane.minimumSizeHint().width(), round(self.splitter.width() * 0.2))
+        if len(sizes) == 3 and sizes[0] > cap:
+            self.splitter.setSizes([cap, sizes[1] + sizes[0] - cap, sizes[2]])
 
     def _default_splitter_sizes(self) -> None:
         """Article list, reader and claims in proportion to the window: the reader gets the most."""

@@ -121,3 +121,15 @@ def test_to_do_lists_each_claim_with_why_and_opens_it(qtbot, qtmodeltester, wind
     dialog.view.setCurrentIndex(dialog.model.index(row, 1))
     qtbot.keyClick(dialog.view, Qt.Key.Key_Return)
     assert window.article["title"] == "Emoji article" and window.current_claim == disputed
+
+
+def test_making_the_window_narrower_takes_from_the_list_not_the_reader(qtbot, window):
+    window.resize(1280, 800)
+    window._default_splitter_sizes()
+    qtbot.waitUntil(lambda: window.splitter.sizes()[0] >= 230)
+    window.resize(1024, 768)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    assert window.splitter.sizes()[0] <= round(window.splitter.width() * 0.2)
+    assert window.reader.viewport().width() >= 400
+    bar = window.article_list.visualRect(window.article_list.index_of(window.article["id"]))
+    assert bar.width() >= 150  # badges still have room
