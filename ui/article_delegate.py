@@ -113,25 +113,37 @@ class ArticleDelegate(QStyledItemDelegate):
             painter.drawRect(option.rect.adjusted(1, 1, -2, -2))
         painter.restore()
 
-    def _paint_badges(self, painter, rect: QRect, shown, palette, metrics) -> None:
-        """Badges left to right, wrapping once; any left over are cut short (the tooltip lists them all)."""
+    def _paint_badges(self, painter, rect: QRect, shown, palette, metrics, lines: int = 2) -> None:
+        """Badges left to right on up to two lines; those left over are counted in a last '+N' badge."""
         height = metrics.height() + 2
-        x, y = rect.left(), rect.top()
-        for reason, text in shown:
-            width = metrics.horizontalAdvance(text) + 12
-            if x > rect.left() and x + width > rect.right():
-                x, y = rect.left(), y + height + 2
-            if y + height > rect.bottom() + 1:
+        x, line = rect.left(), 0
+
+        def width_of(text: str) -> int:
+            return metrics.horizontalAdvance(text) + 12
+
+        for number, (reason, text) in enumerate(shown):
+            width, rest = width_of(text), len(shown) - number - 1
+            reserve = width_of(f"+{rest}") + 4 if rest else 0
+            fits = x + width + (reserve if line == lines - 1 else 0) <= rect.right()
+            if not fits and x > rect.left() and line < lines - 1:
+                x, line = rect.left(), line + 1
+                fits = x + width + reserve <= rect.right()
+            y = rect.top() + line * (height + 2)
+            if not fits and line == lines - 1:
+                self._pill(painter, QRect(x, y, width_of(f"+{rest + 1}"), height), "", f"+{rest + 1}", palette, metrics)
                 return
-            width = min(width, rect.right() - x)
-            fill, border, ink = badge_colours(reason, palette)
-            painter.setPen(QPen(border, 1))
-            painter.setBrush(fill)
-            painter.drawRoundedRect(QRectF(x + 0.5, y + 0.5, width - 1, height - 1), height / 2, height / 2)
-            painter.setPen(ink)
-            painter.drawText(QRect(x + 5, y, width - 10, height), Qt.AlignmentFlag.AlignVCenter,
-                             metrics.elidedText(text, Qt.TextElideMode.ElideRight, width - 10))
+            self._pill(painter, QRect(x, y, min(width, rect.right() - x), height), reason, text, palette, metrics)
             x += width + 4
+
+    def _pill(self, painter, rect: QRect, reason: str, text: str, palette, metrics) -> None:
+        fill, border, ink = badge_colours(reason, palette)
+        painter.setPen(QPen(border, 1))
+        painter.setBrush(fill)
+        radius = rect.height() / 2
+        painter.drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), radius, radius)
+        painter.setPen(ink)
+        painter.drawText(rect.adjusted(6, 0, -6, 0), Qt.AlignmentFlag.AlignVCenter,
+                         metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width() - 10))
 
     def _paint_bar(self, painter, rect: QRect, counts: dict[str, int], palette) -> None:
         total = sum(counts.values())
