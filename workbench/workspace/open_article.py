@@ -129,7 +129,8 @@ class OpenArticle:
         """Claims needing work by reason (work_left.REASONS), from what is held: no query."""
         counts = empty_work()
         for claim in self.all.values():
-            for reason in reasons(claim, self.evidence_count(claim["id"]), claim["id"] in self.disagreements):
+            for reason in reasons(claim["verdict"], bool((claim["rationale"] or "").strip()),
+                                  self.evidence_count(claim["id"]), claim["id"] in self.disagreements):
                 counts[reason] += 1
         return counts
 
@@ -242,6 +243,7 @@ class OpenArticle:
     def set_opinions(self, changed: dict[str, dict[str, str]]) -> None:
         """New opinions for some claims (from HistoryChanged events); re-finds their disagreements."""
         lo, hi = len(self.body), 0
+        changed = {claim_id: given for claim_id, given in changed.items() if self.opinions.get(claim_id, {}) != given}
         for claim_id, given in changed.items():
             if given:
                 self.opinions[claim_id] = dict(given)

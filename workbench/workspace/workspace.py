@@ -80,10 +80,16 @@ class Workspace:
     def _emit(self, events: list) -> None:
         """Apply events to the open article and emit them; then its counts, if they may have moved."""
         touched = False
+        opinions = {}
         for event in events:
             if self.article is not None:
                 touched |= self._apply_to_open_article(event)
+                if isinstance(event, HistoryChanged) and event.claim_id in self.article.all:
+                    opinions[event.claim_id] = event.opinions
             getattr(self.events, EMITTERS[type(event)]).emit(event)
+        if opinions and self.article is not None:  # at once: thousands of claims may overlap
+            self.article.set_opinions(opinions)
+            touched = True
         if touched and self.article is not None:
             self.events.counts.emit(CountsChanged(self.article.id, dict(self.article.counts),
                                                   self.article.work_counts()))
@@ -95,9 +101,6 @@ class Workspace:
             return True
         if isinstance(event, EvidenceChanged) and event.claim_id in self.article.all:
             self.article.set_evidence_count(event.claim_id, len(event.items))
-            return True
-        if isinstance(event, HistoryChanged) and event.claim_id in self.article.all:
-            self.article.set_opinions({event.claim_id: event.opinions})
             return True
         if isinstance(event, ArticlesChanged) and self.article.id in event.rows:
             row = event.rows[self.article.id]
