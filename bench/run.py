@@ -2,7 +2,7 @@
 
 Runs bench_workspace (first, so that its peak RSS is the program's with the long article open),
 bench_startup, bench_core, bench_merge, bench_overlaps, bench_anchoring (which also prints its threshold curve),
-bench_publish and bench_sync in this one process and prints one Markdown table: operation, size,
+bench_publish, bench_known and bench_sync in this one process and prints one Markdown table: operation, size,
 median of several runs, the number of runs, the raw baseline timed in the same process, the
 ratio, and the target the issues set. Then one line per target: met or not. --quick uses
 smaller sizes (a smoke run of a few seconds; the targets only apply to the full sizes).
@@ -21,8 +21,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import (bench_anchoring, bench_core, bench_merge, bench_overlaps, bench_publish,  # noqa: E402
-                   bench_startup, bench_sync, bench_workspace)
+from bench import (bench_anchoring, bench_core, bench_known, bench_merge, bench_overlaps,  # noqa: E402
+                   bench_publish, bench_startup, bench_sync, bench_workspace)
 from bench.common import print_table, verdicts  # noqa: E402
 
 
@@ -42,7 +42,7 @@ def main() -> None:
     start = time.perf_counter()
     results = []
     for module in (bench_workspace, bench_startup, bench_core, bench_merge, bench_overlaps, bench_anchoring,
-                   bench_publish, bench_sync):
+                   bench_publish, bench_known, bench_sync):
         print(f"# running {module.__name__} ...", file=sys.stderr, flush=True)
         results.extend(module.run(quick))
     print(f"# {machine()}; {'--quick, ' if quick else ''}all benchmarks took {time.perf_counter() - start:.0f} s")

@@ -12,6 +12,8 @@ from hypothesis import settings
 
 from workbench.store import Store
 
+pytest_plugins = ["tests.pg_fixtures"]  # the PostgreSQL server and desk fixtures, started only when asked for
+
 # Hypothesis's per-example deadline is a timing assertion: speed is measured in bench/, not here.
 settings.register_profile("workbench", deadline=None)
 settings.load_profile("workbench")

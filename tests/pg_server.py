@@ -136,17 +136,37 @@ def running_server() -> Iterator[PgServer]:
 def _start(bin_dir: Path, user: str | None, data: Path, folder: Path, log: Path, env: dict) -> int:
     for _ in range(5):  # another process may take the free port between the probe and the start
         port = _free_port()
-        options = (f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={folder} "
-                   "-c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=100")
-        result = subprocess.run(_command(user, [str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log),
-                                                "-o", options, "-w", "-t", "60", "start"]),
-                                env=env, capture_output=True, text=True, cwd=folder)
+        result = _pg_ctl_start(bin_dir, user, data, folder, log, env, port)
         if result.returncode == 0:
             return port
         text = log.read_text(errors="replace") if log.exists() else ""
         if "already in use" not in text:
             _check(result, "pg_ctl start", text)
     raise ServerUnavailable("PostgreSQL would not start: no free port found")
+
+
+def _pg_ctl_start(bin_dir: Path, user: str | None, data: Path, folder: Path, log: Path, env: dict,
+                  port: int) -> subprocess.CompletedProcess:
+    options = (f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={folder} "
+               "-c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=100")
+    return subprocess.run(_command(user, [str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log),
+                                          "-o", options, "-w", "-t", "60", "start"]),
+                          env=env, capture_output=True, text=True, cwd=folder)
+
+
+@contextlib.contextmanager
+def stopped(server: PgServer) -> Iterator[None]:
+    """Stop the server (every connection is cut, as when it goes down) and start it again on the same port."""
+    cluster = server.cluster
+    data = cluster.folder / "data"
+    _check(subprocess.run(_command(cluster.user, [str(cluster.bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast",
+                                                  "-w", "stop"]),
+                          env=cluster.env, capture_output=True, text=True, cwd=cluster.folder), "pg_ctl stop")
+    try:
+        yield
+    finally:
+        _check(_pg_ctl_start(cluster.bin_dir, cluster.user, data, cluster.folder, cluster.folder / "server.log",
+                             cluster.env, server.port), "pg_ctl start")
 
 
 def _check(result: subprocess.CompletedProcess, what: str, log: str = "") -> None:

@@ -1,5 +1,6 @@
-"""The layering contract: workbench/ never imports Qt or ui/ (import-linter, pyproject.toml)."""
+"""The layering contract: workbench/ never imports Qt or ui/ (import-linter, pyproject.toml); ui/ holds no SQL or connections."""
 
+import re
 import subprocess
 import tomllib
 import sys
@@ -34,3 +35,18 @@ def test_no_module_is_oversized():
              for d in ("workbench", "ui") for p in (ROOT / d).rglob("*.py")}
     assert not {p: n for p, n in sizes.items() if n > 650}
 
+
+UI_FORBIDDEN = re.compile(
+    r"\b(SELECT|INSERT\s+INTO|DELETE\s+FROM|UPDATE\s+\w+\s+SET|BEGIN|COMMIT|ROLLBACK)\b"  # SQL
+    r"|\.conn\b|\.transaction\(|\.store\b|\bStore\b"  # connections, transactions, the store itself
+    r"|^\s*(from|import)\s+(sqlite3|sqlite_utils|workbench\.store)\b",  # database modules
+    re.MULTILINE)
+
+
+def test_ui_holds_no_sql_connections_or_transactions():
+    found = {}
+    for path in sorted((ROOT / "ui").rglob("*.py")):
+        hits = [m.group(0) for m in UI_FORBIDDEN.finditer(path.read_text(encoding="utf-8"))]
+        if hits:
+            found[path.name] = hits
+    assert found == {}

@@ -1,6 +1,7 @@
 """Render the main window offscreen with claims in every verdict and their evidence, for the README and review.
 
 Usage: QT_QPA_PLATFORM=offscreen python tools/screenshot.py OUT.png [--dark] [--size 1280x800]
+       [--sync synced|syncing|offline]   (the team-server indicator in that state)
 """
 
 import argparse
@@ -87,11 +88,32 @@ def add_demo_evidence(store, reviewer_id: str, made: list[dict]) -> None:
                                       reviewer_id=reviewer_id)
 
 
+def show_sync(window, state: str) -> None:
+    """Connect to a port nothing listens on (really offline), then show the indicator in `state`."""
+    import socket
+    import time
+
+    from workbench import ids
+    from workbench.sync import SyncStatus
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    window.team.connect_to(f"postgresql://ana@127.0.0.1:{port}/factcheck_desk")
+    deadline = time.monotonic() + 10
+    while window.team.status.state != "offline" and time.monotonic() < deadline:
+        create_application().processEvents()
+        time.sleep(0.05)
+    if state != "offline":  # how the other states look (the server above never answers)
+        window.team._show_status(window.team.background, SyncStatus(state, ids.now(), "nothing new came in"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", type=Path)
     parser.add_argument("--dark", action="store_true")
     parser.add_argument("--size", default="1280x800")
+    parser.add_argument("--sync", choices=("synced", "syncing", "offline"))
     args = parser.parse_args()
     settings_dir = tempfile.mkdtemp()
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
@@ -116,6 +138,8 @@ def main() -> None:
     window.go_to(article["id"], made[1]["id"])
     window.detail.evidence.select_evidence(shown)
     window.detail.evidence.strip.setCurrentRow(0)
+    if args.sync:
+        show_sync(window, args.sync)
     app.processEvents()
     window.grab().save(str(args.out))
     window.close()

@@ -22,13 +22,23 @@ def source_line(article: dict) -> str:
     return f"{source} · {date}" if date else source
 
 
-def progress_text(counts: dict[str, int]) -> str:
-    """'3 claims: 1 verified, 2 pending' style summary."""
+def progress_text(counts: dict[str, int], waiting: int = 0) -> str:
+    """'3 claims: 1 verified, 2 pending' style summary, and how many wait to be placed."""
     total = sum(counts.values())
-    if not total:
-        return "No claims yet"
-    parts = [f"{counts[v]} {LABELS[v].lower()}" for v in VERDICTS if counts[v]]
-    return f"{total} claim{'s' if total != 1 else ''}: " + ", ".join(parts)
+    text = "No claims yet"
+    if total:
+        parts = [f"{counts[v]} {LABELS[v].lower()}" for v in VERDICTS if counts[v]]
+        text = f"{total} claim{'s' if total != 1 else ''}: " + ", ".join(parts)
+    return text + (f" · {waiting} to place" if waiting else "")
+
+
+def version_text(row: dict) -> str:
+    """'Version 2 of 3' (and whether a corrected version supersedes it), or '' for an article with one version."""
+    version = row.get("version")
+    if not version:
+        return ""
+    text = f"Version {version['number']} of {version['of']}"
+    return text + (" · superseded by a corrected version" if version["superseded"] else " · the latest")
 
 
 def work_summary(row: dict) -> str:
@@ -50,9 +60,11 @@ def badge_text(reason: str, count: int) -> str:
     return f"{count} {reason.replace('no_', 'no ')}"
 
 
-def badges(work: dict[str, int]) -> list[tuple[str, str]]:
-    """(reason, text) of the badges an article shows, most urgent first; none when nothing is left."""
-    return [(reason, badge_text(reason, work[reason])) for reason in BADGE_ORDER if work.get(reason)]
+def badges(work: dict[str, int], waiting: int = 0) -> list[tuple[str, str]]:
+    """(reason, text) of the badges an article shows, most urgent first, then annotations waiting to be
+    placed; none when nothing is left."""
+    shown = [(reason, badge_text(reason, work[reason])) for reason in BADGE_ORDER if work.get(reason)]
+    return shown + ([("orphans", f"{waiting} to place")] if waiting else [])
 
 
 def badge_colours(reason: str, palette: QPalette) -> tuple[QColor, QColor, QColor]:
@@ -85,20 +97,25 @@ class ArticleDelegate(QStyledItemDelegate):
         rect = option.rect.adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)
         metrics = QFontMetrics(option.font)
         line = metrics.height()
-        bold = QFont(option.font)
-        bold.setBold(True)
-        painter.setFont(bold)
-        painter.setPen(palette.color(text_role))
-        title = QFontMetrics(bold).elidedText(row["title"], Qt.TextElideMode.ElideRight, rect.width())
-        painter.drawText(QRect(rect.left(), rect.top(), rect.width(), line), 0, title)
-        painter.setFont(option.font)
         dim = palette.color(text_role)
         dim.setAlpha(170)
+        version = row.get("version")
+        badge = self._paint_version(painter, rect, version, dim, option.font) if version else 0
+        superseded = bool(version and version["superseded"])
+        bold = QFont(option.font)
+        bold.setBold(True)
+        bold.setItalic(superseded)  # an older version's title recedes
+        painter.setFont(bold)
+        painter.setPen(dim if superseded else palette.color(text_role))
+        title = QFontMetrics(bold).elidedText(row["title"], Qt.TextElideMode.ElideRight, rect.width() - badge)
+        painter.drawText(QRect(rect.left(), rect.top(), rect.width() - badge, line), 0, title)
+        painter.setFont(option.font)
         painter.setPen(dim)
+        source = ("Superseded · " if superseded else "") + source_line(row)
         painter.drawText(QRect(rect.left(), rect.top() + line, rect.width(), line), 0,
-                         metrics.elidedText(source_line(row), Qt.TextElideMode.ElideRight, rect.width()))
+                         metrics.elidedText(source, Qt.TextElideMode.ElideRight, rect.width()))
         y = rect.top() + 2 * line + 2
-        shown = badges(row.get("work") or {})
+        shown = badges(row.get("work") or {}, row.get("orphans", 0))
         if shown:  # on two lines at most, so that a narrow list still shows every reason
             self._paint_badges(painter, QRect(rect.left(), y, rect.width(), 2 * line + 6), shown, palette, metrics)
         else:
@@ -144,6 +161,22 @@ class ArticleDelegate(QStyledItemDelegate):
         painter.setPen(ink)
         painter.drawText(rect.adjusted(6, 0, -6, 0), Qt.AlignmentFlag.AlignVCenter,
                          metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width() - 10))
+
+    def _paint_version(self, painter, rect: QRect, version: dict, colour, font) -> int:
+        """'v2' in a small frame at the right of the title line; returns the width it takes, with a gap."""
+        small = QFont(font)
+        small.setPointSizeF(font.pointSizeF() * 0.85)
+        metrics = QFontMetrics(small)
+        text = f"v{version['number']}"
+        width = metrics.horizontalAdvance(text) + 8
+        height = QFontMetrics(font).height()
+        box = QRect(rect.right() - width + 1, rect.top() + 1, width, height - 2)
+        painter.setFont(small)
+        painter.setPen(colour)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(box, 3, 3)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        return width + 6
 
     def _paint_bar(self, painter, rect: QRect, counts: dict[str, int], palette) -> None:
         total = sum(counts.values())

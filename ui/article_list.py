@@ -6,10 +6,11 @@ from bisect import bisect_left
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QListView
 
-from ui.article_delegate import ArticleDelegate, ArticleRole, progress_text, source_line, work_text
+from ui.article_delegate import ArticleDelegate, ArticleRole, progress_text, source_line, version_text, work_text
 from workbench.order import natural_key
 
-__all__ = ["ArticleList", "ArticleListModel", "ArticleFilter", "ArticleIdRole", "ArticleRole", "source_line"]
+__all__ = ["ArticleList", "ArticleListModel", "ArticleFilter", "ArticleIdRole", "ArticleRole", "source_line",
+           "version_text"]
 
 ArticleIdRole = Qt.ItemDataRole.UserRole + 1
 
@@ -80,7 +81,8 @@ class ArticleListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return row["title"]
         if role == Qt.ItemDataRole.ToolTipRole:
-            lines = [source_line(row), progress_text(row["counts"]), work_text(row.get("work") or {})]
+            lines = [source_line(row), version_text(row), progress_text(row["counts"], row.get("orphans", 0)),
+                     work_text(row.get("work") or {})]
             return (f"<qt><b>{html.escape(row['title'])}</b>"
                     + "".join(f"<br>{html.escape(line)}" for line in lines if line) + "</qt>")
         if role == ArticleIdRole:

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (QButtonGroup, QFrame, QGridLayout, QHBoxLayout, Q
 
 from ui import safe, theme
 from ui.evidence_panel import EvidencePanel
+from ui.wording_view import WordingPanel
 from workbench.errors import WorkbenchError
 from workbench.verdicts import JUDGED, LABELS, VERDICTS
 
@@ -103,14 +104,16 @@ class ClaimDetail(QWidget):
         self.tabs.setObjectName("detailTabs")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.evidence, "Evidence")
-        self.tabs.addTab(self.history, "Verdict History")
-        # Everything but the heading is disabled while no claim is shown; the heading stays
-        # readable ("No claim selected"), as a disabled label's faint colour would not be.
+        self.tabs.addTab(self.history, "History")  # short: three tabs fit the panel at 1024 pixels
+        # What acts on a claim is disabled while no claim is shown (_enable); the heading stays
+        # readable ("No claim selected"), and so do the tabs (Checked Before may show a sentence).
         self.controls = QWidget()
         controls = QVBoxLayout(self.controls)
         controls.setContentsMargins(0, 0, 0, 0)
         controls.addLayout(row)
         controls.addWidget(self.disagreement)
+        self.wording = WordingPanel()  # a carried claim's old and new wording (the window fills it)
+        controls.addWidget(self.wording)
         rationale_head = QHBoxLayout()
         rationale_head.addWidget(QLabel("Rationale"))
         rationale_head.addStretch(1)
@@ -122,7 +125,7 @@ class ClaimDetail(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.heading)
         layout.addWidget(self.controls, 1)
-        self.controls.setEnabled(False)
+        self._enable(False)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -145,7 +148,7 @@ class ClaimDetail(QWidget):
             self.flush()
         same = claim is not None and self.claim is not None and claim["id"] == self.claim["id"]
         self.claim = claim
-        self.controls.setEnabled(claim is not None)
+        self._enable(claim is not None)
         self.evidence.show_claim(claim["id"] if claim else None)
         if claim is None:
             self.heading.setText("No claim selected")
@@ -166,6 +169,11 @@ class ClaimDetail(QWidget):
                 self._set_rationale_text(self._unsaved[claim["id"]], saved=claim["rationale"] or "")
         elif not same or (not self._timer.isActive() and claim["rationale"] != self.rationale.toPlainText()):
             self._set_rationale_text(claim["rationale"] or "")
+
+    def _enable(self, enabled: bool) -> None:
+        """Enable what acts on a claim; the tabs stay usable (a tab may show what is no claim yet)."""
+        for widget in (*self.buttons.buttons(), self.disagreement, self.rationale, self.evidence, self.history):
+            widget.setEnabled(enabled)
 
     def show_history(self, entries: list[dict]) -> None:
         """List verdict changes, newest first."""

@@ -198,6 +198,7 @@ class ClaimsPanel(QWidget):
             self.filter.addItem(LABELS[verdict], verdict)
         self.filter.currentIndexChanged.connect(lambda _: self.proxy.set_verdict(self.filter.currentData()))
         self.count = QLabel()
+        self.waiting = 0  # claims that could not be placed, waiting beside the list
         self.list = QListView()
         self.list.setObjectName("claimList")
         self.list.setModel(self.proxy)
@@ -211,7 +212,8 @@ class ClaimsPanel(QWidget):
         self.list.setSpacing(2)
         self.list.selectionModel().currentChanged.connect(self._current_changed)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Claims"))
+        self.title = QLabel("Claims")  # hidden while a "Claims" tab names the list
+        top.addWidget(self.title)
         top.addStretch(1)
         top.addWidget(self.count)
         top.addWidget(self.filter)
@@ -225,7 +227,13 @@ class ClaimsPanel(QWidget):
 
     def _update_count(self, *args) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count.setText(f"{shown} of {total}" if shown != total else f"{total}")
+        text = f"{shown} of {total}" if shown != total else f"{total}"
+        self.count.setText(text + (f" · {self.waiting} to place" if self.waiting else ""))
+
+    def set_waiting(self, count: int) -> None:
+        """Say how many claims could not be placed and wait to be (beside the count)."""
+        self.waiting = count
+        self._update_count()
 
     def _current_changed(self, current, previous) -> None:
         if current.isValid():

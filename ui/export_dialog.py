@@ -24,17 +24,12 @@ from ui.folders import last_folder, remember_folder
 from workbench import exporters, report
 from workbench.errors import WorkbenchError
 from workbench.report_html import write_preview
-from workbench.store import Store
+from workbench.workspace.tasks import on_own_connection
 
 PREVIEW_MS = 150
 PREVIEW_CLAIMS = 300
 ATTACHMENT_CHOICES = (("names", "Attachments listed by name"), ("folder", "With the files, in a folder beside it"),
                       ("embed", "With images embedded (HTML)"))
-
-
-def store_of(window):
-    """The open database (the window's workspace holds it)."""
-    return window.workspace.store
 
 
 class Job(QObject):
@@ -52,9 +47,8 @@ class Job(QObject):
     def run(self) -> None:
         """Do the work (on the worker thread); report the outcome by signal."""
         try:
-            with Store.open(self.path) as store:
-                result, warnings = self.work(store, lambda done, total: self.progressed.emit(done, total),
-                                             self.stop.is_set)
+            result, warnings = on_own_connection(self.path, lambda store: self.work(
+                store, lambda done, total: self.progressed.emit(done, total), self.stop.is_set))
         except report.Cancelled:
             self.failed.emit("")
         except (WorkbenchError, OSError) as error:
@@ -172,7 +166,7 @@ class ExportDialog(QDialog):
         """Run work(store, progress, cancelled) -> (result, warnings) off the GUI thread, then done()."""
         self.cancel_job()
         try:
-            path = store_of(self.window).path
+            path = self.window.workspace.path
         except AttributeError:
             return  # the window has closed its database
         job = Job(path, work)

@@ -12,11 +12,16 @@ from ui.article_pane import ArticlePane
 from ui.article_view import ArticleView
 from ui.claim_detail import ClaimDetail
 from ui.claims_panel import ClaimsPanel
+from ui.corrections import CorrectionActions
 from ui.files import FileActions
 from ui.find_bar import FindBar
+from ui.known import KnownController
+from ui.orphans_panel import ClaimTabs, OrphansPanel
 from ui.qt_workspace import QtWorkspace
 from ui.search_dialog import SearchDialog
 from ui.tasks import TaskRunner
+from ui.team_sync import TeamSync
+from ui.versions_bar import VersionsBar
 from workbench.workspace import OpenArticle, Workspace
 
 STATUS_MS = 6000
@@ -44,7 +49,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Fact-check Workbench")
         self.setAcceptDrops(True)
         self._build_layout()
+        self.known = KnownController(self)  # the Checked Before tab and the reader's margin marks
         self.files = FileActions(self)
+        self.team = TeamSync(self)
+        self.corrections = CorrectionActions(self)  # versions and what could not be placed
+        self.corrections.connect()
         self.actions_ = menus.build(self)
         self.search_dialog: SearchDialog | None = None
         self.db_label = QLabel()
@@ -53,6 +62,7 @@ class MainWindow(QMainWindow):
             label.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addWidget(self.db_label, 1)
         self.tasks = TaskRunner(self.statusBar(), self)
+        self.statusBar().addPermanentWidget(self.team.indicator)
         self.statusBar().addPermanentWidget(self.reviewer_label)
         self.set_workspace(workspace)
         self._restore_geometry()
@@ -88,6 +98,8 @@ class MainWindow(QMainWindow):
         reader_layout.setContentsMargins(8, 8, 8, 0)
         reader_layout.addWidget(self.title)
         reader_layout.addWidget(self.meta)
+        self.versions_bar = VersionsBar()
+        reader_layout.addWidget(self.versions_bar)
         self.find_bar = FindBar(self.reader)
         reader_layout.addWidget(self.find_bar)
         reader_layout.addWidget(self.reader, 1)
@@ -97,7 +109,9 @@ class MainWindow(QMainWindow):
         self.detail.verdictRequested.connect(lambda cid, v: self.set_verdict(v, cid))
         self.detail.settleRequested.connect(lambda ids, v: self.qt.attempt(self.workspace.settle, ids, v))
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.claims_panel)
+        self.orphans = OrphansPanel()
+        self.claim_tabs = ClaimTabs(self.claims_panel, self.orphans)
+        right.addWidget(self.claim_tabs)
         right.addWidget(self.detail)
         right.setSizes([230, 570])  # the detail holds the rationale, evidence and history
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -159,11 +173,14 @@ class MainWindow(QMainWindow):
     def set_workspace(self, workspace: Workspace) -> None:
         """Show another open database (the previous one is closed)."""
         if self.qt is not None:
+            self.team.stop()
             self.detail.flush()
             self._follow(None)
             self.qt.close()
             self.qt.deleteLater()
         self.qt = qt = QtWorkspace(workspace, self)
+        self.corrections.follow(qt)  # first: a version deleted opens the version before it
+        self.known.set_workspace(qt)
         qt.articlesChanged.connect(self._articles_changed)
         qt.countsChanged.connect(self.article_list.set_counts)
         qt.claimsChanged.connect(self._claims_changed)
@@ -185,6 +202,7 @@ class MainWindow(QMainWindow):
         last = QSettings().value(f"lastArticle/{workspace.database_id}")
         known = [r["id"] for r in self.article_list.model_.rows]
         self.open_article(last if last in known else next(iter(self.article_list.shown_ids() or known), None))
+        self.team.follow(workspace)
 
     def refresh_articles(self) -> None:
         """Reload the article list (titles and progress)."""
@@ -272,8 +290,10 @@ class MainWindow(QMainWindow):
         self.reader.set_current_claim(self.current_claim, scroll=scroll and row is not None)
         self.claims_panel.select(self.current_claim)
         self.detail.show_claim(row, opened.number(row["id"]) if row else None)
+        self.known.claim_selected(self.current_claim)
         if row:
             self.detail.show_history(self.workspace.verdict_history(row["id"]))
+        self.detail.wording.show_wording(self.workspace.wording(row["id"]) if row else None)
         self._show_disagreement()
 
     def _claims_changed(self, event) -> None:
@@ -406,11 +426,12 @@ class MainWindow(QMainWindow):
         self.agreement_dialog = AgreementDialog(self)
         self.agreement_dialog.open()
 
-    def show_todo(self) -> None:
-        """Open (or raise) the list of claims that need work, across all articles."""
-        from ui.todo_dialog import show_to_do
+    def compare_with(self) -> None:
+        """Compare the open article with another, side by side (Article ▸ Compare With…)."""
+        from ui.compare_dialog import CompareDialog
 
-        show_to_do(self)
+        if self.article:
+            self.compare_dialog = CompareDialog.open_for(self)
 
     def show_search(self) -> None:
         """Open (or raise) the search window."""
@@ -568,6 +589,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.tasks.stop()
+        self.team.stop()
         self.detail.flush()
         self.detail.evidence.remove_opened_files()
         settings = QSettings()

@@ -5,6 +5,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QToolBar
 
 from ui import theme
+from ui.todo_dialog import show_to_do
 from workbench.verdicts import LABELS, VERDICTS
 
 VERDICT_SHORTCUTS = {"pending": "0", "verified": "1", "disputed": "2", "unverifiable": "3"}
@@ -33,14 +34,35 @@ def build(window) -> dict[str, QAction]:
     a["import_url"] = _action(window, "Import from &URL…", window.import_url_dialog, "Ctrl+Shift+I")
     a["paste_article"] = _action(window, "New Article from &Clipboard", window.import_clipboard, "Ctrl+Shift+V",
                                  "Paste the text of a web page as a new article")
+    a["import_version"] = _action(window, "Import New &Version…", window.corrections.import_version_dialog, None,
+                                  "Import the corrected text of the open article; its claims are carried over")
+    a["import_annotations"] = _action(window, "Import A&nnotations onto This Article…",
+                                      window.corrections.import_annotations_dialog, None,
+                                      "Place the claims of a W3C annotation file (Hypothesis, Recogito, ours) "
+                                      "on the open article")
+    a["older_version"] = _action(window, "&Older Version", window.corrections.older_version, "Ctrl+Shift+PgUp",
+                                 "Show the version of this article before this one")
+    a["newer_version"] = _action(window, "Ne&wer Version", window.corrections.newer_version, "Ctrl+Shift+PgDown",
+                                 "Show the corrected version after this one")
+    a["place_orphan"] = _action(window, "P&lace Here", window.corrections.place_orphan, ["Ctrl+Return", "Ctrl+Enter"],
+                                "Place the chosen claim that could not be placed on the selected text (Ctrl+Enter)",
+                                name="place_orphan")
     a["export"] = _action(window, "&Export Report…", window.export_report, "Ctrl+Shift+E",
                           "Markdown, HTML, PDF, ClaimReview or W3C annotations, with a preview")
     a["merge"] = _action(window, "&Merge Database…", window.files.merge_dialog, "Ctrl+Shift+M",
                          "Bring colleagues' databases into this one")
     a["save_copy"] = _action(window, "Save a &Copy…", window.files.save_copy_dialog,
                              QKeySequence.StandardKey.SaveAs, "Write a copy of this database to send to a colleague")
+    a["connect_team"] = _action(window, "Connect to &Team Server…", window.team.connect_dialog, None,
+                                "Sync this database with your desk's PostgreSQL server")
+    a["sync_now"] = _action(window, "S&ync Now", window.team.sync_now, "F5",
+                            "Send your changes to the team server and fetch your colleagues' now (F5)")
+    a["disconnect_team"] = _action(window, "&Disconnect from Team Server", window.team.disconnect, None,
+                                   "Stop syncing this database (everything synced so far stays)")
+    for name in ("sync_now", "disconnect_team"):
+        a[name].setEnabled(False)  # until a server is connected
     a["agreement"] = _action(window, "&Agreement Between Reviewers…", window.show_agreement)
-    a["todo"] = _action(window, "T&o Do…", window.show_todo, "Ctrl+Shift+T",
+    a["todo"] = _action(window, "T&o Do…", lambda: show_to_do(window), "Ctrl+Shift+T",
                         "Every claim that still needs work, across all articles, with the reason")
     a["search_articles"] = _action(window, "Search the Article &List", window.article_pane.search.setFocus,
                                    "Ctrl+Shift+L", "Find articles by title, publisher, author or web address")
@@ -75,6 +97,12 @@ def build(window) -> dict[str, QAction]:
                                    "Correct the title, web address, publisher, author or date")
     a["delete_article"] = _action(window, "De&lete Article", window.delete_article, None,
                                   "Delete the open article (Delete in the article list; undo brings it back)")
+    a["compare"] = _action(window, "&Compare With…", window.compare_with, "Ctrl+Shift+C",
+                           "The open article and another side by side, sentences aligned, differences marked")
+    a["next_known"] = _action(window, "Next Sentence Checked &Before", lambda: window.known.next_mark(+1), "Ctrl+K",
+                              "Show the next sentence the desk already knows (marked in the reader's margin)")
+    a["previous_known"] = _action(window, "Previous Sentence Checked Be&fore", lambda: window.known.next_mark(-1),
+                                  "Ctrl+Shift+K")
     a["next_article"] = _action(window, "Ne&xt Article", window.next_article, "Ctrl+PgDown")
     a["previous_article"] = _action(window, "Pre&vious Article", window.previous_article, "Ctrl+PgUp")
     a["focus_articles"] = _action(window, "Go to &Article List", window.focus_article_list, "Alt+1")
@@ -91,6 +119,9 @@ def build(window) -> dict[str, QAction]:
         a[name].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         window.reader.addAction(a[name])
         window.claims_panel.list.addAction(a[name])
+    a["place_orphan"].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    window.reader.addAction(a["place_orphan"])
+    window.orphans.list.addAction(a["place_orphan"])
     window.reader.context_actions = [a["mark"], a["verified"], a["disputed"], a["unverifiable"], a["pending"],
                                      a["delete"]]
     delete_in_list = QAction("Delete Article", window.article_list)
@@ -112,8 +143,11 @@ def _menus(window, a: dict[str, QAction]) -> None:
     file_menu.addMenu(window.recent_menu)
     file_menu.addSeparator()
     file_menu.addActions([a["import"], a["import_url"], a["paste_article"]])
+    file_menu.addActions([a["import_version"], a["import_annotations"]])
     file_menu.addSeparator()
     file_menu.addActions([a["export"], a["merge"], a["save_copy"]])
+    file_menu.addSeparator()
+    file_menu.addActions([a["connect_team"], a["sync_now"], a["disconnect_team"]])
     file_menu.addSeparator()
     file_menu.addAction(a["reviewer"])
     file_menu.addSeparator()
@@ -125,9 +159,13 @@ def _menus(window, a: dict[str, QAction]) -> None:
     article = bar.addMenu("&Article")
     article.addActions([a["article_details"], a["delete_article"]])
     article.addSeparator()
+    article.addActions([a["compare"], a["next_known"], a["previous_known"]])
+    article.addSeparator()
     article.addActions([a["next_article"], a["previous_article"]])
+    article.addSeparator()
+    article.addActions([a["older_version"], a["newer_version"]])
     claim = bar.addMenu("&Claim")
-    claim.addAction(a["mark"])
+    claim.addActions([a["mark"], a["place_orphan"]])
     claim.addSeparator()
     claim.addActions([a[v] for v in ("verified", "disputed", "unverifiable", "pending")])
     claim.addSeparator()

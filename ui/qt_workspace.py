@@ -7,7 +7,7 @@ from workbench.workspace import Workspace
 
 # Workspace emitter name -> the signal it becomes (each carries the event object itself).
 SIGNALS = {"claims": "claimsChanged", "evidence": "evidenceChanged", "history": "historyChanged",
-           "articles": "articlesChanged", "counts": "countsChanged", "undo": "undoChanged",
+           "articles": "articlesChanged", "counts": "countsChanged", "orphans": "orphansChanged", "undo": "undoChanged",
            "reloaded": "reloaded", "opened": "articleOpened"}
 
 
@@ -19,6 +19,7 @@ class QtWorkspace(QObject):
     historyChanged = Signal(object)  # HistoryChanged
     articlesChanged = Signal(object)  # ArticlesChanged
     countsChanged = Signal(object)  # CountsChanged
+    orphansChanged = Signal(object)  # OrphansChanged
     undoChanged = Signal(object)  # UndoState
     reloaded = Signal(object)  # Reloaded
     articleOpened = Signal(object)  # OpenArticle or None

@@ -12,6 +12,7 @@ LIST_KEYS = [
     ("Evidence list", "Move the selected evidence up / down", "Alt+Up, Alt+Down"),
     ("Evidence list", "Attach a pasted screenshot or files; a pasted link opens Add Evidence", "Ctrl+V"),
     ("Rationale", "Move to the next field (the rationale never takes a tab)", "Tab"),
+    ("Could not be placed", "Dismiss the chosen one (Undo lists it again)", "Del"),
 ]
 
 

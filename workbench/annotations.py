@@ -20,7 +20,8 @@ URI can be made of it). Attachments are not carried.
 
 Import (annotation_forms reads the forms): each annotation is placed on an article we hold (named
 by `urn:uuid:`, by a web address it appeared at, or, with no source, the article given or the one
-article holding its quote) with `anchoring.Anchorer`. Placed: a claim with its verdict (none:
+article holding its quote) with `anchoring.Anchorer`; imported `onto` one article, on that
+article unless it names another article we hold. Placed: a claim with its verdict (none:
 pending), rationale (tags as its last line "Tags: a, b"), evidence and creator (none: the importing
 reviewer). Not placed: kept as an orphan (orphans.py) and listed with its quote. Annotations about
 nothing we hold are skipped and counted. A claim or orphan whose id is already in the database is
@@ -43,10 +44,11 @@ from workbench.anchoring import APPROXIMATE, EXACT, POSITION, Anchorer
 from workbench.annotation_forms import (EVIDENCE_FIELDS, EVIDENCE_KEY, URN, Bad, Incoming, Skipped,
                                         label_of, parse, read_items)
 from workbench.articles import get_article
-from workbench.claim_copies import insert_claim, insert_evidence, record_first_verdict
+from workbench.claim_copies import insert_claim, insert_evidence, record_first_verdict, remove_claim
 from workbench.errors import ImportRefused
 from workbench.orphans import add_orphan
 from workbench.uris import to_uri
+from workbench.versions import versions_of
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 NAMESPACE = "https://w3id.org/factcheck-workbench/ns#"
@@ -62,6 +64,7 @@ CONTEXT = [W3C_CONTEXT, {
     "url": "workbench:url",
 }]
 COLLECTION_NAMESPACE = uuid.UUID("6c0d2a47-91b3-5e1f-8a64-2d7e9f0b1c35")
+PROGRESS_EVERY = 50  # annotations anchored between progress reports (and looks at cancel)
 METHOD_WORDS = {POSITION: "by position", EXACT: "exactly", APPROXIMATE: "approximately"}
 
 
@@ -178,6 +181,8 @@ class ImportReport:
     orphans: list[tuple[str, str, str]] = field(default_factory=list)  # label, quote, reason
     skipped: Counter = field(default_factory=Counter)  # reason -> annotations
     notes: list[str] = field(default_factory=list)
+    # what this import made, for its undo: (claim or orphan id, ids of the evidence it brought)
+    stored: list[tuple[str, list[str]]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """The summary, one line each: claims placed, present, orphans with their quotes, skipped."""
@@ -204,8 +209,10 @@ def import_annotation_file(store, path, *, reviewer_id: str, article_id: str | N
     return import_annotation_file_report(store, path, reviewer_id=reviewer_id, article_id=article_id).imported
 
 
-def import_annotation_file_report(store, path, *, reviewer_id: str, article_id: str | None = None) -> ImportReport:
-    """Like import_annotation_file, but say everything it did (ImportReport)."""
+def import_annotation_file_report(store, path, *, reviewer_id: str, article_id: str | None = None,
+                                  onto: bool = False, progress=None, cancelled=None) -> ImportReport:
+    """Like import_annotation_file, but say everything it did (ImportReport); the options are
+    import_collection_report's."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -222,7 +229,7 @@ def import_annotation_file_report(store, path, *, reviewer_id: str, article_id: 
     except RecursionError:
         raise ImportRefused(f"{path}: is not valid JSON (nested too deeply)") from None
     return import_collection_report(store, data, source=str(path), reviewer_id=reviewer_id,
-                                    article_id=article_id)
+                                    article_id=article_id, onto=onto, progress=progress, cancelled=cancelled)
 
 
 def import_collection(store, data, *, source: str, reviewer_id: str, article_id: str | None = None) -> int:
@@ -232,17 +239,30 @@ def import_collection(store, data, *, source: str, reviewer_id: str, article_id:
 
 
 def import_collection_report(store, data, *, source: str, reviewer_id: str,
-                             article_id: str | None = None) -> ImportReport:
+                             article_id: str | None = None, onto: bool = False, progress=None,
+                             cancelled=None) -> ImportReport:
     """Like import_collection, but say everything it did. article_id: the article of annotations
-    that name no document (Recogito's); without it, the one article that holds their quote."""
+    that name no document (Recogito's); without it, the one article that holds their quote.
+
+    onto (with article_id): the reviewer imports the file onto that article, so annotations naming
+    another version of it, or a web address or document we do not hold, are placed there too;
+    only those naming another article we hold are skipped. progress(done, total, source) is called
+    as annotations are anchored; when cancelled() turns true, nothing is stored (ImportRefused)."""
     try:
         items, notes = read_items(data)
     except ValueError as error:
         raise ImportRefused(f"{source}: {error}") from None
     report = ImportReport(notes=notes)
     incoming = _incoming(items, source, report)
-    articles = _Articles(store, article_id)
-    decided = [(claim, articles.place(claim)) for claim in incoming]
+    articles = _Articles(store, article_id, onto=onto)
+    decided = []
+    for done, claim in enumerate(incoming):
+        if done % PROGRESS_EVERY == 0:
+            if cancelled is not None and cancelled():
+                raise ImportRefused(f"{source}: cancelled; nothing was imported")
+            if progress is not None:
+                progress(done, len(incoming), source)
+        decided.append((claim, articles.place(claim)))
     try:
         with store.transaction():
             for claim, (where, placement, reason) in decided:
@@ -293,8 +313,10 @@ def _incoming(items: list, source: str, report: ImportReport) -> list[Incoming]:
 class _Articles:
     """Which article an annotation is about, and where in it: finding articles and anchoring."""
 
-    def __init__(self, store, default: str | None):
+    def __init__(self, store, default: str | None, *, onto: bool = False):
         self.store, self.default = store, default
+        # Importing onto an article: every version of it counts as it.
+        self.family = {v["id"] for v in versions_of(store, default)} if onto and default else set()
         self._by_address: dict[str, list[str]] | None = None
         self._anchorers: dict[str, Anchorer] = {}
 
@@ -325,6 +347,10 @@ class _Articles:
                     found.append(row["id"])
             else:
                 found += self._addresses().get(_address_key(source), [])
+        if self.family:
+            if found and not self.family & set(found):
+                return "about another article in the database, not the one it was imported onto"
+            return [self.default]
         if found:
             return list(dict.fromkeys(found))
         if claim.sources:
@@ -400,6 +426,7 @@ def _store(store, claim: Incoming, article_id: str, placement, source: str, revi
                            "reason": placement.reason, "source": f"{Path(source).name}: annotation {claim.label}",
                            "from_claim_id": None, "created_by": creator}, evidence)
         report.orphans.append((claim.label, claim.target.exact, placement.reason))
+        report.stored.append((claim.claim_id, [item["id"] for item in evidence]))
         return
     row = insert_claim(store, get_article(store, article_id)["body"], {
         "id": claim.claim_id, "created_at": claim.created, "updated_at": claim.modified,
@@ -409,6 +436,7 @@ def _store(store, claim: Incoming, article_id: str, placement, source: str, revi
     record_first_verdict(store, row, f"imported from {Path(source).name}")
     insert_evidence(store, claim.claim_id, evidence)
     report.imported += 1
+    report.stored.append((claim.claim_id, [item["id"] for item in evidence]))
     report.methods[placement.method] += 1
     if placement.method == APPROXIMATE:
         report.scores.append(placement.score)
@@ -461,3 +489,16 @@ def _streamed_items(store, article_id: str | None, names: dict[str, str], places
             evidence.setdefault(row["claim_id"], []).append(row)
         for claim in rows:
             yield _annotation(claim, names, evidence.get(claim["id"], []), places.get(claim["article_id"]))
+def remove_imported(store, stored: list[tuple[str, list[str]]]) -> None:
+    """Take an import back (its undo): the claims and orphans it made (ImportReport.stored) go for good,
+    with their verdict history and the evidence they brought, in one transaction. Refused, nothing
+    removed, if one of its claims has gained evidence of the reviewer's own since."""
+    with store.transaction():
+        for row_id, brought in stored:
+            if store.get("claims", row_id) is not None:
+                remove_claim(store, row_id, set(brought), "imported")
+            orphan = store.get("orphans", row_id)
+            if orphan is not None:
+                store.conn.execute("DELETE FROM orphans WHERE id = ?", [row_id])
+                store.changed("orphans", row_id)
+                store.changed("articles", orphan["article_id"])

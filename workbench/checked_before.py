@@ -45,9 +45,14 @@ class Adoption:
     offered_verdict: str | None
 
 
+def suggested_verdict(match: Match) -> str | None:
+    """The verdict a match suggests: a judged claim's own, or the one its published rating reads as."""
+    return match.verdict if match.kind == "claim" and match.verdict in JUDGED else rating_verdict(match.verdict)
+
+
 def adoption(match: Match, *, today: datetime.date | None = None) -> Adoption:
     """The evidence fields and the verdict to offer for adopting match as evidence of a claim."""
-    verdict = match.verdict if match.kind == "claim" and match.verdict in JUDGED else rating_verdict(match.verdict)
+    verdict = suggested_verdict(match)
     stance = {VERIFIED: "supports", DISPUTED: "refutes"}.get(verdict, "context")
     if match.kind == "fact_check":
         title = match.title or f"Fact-check: {match.text}"
@@ -139,11 +144,13 @@ class KnownSentences:
                 by_stem.setdefault(stem, []).append(entry)
         self._by_stem = {stem: entries for stem, entries in by_stem.items() if len(entries) <= MAX_KEYED}
 
-    def find(self, body: str, *, threshold: float | None = None, article_id: str | None = None) -> list[KnownSentence]:
-        """Sentences of body whose best match scores at least threshold (default: the matcher's)."""
+    def find(self, body: str, *, threshold: float | None = None, article_id: str | None = None,
+             spans: list[tuple[int, int]] | None = None) -> list[KnownSentence]:
+        """Sentences of body (or only these spans of it, for work done in parts) whose best match
+        scores at least threshold (default: the matcher's)."""
         threshold = self.matcher.sentence_threshold if threshold is None else threshold
         found = []
-        for start, end in sentence_spans(body):
+        for start, end in sentence_spans(body) if spans is None else spans:
             scored = self.scored(body[start:end], article_id=article_id, floor=threshold)
             if scored and scored[0].score >= threshold:
                 found.append(KnownSentence(start, end, scored[0]))

@@ -1,12 +1,14 @@
 """Claims made by import and by carrying to a new version: rows with given ids, times and authors.
 
 `claims.add_claim` is the reviewer's action (a new id, now, the current reviewer); these keep what
-a file or the old claim says. Rows copied to a new version get ids derived from the old row's id
+a file or the old claim says, and `remove_claim` takes such a claim back (the undo of its import or
+placing). Rows copied to a new version get ids derived from the old row's id
 and the new article's, so two databases that carry the same claims hold the same rows.
 """
 
 import uuid
 
+from workbench.errors import WorkbenchError
 from workbench.text import quote_at
 from workbench.verdicts import PENDING
 
@@ -59,3 +61,27 @@ def copy_details(store, old_claim_id: str, new_claim_id: str, article_id: str) -
                                       [row["id"]]):
             store.insert("attachments", {**attachment, "id": derived_id(attachment["id"], article_id),
                                          "evidence_id": new_id})
+
+
+def remove_claim(store, claim_id: str, brought: set[str], made_by: str) -> None:
+    """Delete a claim that an import or a placing made, inside the caller's transaction: the undo of that.
+
+    It goes for good with its verdict history, its carried link and its evidence (with attachments).
+    brought: the ids of the evidence it came with. WorkbenchError, nothing deleted, if it has live
+    evidence of the reviewer's own since (made_by, "imported" or "placed", says so in the message).
+    """
+    claim = store.require("claims", claim_id, "claim")
+    evidence = store.query("SELECT id, deleted_at FROM evidence WHERE claim_id = ?", [claim_id])
+    if any(item["deleted_at"] is None and item["id"] not in brought for item in evidence):
+        quote = " ".join(claim["quote"].split())
+        raise WorkbenchError(f"the claim “{quote[:40]}” has evidence added since it was {made_by}; "
+                             "delete the claim instead")
+    for item in evidence:
+        store.conn.execute("DELETE FROM attachments WHERE evidence_id = ?", [item["id"]])
+        store.conn.execute("DELETE FROM evidence WHERE id = ?", [item["id"]])
+        store.changed("evidence", item["id"])
+    for table in ("verdict_history", "carried_claims"):
+        store.conn.execute(f"DELETE FROM {table} WHERE claim_id = ?", [claim_id])
+    store.conn.execute("DELETE FROM claims WHERE id = ?", [claim_id])
+    store.changed("claims", claim_id)
+    store.changed("articles", claim["article_id"])

@@ -52,10 +52,51 @@ def claim_numbers(store: Store, article_id: str) -> dict[str, int]:
 
     A claim's number is an identifier, not a position: adding or deleting a claim never moves
     another's, the window and the report show the same number, and every database holding the
-    same claims numbers them alike.
+    same claims numbers them alike. On a corrected version of an article (versions.py) a claim
+    carried from the previous version keeps the number it had there, and claims new to this
+    version are numbered after the previous version's claims (numbering_floor), so placing
+    later what could not be carried moves no number either.
     """
-    rows = store.conn.execute("SELECT id FROM claims WHERE article_id = ? ORDER BY created_at, id", [article_id])
-    return {row[0]: number for number, row in enumerate(rows, 1)}
+    return numbering(store, article_id)[0]
+
+
+def numbering(store: Store, article_id: str) -> tuple[dict[str, int], int]:
+    """claim_numbers, and the number after which new claims are numbered (0 unless a new version)."""
+    return _numbering(store, article_id, 0)
+
+
+MAX_VERSION_DEPTH = 100  # a chain of versions deeper than this (or a cycle) numbers from its own claims
+
+
+def _numbering(store: Store, article_id: str, depth: int) -> tuple[dict[str, int], int]:
+    ids = [row[0] for row in store.conn.execute(
+        "SELECT id FROM claims WHERE article_id = ? ORDER BY created_at, id", [article_id])]
+    link = store.conn.execute(
+        "SELECT v.previous_id, a.created_at FROM article_versions v JOIN articles a ON a.id = v.article_id "
+        "WHERE v.article_id = ? AND v.deleted_at IS NULL ORDER BY v.created_at, v.id LIMIT 1", [article_id]).fetchone()
+    if link is None or depth >= MAX_VERSION_DEPTH:
+        return {claim_id: n for n, claim_id in enumerate(ids, 1)}, 0
+    previous_id, made_at = link
+    before, _ = _numbering(store, previous_id, depth + 1)
+    existing = {row[0] for row in store.conn.execute(
+        "SELECT id FROM claims WHERE article_id = ? AND created_at < ?", [previous_id, made_at])}
+    floor = max((before[c] for c in existing if c in before), default=0)
+    numbers: dict[str, int] = {}
+    taken: set[int] = set()
+    for claim_id, from_id in store.conn.execute(
+            "SELECT k.claim_id, k.from_claim_id FROM carried_claims k JOIN claims c ON c.id = k.claim_id "
+            "WHERE c.article_id = ? AND k.deleted_at IS NULL ORDER BY k.created_at, k.id", [article_id]):
+        number = before.get(from_id)
+        if number is not None and number not in taken:
+            numbers[claim_id] = number
+            taken.add(number)
+            floor = max(floor, number)
+    after = floor
+    for claim_id in ids:
+        if claim_id not in numbers:
+            after += 1
+            numbers[claim_id] = after
+    return numbers, floor
 
 
 def set_verdict(store: Store, claim_id: str, verdict: str, *, reviewer_id: str,

@@ -42,6 +42,10 @@ class Difference:
     left_text: str
     right_text: str
     kinds: frozenset[str]  # any of "name", "number", "date"
+    # (start, end, kind) of each name, number or date within the run on each side, neighbours of
+    # one kind joined ("November 21, 2024" is one date, "North Atlantic Treaty Association" one name)
+    left_words: tuple[tuple[int, int, str], ...] = ()
+    right_words: tuple[tuple[int, int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,21 +158,44 @@ def _pair(left: str, right: str, left_span, right_span, score: float) -> Pair:
         right_run = (b[j1][1], b[j2 - 1][2]) if j2 > j1 else None
         kinds = _kinds(a[i1:i2], i1 == 0) | _kinds(b[j1:j2], j1 == 0)
         differences.append(Difference(left_run, right_run, left[slice(*left_run)] if left_run else "",
-                                      right[slice(*right_run)] if right_run else "", frozenset(kinds)))
+                                      right[slice(*right_run)] if right_run else "", frozenset(kinds),
+                                      _kinded_words(a[i1:i2], i1 == 0), _kinded_words(b[j1:j2], j1 == 0)))
     return Pair(left_span, right_span, score, tuple(differences), tuple(same))
 
 
 def _kinds(tokens, at_start: bool) -> set[str]:
-    kinds = set()
-    for n, (text, _, _) in enumerate(tokens):
-        lower = text.casefold()
-        if lower in _MONTHS or re.fullmatch(r"\d{4}-\d{2}(-\d{2})?|\d{1,2}/\d{1,2}/\d{2,4}", text):
-            kinds.add("date")
-        elif any(c.isdigit() for c in text) or lower in _NUMBER_WORDS:
-            kinds.add("number")
-        elif text[0].isupper() and not (at_start and n == 0 and text[1:].islower()):
-            kinds.add("name")
-    return kinds
+    return {kind for kind in (_kind(text, at_start and n == 0) for n, (text, _, _) in enumerate(tokens)) if kind}
+
+
+def _kind(text: str, sentence_start: bool) -> str | None:
+    """"date", "number" or "name" for one word (a capitalised first word of a sentence is no name), or None."""
+    lower = text.casefold()
+    if lower in _MONTHS or re.fullmatch(r"\d{4}-\d{2}(-\d{2})?|\d{1,2}/\d{1,2}/\d{2,4}", text):
+        return "date"
+    if any(c.isdigit() for c in text) or lower in _NUMBER_WORDS:
+        return "number"
+    if text[0].isupper() and not (sentence_start and text[1:].islower()):
+        return "name"
+    return None
+
+
+def _kinded_words(tokens, at_start: bool) -> tuple[tuple[int, int, str], ...]:
+    """The names, numbers and dates among a run's words, a number beside a month counted as part of
+    the date, and neighbours of one kind joined into one span."""
+    kinds = [_kind(text, at_start and n == 0) for n, (text, _, _) in enumerate(tokens)]
+    for n, kind in enumerate(kinds):
+        if kind == "number" and tokens[n][0].isdigit() and any(
+                0 <= m < len(kinds) and tokens[m][0].casefold() in _MONTHS for m in (n - 2, n - 1, n + 1, n + 2)):
+            kinds[n] = "date"
+    spans: list[tuple[int, int, str]] = []
+    for n, ((_, start, end), kind) in enumerate(zip(tokens, kinds)):
+        if kind is None:
+            continue
+        if spans and n > 0 and kinds[n - 1] == kind:  # the word before is of this kind: one span
+            spans[-1] = (spans[-1][0], end, kind)
+        else:
+            spans.append((start, end, kind))
+    return tuple(spans)
 
 
 def counterpart(comparison: Comparison, side: str, start: int, end: int) -> tuple[int, int] | None:

@@ -95,8 +95,13 @@ def import_html(store, html: str, *, reviewer_id: str, url: str | None = None, s
 
 # -- one source ---------------------------------------------------------------------------------
 
+def is_url(source: str) -> bool:
+    """Whether a source names something to download (scheme://…) rather than a file."""
+    return bool(_URL.match(source))
+
+
 def _import_one(store, source: str, reviewer_id: str, cancelled: Cancelled | None) -> Outcome:
-    if _URL.match(source):
+    if is_url(source):
         return _guarded(source, lambda outcome: _store_page(
             store, fetch_page(source, cancelled=cancelled), reviewer_id, outcome))
     return _guarded(source, lambda outcome: _import_file(store, source, reviewer_id, outcome, cancelled))

@@ -9,7 +9,8 @@ is placed, so importing or carrying again finds it and adds nothing.
 For the window: `orphans_for(store, article_id)` lists them ("could not be placed"), and
 `place_orphan(store, orphan_id, start, end, reviewer_id=...)` makes the claim on the range the
 reviewer selected, with its verdict, rationale (tags included) and, for a carried claim, the old
-claim's evidence, attachments and history; `dismiss_orphan` / `restore_orphan` hide and bring one back.
+claim's evidence, attachments and history; `unplace_orphan` takes that back (undo);
+`dismiss_orphan` / `restore_orphan` hide and bring one back.
 """
 
 import json
@@ -17,7 +18,8 @@ from pathlib import Path
 
 from workbench import ids
 from workbench.articles import article_body
-from workbench.claim_copies import copy_details, insert_claim, insert_evidence, record_first_verdict
+from workbench.claim_copies import (copy_details, derived_id, insert_claim, insert_evidence, record_first_verdict,
+                                     remove_claim)
 from workbench.errors import WorkbenchError
 from workbench.verdicts import check_verdict
 
@@ -45,6 +47,16 @@ def orphan_count(store, article_id: str) -> int:
     """How many orphans of an article wait to be placed."""
     return store.get_value("SELECT count(*) FROM orphans WHERE article_id = ? AND deleted_at IS NULL",
                            [article_id]) or 0
+
+
+def orphan_counts(store, article_ids=None) -> dict[str, int]:
+    """article id -> how many orphans wait to be placed (every article, or those given; none: left out)."""
+    sql = "SELECT article_id, count(*) AS n FROM orphans WHERE deleted_at IS NULL"
+    if article_ids is None:
+        rows = store.query(sql + " GROUP BY article_id")
+    else:
+        rows = store.query_in(sql + " AND article_id IN ({marks}) GROUP BY article_id", article_ids)
+    return {row["article_id"]: row["n"] for row in rows}
 
 
 def get_orphan(store, orphan_id: str) -> dict:
@@ -79,6 +91,29 @@ def place_orphan(store, orphan_id: str, start: int, end: int, *, reviewer_id: st
         store.update("orphans", orphan_id, deleted_at=ids.now(), updated_by=reviewer_id)
         store.changed("articles", orphan["article_id"])
     return store.get("claims", orphan_id)
+
+
+def unplace_orphan(store, orphan_id: str, *, reviewer_id: str) -> None:
+    """Take a placement back (the undo of place_orphan): the claim goes, the orphan waits again.
+
+    The claim existed only since it was placed, so it goes for good with what came with it: its
+    verdict history, evidence and attachments, and its carried link. Refused if it has gained live
+    evidence of its own since (delete the claim instead).
+    """
+    with store.transaction():
+        orphan = get_orphan(store, orphan_id)
+        if store.get("claims", orphan_id) is None:
+            raise WorkbenchError("that annotation has not been placed")
+        remove_claim(store, orphan_id, _placed_evidence(store, orphan), "placed")
+        store.update("orphans", orphan_id, deleted_at=None, updated_by=reviewer_id)
+
+
+def _placed_evidence(store, orphan: dict) -> set[str]:
+    """The ids of the evidence placing an orphan brings: copies of the old claim's, or the file's items."""
+    if orphan["from_claim_id"]:
+        return {derived_id(row["id"], orphan["article_id"]) for row in store.query(
+            "SELECT id FROM evidence WHERE claim_id = ?", [orphan["from_claim_id"]])}
+    return {row["id"] for row in json.loads(orphan["evidence"] or "[]")}
 
 
 def dismiss_orphan(store, orphan_id: str, *, reviewer_id: str) -> None:

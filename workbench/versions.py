@@ -9,9 +9,11 @@ evidence and attachments. A claim that cannot be placed is kept as an orphan (or
 of everything carried derive from the old ids and the new article's, so carrying again, or in
 another database, makes the same rows; the second time adds nothing.
 
-For the window: `versions_of(store, article_id)` lists the versions oldest first,
-`carried_from(store, claim_id)` says where a carried claim came from, and `wording(store, claim_id)`
-gives the old and new wording of a carried claim whose quote changed, as aligned pieces.
+For the window: `versions_of(store, article_id)` lists the versions oldest first, `version_marks`
+numbers every article that has versions (for the article list), `carried_from(store, claim_id)`
+says where a carried claim came from, `counterpart` finds a claim's copy on another version, and
+`wording(store, claim_id)` gives the old and new wording of a carried claim whose quote changed,
+as aligned pieces.
 """
 
 import difflib
@@ -19,11 +21,10 @@ import re
 import uuid
 from dataclasses import dataclass, field
 
-from workbench.anchoring import APPROXIMATE, Anchorer, place_in_version, version_targets
 from workbench.articles import get_article
 from workbench.claim_copies import copy_details, derived_id, insert_claim
 from workbench.claims import claims_for
-from workbench.errors import WorkbenchError
+from workbench.errors import ImportRefused, WorkbenchError
 from workbench.orphans import add_orphan
 
 VERSION_NAMESPACE = uuid.UUID("b2e4c6a8-1d3f-5e7a-9c0b-2d4f6a8c0e1b")
@@ -84,6 +85,9 @@ def add_version(store, previous_id: str, article_id: str, *, reviewer_id: str) -
 
 
 def _carry(store, previous: dict, article: dict, reviewer_id: str) -> CarryReport:
+    # anchoring (and rapidfuzz) is imported here, not above: the window lists versions before it paints
+    from workbench.anchoring import APPROXIMATE, Anchorer, place_in_version, version_targets
+
     report = CarryReport(previous["id"], article["id"])
     claims = claims_for(store, previous["id"])
     targets = version_targets(previous["body"], article["body"], [(c["start"], c["end"]) for c in claims])
@@ -119,22 +123,32 @@ def _carry(store, previous: dict, article: dict, reviewer_id: str) -> CarryRepor
     return report
 
 
-def import_new_version(store, source: str, previous_id: str, *, reviewer_id: str):
+def import_new_version(store, source: str, previous_id: str, *, reviewer_id: str, cancelled=None):
     """Import source (a file or URL) as a corrected version of previous_id and carry its claims.
 
-    One transaction: a source that cannot be imported changes nothing. Returns the importer's
-    Outcome (the article added) and the CarryReport.
+    One transaction: a source that cannot be imported changes nothing. A web page is downloaded
+    before the transaction begins, so the database is not held while the network is slow.
+    cancelled() (optional) is asked during the download and before the end: true, and nothing
+    is stored. Returns the importer's Outcome (the article added) and the CarryReport.
     """
-    from workbench.importers import import_sources  # importers reaches annotations, which reach orphans
+    # importers reaches annotations, which reach orphans
+    from workbench.importers import fetch_page, import_page, import_sources, is_url
 
+    get_article(store, previous_id)
+    page = fetch_page(source, cancelled=cancelled) if is_url(source) else None
     with store.transaction():
         get_article(store, previous_id)
-        [outcome] = import_sources(store, [source], reviewer_id=reviewer_id)
+        if page is not None:
+            outcome = import_page(store, page, reviewer_id=reviewer_id)
+        else:
+            [outcome] = import_sources(store, [source], reviewer_id=reviewer_id, cancelled=cancelled)
         if outcome.error:
             raise WorkbenchError(outcome.error)
         if len(outcome.added) != 1:
             raise WorkbenchError(f"{source}: is not an article (a new version is a .txt, .md or .html file, or a URL)")
         report = add_version(store, previous_id, outcome.added[0].article["id"], reviewer_id=reviewer_id)
+        if cancelled is not None and cancelled():
+            raise ImportRefused(f"{source}: cancelled; nothing was imported")
     return outcome, report
 
 
@@ -167,6 +181,40 @@ def versions_of(store, article_id: str) -> list[dict]:
     for row in rows:
         row["previous_id"] = previous.get(row["id"])
     return _in_order(rows)
+
+
+def version_marks(store) -> dict[str, dict]:
+    """For every live article that has other live versions: {id: {"number", "of", "superseded"}}.
+
+    number counts from 1 in versions_of's order; superseded is true when a live later version
+    corrects it. Articles with no other version are left out (the article list marks nothing).
+    """
+    links = store.query("SELECT article_id, previous_id FROM article_versions WHERE deleted_at IS NULL")
+    if not links:
+        return {}
+    family: dict[str, str] = {}  # article id -> a representative of its family (union-find)
+
+    def root(article_id: str) -> str:
+        while family.setdefault(article_id, article_id) != article_id:
+            family[article_id] = family[family[article_id]]
+            article_id = family[article_id]
+        return article_id
+
+    for link in links:
+        family[root(link["article_id"])] = root(link["previous_id"])
+    live = {r["id"]: r for r in store.query_in(
+        "SELECT id, created_at FROM articles WHERE deleted_at IS NULL AND id IN ({marks})", family)}
+    previous = {link["article_id"]: link["previous_id"] for link in links}
+    corrected = {link["previous_id"] for link in links if link["article_id"] in live}
+    members: dict[str, list[dict]] = {}
+    for article_id, row in live.items():
+        members.setdefault(root(article_id), []).append({**row, "previous_id": previous.get(article_id)})
+    marks = {}
+    for rows in members.values():
+        if len(rows) > 1:
+            for number, row in enumerate(_in_order(rows), 1):
+                marks[row["id"]] = {"number": number, "of": len(rows), "superseded": row["id"] in corrected}
+    return marks
 
 
 def _in_order(rows: list[dict]) -> list[dict]:
@@ -204,6 +252,23 @@ def carried_from(store, claim_id: str) -> dict | None:
         "SELECT k.from_claim_id, k.method, k.score, c.article_id, c.quote FROM carried_claims k "
         "JOIN claims c ON c.id = k.from_claim_id WHERE k.claim_id = ? AND k.deleted_at IS NULL", [claim_id])
     return rows[0] if rows else None
+
+
+def counterpart(store, claim_id: str, article_id: str) -> str | None:
+    """The live claim on article_id that claim_id was carried to or from (through any versions), or None."""
+    seen, frontier = {claim_id}, [claim_id]
+    while frontier:
+        current = frontier.pop()
+        row = store.get("claims", current)
+        if row is not None and row["article_id"] == article_id and row["deleted_at"] is None and current != claim_id:
+            return current
+        for link in store.query("SELECT claim_id, from_claim_id FROM carried_claims WHERE deleted_at IS NULL "
+                                "AND (claim_id = ? OR from_claim_id = ?)", [current, current]):
+            for other in (link["claim_id"], link["from_claim_id"]):
+                if other not in seen:
+                    seen.add(other)
+                    frontier.append(other)
+    return None
 
 
 @dataclass(frozen=True)

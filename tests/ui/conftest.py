@@ -3,7 +3,9 @@
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication
 
+from ui import palette
 from ui.app import create_application
 from ui.main_window import MainWindow
 from workbench.workspace import Workspace
@@ -25,6 +27,7 @@ def isolated_settings(tmp_path_factory):
     QSettings().clear()
     QSettings().setValue("reviewer", "Ana")
     yield folder
+    palette.apply(QApplication.instance(), False)  # a test that switched to dark leaves the next one light
 
 
 @pytest.fixture

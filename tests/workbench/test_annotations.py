@@ -319,3 +319,93 @@ def test_export_import_export_is_identical(doc):
             assert dumps(export_collection(two)) == text
             for claim in claims_for(two, article["id"]):
                 assert body[claim["start"]:claim["end"]] == claim["quote"]
+
+
+def hypothesis_row(uri, exact, text="", annotation_id="a1"):
+    """An annotation as Hypothesis's API returns it (one of its search `rows`)."""
+    return {"id": annotation_id, "uri": uri, "text": text, "tags": [], "user": "acct:ben@hypothes.is",
+            "target": [{"source": uri, "selector": [{"type": "TextQuoteSelector", "exact": exact}]}]}
+
+
+def test_imported_onto_an_article_names_matter_less(store, reviewer_id, article, tmp_path):
+    """Onto the open article: a page address we do not hold, an older version's id, or no document at all
+    all mean this article; only an annotation naming another article we hold is left out."""
+    from workbench.annotations import import_annotation_file_report
+    from workbench.versions import add_version
+
+    other = add_article(store, OTHER, reviewer_id=reviewer_id, title="Other").article
+    older = add_article(store, BODY.replace("calm", "quiet"), reviewer_id=reviewer_id, title="Jets v0").article
+    add_version(store, older["id"], article["id"], reviewer_id=reviewer_id)
+    rows = {"rows": [
+        hypothesis_row("https://pasted.example/jets?utm=x", "Four Russian fighter jets", annotation_id="a1"),
+        hypothesis_row("urn:uuid:" + older["id"], "The border is calm", annotation_id="a2"),
+        hypothesis_row("urn:uuid:" + other["id"], "A second article", annotation_id="a3"),
+        hypothesis_row("https://pasted.example/jets", "Words this article never had", annotation_id="a4"),
+    ]}
+    path = write(tmp_path, rows, "hypothesis.json")
+    without = import_annotation_file_report(store, path, reviewer_id=reviewer_id, article_id=article["id"])
+    # without onto: the page address is not ours, and each id names its own article
+    assert (without.imported, sum(without.skipped.values()), len(without.orphans)) == (1, 2, 1)
+    assert claims_for(store, article["id"]) == []
+    with Store.open(tmp_path / "second.db") as second:
+        ana = second.reviewer("Ana")
+        mine = add_article(second, BODY, reviewer_id=ana, title="Jets").article
+        add_article(second, OTHER, reviewer_id=ana, title="Other")
+        before = add_article(second, BODY.replace("calm", "quiet"), reviewer_id=ana).article
+        add_version(second, before["id"], mine["id"], reviewer_id=ana)
+        report = import_annotation_file_report(second, path, reviewer_id=ana, article_id=mine["id"], onto=True)
+        assert {c["quote"] for c in claims_for(second, mine["id"])} == {"Four Russian fighter jets",
+                                                                         "The border is calm"}
+        assert report.imported == 2 and [o[1] for o in report.orphans] == ["Words this article never had"]
+        assert dict(report.skipped) == {"about another article in the database, not the one it was imported onto": 1}
+        assert claims_for(second, before["id"]) == []
+
+
+def test_an_annotation_import_reports_progress_and_cancel_stores_nothing(store, reviewer_id, article, tmp_path):
+    from workbench.annotations import PROGRESS_EVERY, import_annotation_file_report
+
+    rows = {"rows": [hypothesis_row("urn:uuid:" + article["id"], "Four Russian fighter jets", annotation_id=f"a{n}")
+                     for n in range(PROGRESS_EVERY * 2 + 1)]}
+    path = write(tmp_path, rows, "many.json")
+    seen = []
+    with pytest.raises(ImportRefused, match="many.json: cancelled; nothing was imported"):
+        import_annotation_file_report(store, path, reviewer_id=reviewer_id, progress=lambda *a: seen.append(a),
+                                      cancelled=lambda: len(seen) > 1)
+    assert [done for done, _, _ in seen] == [0, PROGRESS_EVERY] and seen[0][1] == PROGRESS_EVERY * 2 + 1
+    assert claims_for(store, article["id"]) == []
+    report = import_annotation_file_report(store, path, reviewer_id=reviewer_id, progress=lambda *a: None)
+    assert report.imported == PROGRESS_EVERY * 2 + 1
+
+
+def test_an_import_can_be_taken_back_and_imported_again(store, reviewer_id, article, tmp_path):
+    from workbench.annotations import import_annotation_file_report, remove_imported
+    from workbench.evidence import add_evidence as add_source
+    from workbench.orphans import orphans_for
+
+    placed = hypothesis_row("urn:uuid:" + article["id"], "Four Russian fighter jets", annotation_id="p1")
+    placed["text"] = "Radar"
+    placed["target"][0]["selector"].append({"type": "TextPositionSelector", "start": 0, "end": 1})
+    lost = hypothesis_row("urn:uuid:" + article["id"], "Words the article never had", annotation_id="p2")
+    full = {"@context": "http://www.w3.org/ns/anno.jsonld", "id": "urn:uuid:5f3a1c9e-0000-4000-8000-000000000001",
+            "type": "Annotation", "target": {"source": "urn:uuid:" + article["id"], "selector": {
+                "type": "TextQuoteSelector", "exact": "The border is calm"}},
+            "body": [{"type": "TextualBody", "purpose": "assessing", "value": "verified"},
+                     {"type": "SpecificResource", "purpose": "linking", "source": "https://example.org/calm"}]}
+    path = write(tmp_path, {"rows": [placed, lost]}, "h.json")
+    own = write(tmp_path, full, "ours.json")
+    tables = ("claims", "evidence", "verdict_history", "orphans")
+    before = {t: store.get_value(f"SELECT count(*) FROM {t}") for t in tables}
+    report = import_annotation_file_report(store, path, reviewer_id=reviewer_id)
+    other = import_annotation_file_report(store, own, reviewer_id=reviewer_id)
+    assert (report.imported, len(report.orphans), other.imported) == (1, 1, 1)
+    remove_imported(store, report.stored + other.stored)
+    assert {t: store.get_value(f"SELECT count(*) FROM {t}") for t in tables} == before
+    again = import_annotation_file_report(store, path, reviewer_id=reviewer_id)
+    assert (again.imported, len(again.orphans), again.present) == (1, 1, 0)  # not "already there"
+    assert [o["quote"] for o in orphans_for(store, article["id"])] == ["Words the article never had"]
+    # a claim the reviewer has added evidence to since is not taken away silently
+    [claim_id] = [row_id for row_id, _ in again.stored if store.get("claims", row_id)]
+    add_source(store, claim_id, reviewer_id=reviewer_id, title="My own source")
+    with pytest.raises(WorkbenchError, match="evidence added since it was imported"):
+        remove_imported(store, again.stored)
+    assert store.get("claims", claim_id) is not None and len(orphans_for(store, article["id"])) == 1

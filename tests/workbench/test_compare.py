@@ -22,6 +22,19 @@ def test_the_sample_articles_show_the_north_atlantic_treaty_association_against_
     assert FIRST[slice(*titles.left)].startswith("Nato considers") and SECOND[slice(*titles.right)].startswith("NATO Weighs")
 
 
+def test_names_numbers_and_dates_are_spans_of_their_own_within_a_differing_run():
+    comparison = compare(FIRST, SECOND)
+    [difference] = [d for p in comparison.pairs for d in p.differences if "North Atlantic" in d.right_text]
+    words = {SECOND[start:end]: kind for start, end, kind in difference.right_words}
+    assert words == {"Belgium": "name", "November 21, 2024": "date", "North Atlantic Treaty Association": "name"}
+    left = "Officials counted 4 jets."
+    right = "Officials counted 40 jets on 3 March."
+    [pair] = compare(left, right).pairs
+    assert [(left[s:e], k) for s, e, k in pair.differences[0].left_words] == [("4", "number")]
+    assert [(right[s:e], k) for d in pair.differences for s, e, k in d.right_words] == [("40", "number"),
+                                                                                        ("3 March", "date")]
+
+
 def test_every_sentence_appears_once_in_reading_order_on_both_sides():
     comparison = compare(FIRST, SECOND)
     lefts = [p.left for p in comparison.pairs if p.left]
@@ -62,3 +75,6 @@ def test_spans_always_index_the_texts_given(left, right):
                 assert left[slice(*difference.left)] == difference.left_text
             if difference.right:
                 assert right[slice(*difference.right)] == difference.right_text
+            for side, words in (("left", difference.left_words), ("right", difference.right_words)):
+                run = getattr(difference, side)
+                assert all(run[0] <= start < end <= run[1] for start, end, _ in words)

@@ -276,3 +276,177 @@ def test_round_trip_every_unchanged_claim_is_exact(case):
                 assert (imported["start"], imported["quote"]) == (at, claim["quote"])
             assert report.methods["position"] + report.methods["exact"] >= unchanged
             assert report.imported + len(report.orphans) == len(ranges)
+
+
+# -- what the window needs besides: version marks, counterparts, undoing a placement, a download ----------
+
+def test_version_marks_number_every_live_version_and_say_which_are_superseded(store, reviewer_id, old):
+    from workbench.articles import delete_article
+    from workbench.versions import version_marks
+
+    lone = add_article(store, "An article with no other version.", reviewer_id=reviewer_id).article
+    new = add_article(store, NEW, reviewer_id=reviewer_id).article
+    add_version(store, old["article"]["id"], new["id"], reviewer_id=reviewer_id)
+    third = add_article(store, NEW + "\nUpdated at noon.", reviewer_id=reviewer_id).article
+    add_version(store, new["id"], third["id"], reviewer_id=reviewer_id)
+    marks = version_marks(store)
+    assert marks == {old["article"]["id"]: {"number": 1, "of": 3, "superseded": True},
+                     new["id"]: {"number": 2, "of": 3, "superseded": True},
+                     third["id"]: {"number": 3, "of": 3, "superseded": False}}
+    assert lone["id"] not in marks
+    delete_article(store, third["id"])  # the latest version deleted: the one before it is the latest again
+    marks = version_marks(store)
+    assert marks[new["id"]] == {"number": 2, "of": 2, "superseded": False}
+    assert third["id"] not in marks
+    assert [v["id"] for v in versions_of(store, old["article"]["id"])] == [old["article"]["id"], new["id"]]
+
+
+def test_a_claims_counterpart_on_another_version(store, reviewer_id, old):
+    from workbench.versions import counterpart
+
+    new = add_article(store, NEW, reviewer_id=reviewer_id).article
+    add_version(store, old["article"]["id"], new["id"], reviewer_id=reviewer_id)
+    third = add_article(store, NEW + "\nUpdated at noon.", reviewer_id=reviewer_id).article
+    add_version(store, new["id"], third["id"], reviewer_id=reviewer_id)
+    jets = old["jets"]["id"]
+    on_new, on_third = derived_id(jets, new["id"]), derived_id(derived_id(jets, new["id"]), third["id"])
+    assert counterpart(store, jets, new["id"]) == on_new
+    assert counterpart(store, jets, third["id"]) == on_third  # two versions on
+    assert counterpart(store, on_third, old["article"]["id"]) == jets  # and back
+    assert counterpart(store, old["gone"]["id"], new["id"]) is None  # an orphan there, not a claim
+    delete_claim(store, on_third, reviewer_id=reviewer_id)
+    assert counterpart(store, jets, third["id"]) is None
+
+
+def test_undoing_a_placement_removes_the_claim_and_what_came_with_it(store, reviewer_id, old):
+    from workbench.orphans import unplace_orphan
+
+    add_evidence(store, old["gone"]["id"], reviewer_id=reviewer_id, url="https://example.org/gone", title="Gone")
+    new = add_article(store, NEW, reviewer_id=reviewer_id).article
+    add_version(store, old["article"]["id"], new["id"], reviewer_id=reviewer_id)
+    tables = ("claims", "evidence", "attachments", "verdict_history", "carried_claims")
+    before = {t: store.get_value(f"SELECT count(*) FROM {t}") for t in tables}
+    [orphan] = orphans_for(store, new["id"])
+    where = span(NEW, "Officials in Warsaw declined")
+    place_orphan(store, orphan["id"], *where, reviewer_id=reviewer_id)
+    unplace_orphan(store, orphan["id"], reviewer_id=reviewer_id)
+    assert {t: store.get_value(f"SELECT count(*) FROM {t}") for t in tables} == before
+    assert [o["id"] for o in orphans_for(store, new["id"])] == [orphan["id"]]
+    claim = place_orphan(store, orphan["id"], *where, reviewer_id=reviewer_id)  # redo: placed the same again
+    assert [e["title"] for e in evidence_for(store, claim["id"])] == ["Gone"]
+    # evidence the reviewer added since is not thrown away by an undo
+    add_evidence(store, claim["id"], reviewer_id=reviewer_id, title="Found later")
+    with pytest.raises(WorkbenchError, match="evidence added since"):
+        unplace_orphan(store, orphan["id"], reviewer_id=reviewer_id)
+    assert store.get("claims", claim["id"])["deleted_at"] is None and orphans_for(store, new["id"]) == []
+
+
+def test_undoing_the_placement_of_an_annotation_from_a_file(store, reviewer_id, tmp_path):
+    from workbench.orphans import unplace_orphan
+
+    article = add_article(store, OLD, reviewer_id=reviewer_id).article
+    data = {"type": "Annotation", "id": "https://hypothes.is/a/footer",
+            "target": {"source": "urn:uuid:" + article["id"],
+                       "selector": {"type": "TextQuoteSelector", "exact": "Share this article on social media"}},
+            "body": [{"purpose": "assessing", "value": "disputed", "type": "TextualBody"},
+                     {"type": "SpecificResource", "purpose": "linking", "source": "https://example.org/why"}]}
+    (tmp_path / "one.json").write_text(__import__("json").dumps(data), encoding="utf-8")
+    import_annotation_file_report(store, tmp_path / "one.json", reviewer_id=reviewer_id)
+    [orphan] = orphans_for(store, article["id"])
+    with pytest.raises(WorkbenchError, match="not been placed"):
+        unplace_orphan(store, orphan["id"], reviewer_id=reviewer_id)
+    place_orphan(store, orphan["id"], *span(OLD, "Officials in Warsaw"), reviewer_id=reviewer_id)
+    unplace_orphan(store, orphan["id"], reviewer_id=reviewer_id)
+    assert store.get("claims", orphan["id"]) is None and store.get_value("SELECT count(*) FROM evidence") == 0
+    assert store.get_value("SELECT count(*) FROM verdict_history WHERE claim_id = ?", [orphan["id"]]) == 0
+    claim = place_orphan(store, orphan["id"], *span(OLD, "Officials in Warsaw"), reviewer_id=reviewer_id)
+    assert [e["url"] for e in evidence_for(store, claim["id"])] == ["https://example.org/why"]
+
+
+def test_a_new_version_from_the_web_is_downloaded_before_the_database_is_held(store, reviewer_id, old, no_proxy):
+    """While the page downloads, another program can still write; Cancel during the download stores nothing."""
+    import threading
+    from http.server import BaseHTTPRequestHandler
+
+    from tests.local_server import serving
+
+    arrived, release = threading.Event(), threading.Event()
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_GET(self):
+            arrived.set()
+            release.wait(10)
+            body = NEW.encode("utf-8")
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    outcome = {}
+    with serving(Slow) as base:
+        def run():  # a worker thread, on a connection of its own
+            with Store.open(store.path) as worker:
+                outcome["value"] = import_new_version(worker, base + "/jets", old["article"]["id"],
+                                                      reviewer_id=reviewer_id)
+        thread = threading.Thread(target=run)
+        thread.start()
+        assert arrived.wait(10)
+        set_verdict(store, old["jets"]["id"], "verified", reviewer_id=reviewer_id)  # not blocked by the download
+        release.set()
+        thread.join(10)
+    _, report = outcome["value"]
+    assert report.exact == 1 and store.get("articles", report.article_id)["url"] == base + "/jets"
+    with serving(Slow) as base, pytest.raises(WorkbenchError, match="cancelled"):
+        release.clear()
+        import_new_version(store, base + "/other", old["article"]["id"], reviewer_id=reviewer_id,
+                           cancelled=lambda: arrived.is_set())
+    assert store.get_value("SELECT count(*) FROM articles WHERE url LIKE ?", ["%/other"]) == 0
+
+
+def test_cancel_after_the_carry_stores_nothing(store, reviewer_id, old, tmp_path):
+    (tmp_path / "v2.txt").write_text(NEW, encoding="utf-8")
+    tables = ("articles", "claims", "orphans", "article_versions")
+    before = {t: store.get_value(f"SELECT count(*) FROM {t}") for t in tables}
+    asked = []
+    with pytest.raises(WorkbenchError, match="cancelled; nothing was imported"):
+        import_new_version(store, str(tmp_path / "v2.txt"), old["article"]["id"], reviewer_id=reviewer_id,
+                           cancelled=lambda: asked.append(1) or len(asked) > 1)
+    assert {t: store.get_value(f"SELECT count(*) FROM {t}") for t in tables} == before
+
+
+def test_a_claim_keeps_its_number_on_a_new_version_and_placing_an_orphan_moves_none(store, reviewer_id, old):
+    from workbench.claims import claim_numbers
+
+    new = add_article(store, NEW, reviewer_id=reviewer_id).article
+    add_version(store, old["article"]["id"], new["id"], reviewer_id=reviewer_id)
+    carried = {carried_from(store, c["id"])["from_claim_id"]: c["id"] for c in claims_for(store, new["id"])}
+    numbers = claim_numbers(store, new["id"])
+    # jets #1 and drones #2 on the first version keep those numbers; the version numbers new claims after #4
+    assert {numbers[carried[old["jets"]["id"]]], numbers[carried[old["drones"]["id"]]]} == {1, 2}
+    fresh = add_claim(store, new["id"], *span(NEW, "Correction: an earlier version"), reviewer_id=reviewer_id)
+    assert claim_numbers(store, new["id"])[fresh["id"]] == 5
+    [orphan] = orphans_for(store, new["id"])
+    placed = place_orphan(store, orphan["id"], *span(NEW, "Officials in Warsaw declined"), reviewer_id=reviewer_id)
+    after = claim_numbers(store, new["id"])
+    assert after[placed["id"]] == 3  # "gone" was #3 where it came from
+    assert {k: v for k, v in after.items() if k != placed["id"]} == {**numbers, fresh["id"]: 5}
+    added_to_old = add_claim(store, old["article"]["id"], *span(OLD, "Officials in Warsaw declined"),
+                             reviewer_id=reviewer_id)
+    assert claim_numbers(store, old["article"]["id"])[added_to_old["id"]] == 5
+    assert claim_numbers(store, new["id"]) == after  # a claim added to the old version later moves nothing here
+
+
+def test_the_open_version_numbers_a_new_claim_as_the_database_does(store, reviewer_id, old):
+    from workbench.claims import claim_numbers
+    from workbench.workspace import Workspace
+
+    new = add_article(store, NEW, reviewer_id=reviewer_id).article
+    add_version(store, old["article"]["id"], new["id"], reviewer_id=reviewer_id)
+    workspace = Workspace(store, "Ana")
+    opened = workspace.open_article(new["id"])
+    claim_id = workspace.mark(new["id"], *span(NEW, "Correction: an earlier version"))
+    assert opened.number(claim_id) == claim_numbers(store, new["id"])[claim_id] == 5

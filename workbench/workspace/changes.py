@@ -2,8 +2,11 @@
 
 from collections import defaultdict
 
-from workbench import articles, claims, disagreements, evidence, work_left
-from workbench.workspace.events import ArticlesChanged, ClaimsChanged, CountsChanged, EvidenceChanged, HistoryChanged
+from workbench import articles, claims, disagreements, evidence, orphans, work_left
+from workbench.workspace import listing
+from workbench.workspace.events import (ArticlesChanged, ClaimsChanged, CountsChanged, EvidenceChanged, HistoryChanged,
+                                        OrphansChanged)
+
 
 def by_table(changes: set[tuple[str, str]]) -> dict[str, set[str]]:
     """{(table, id), ...} grouped as table -> ids."""
@@ -22,7 +25,11 @@ def collect(store, changes: set[tuple[str, str]], open_article=None) -> list:
     open_claims = open_article.all if open_article is not None else {}
     tables = by_table(changes)
     events: list = []
+    orphaned = _orphan_articles(store, tables.get("orphans", ()))
+    if tables.get("orphans") and open_article is not None:  # an orphan gone for good names no article
+        orphaned.add(open_article.id)
     touched_articles = set(tables.get("articles", ())) | _appearance_articles(store, tables.get("appearances", ()))
+    touched_articles = listing.with_versions(store, touched_articles | orphaned)
     claim_events, counted = _claims(store, tables.get("claims", ()), open_claims)
     events.extend(claim_events)
     history = _history_claims(store, tables.get("verdict_history", ()))
@@ -30,8 +37,10 @@ def collect(store, changes: set[tuple[str, str]], open_article=None) -> list:
     evidence_claims = _evidence_claims(store, tables.get("evidence", ()), tables.get("attachments", ()))
     for claim_id in sorted(evidence_claims):
         events.append(EvidenceChanged(claim_id, evidence.evidence_for(store, claim_id)))
+    for article_id in sorted(orphaned):
+        events.append(OrphansChanged(article_id, orphans.orphans_for(store, article_id)))
     if touched_articles:
-        events.append(ArticlesChanged(article_rows(store, touched_articles)))
+        events.append(ArticlesChanged(listing.rows_for(store, touched_articles)))
     counted |= _claim_articles(store, history | evidence_claims)  # work left moves with evidence and opinions
     others = sorted(counted - touched_articles - {getattr(open_article, "id", None)})
     work = work_left.work_counts(store, others) if others else {}
@@ -49,25 +58,6 @@ def history_events(store, claim_ids) -> list[HistoryChanged]:
     found = disagreements.opinions(store, claim_ids=claim_ids)
     return [HistoryChanged(claim_id, claims.verdict_history(store, claim_id), found.get(claim_id, {}))
             for claim_id in sorted(claim_ids)]
-
-
-def list_rows(store) -> list[dict]:
-    """The article list (articles.list_articles), each row with its work counts by reason."""
-    rows = articles.list_articles(store)
-    work = work_left.work_counts(store)
-    for row in rows:
-        row["work"] = work.get(row["id"], work_left.empty_work())
-    return rows
-
-
-def article_rows(store, article_ids) -> dict[str, dict | None]:
-    """List rows as list_rows gives them, for some articles; None for those deleted or unknown."""
-    rows = articles.article_rows(store, article_ids)
-    live = [article_id for article_id, row in rows.items() if row is not None]
-    work = work_left.work_counts(store, live) if live else {}
-    for article_id in live:
-        rows[article_id]["work"] = work.get(article_id, work_left.empty_work())
-    return rows
 
 
 def _claim_articles(store, claim_ids) -> set[str]:
@@ -110,11 +100,16 @@ def _appearance_articles(store, appearance_ids) -> set[str]:
     return {row["article_id"] for row in rows}
 
 
+def _orphan_articles(store, orphan_ids) -> set[str]:
+    rows = store.query_in("SELECT article_id FROM orphans WHERE id IN ({marks})", orphan_ids)
+    return {row["article_id"] for row in rows}
+
+
 def differences(store, open_article, listed: dict[str, dict]) -> list:
     """Events for what another connection changed: the article list rows, and the open article's
-    claims, evidence and history, each compared with what is shown (read, not assumed)."""
+    claims, evidence, history and waiting orphans, each compared with what is shown (read, not assumed)."""
     events: list = []
-    now = {row["id"]: row for row in list_rows(store)}
+    now = {row["id"]: row for row in listing.list_rows(store)}
     moved = {article_id: now.get(article_id) for article_id in set(now) | set(listed)
              if now.get(article_id) != listed.get(article_id)}
     listed.clear()
@@ -123,6 +118,8 @@ def differences(store, open_article, listed: dict[str, dict]) -> list:
         events.append(ArticlesChanged(moved))
     if open_article is None or now.get(open_article.id) is None:
         return events
+    if open_article.id in moved:  # its row counts its orphans: what waits may have changed with it
+        events.append(OrphansChanged(open_article.id, orphans.orphans_for(store, open_article.id)))
     current = {row["id"]: row for row in claims.claims_for(store, open_article.id)}
     changed = {claim_id: current.get(claim_id) for claim_id in set(current) | set(open_article.all)
                if current.get(claim_id) != open_article.all.get(claim_id)}

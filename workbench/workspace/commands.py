@@ -1,8 +1,8 @@
-"""The undoable user actions on claims and evidence; each do and undo is one transaction."""
+"""The undoable user actions on claims, evidence, articles and orphans; each do and undo is one transaction."""
 
 from pathlib import Path
 
-from workbench import articles, claims, disagreements, evidence, ids
+from workbench import articles, claims, disagreements, evidence, ids, orphans
 from workbench.verdicts import LABELS
 from workbench.workspace.undo import Command
 
@@ -39,6 +39,25 @@ class CreateClaim(WorkspaceCommand):
 
     def undo(self) -> None:
         claims.purge_claim(self.store, self.claim_id)
+
+
+class MarkClaims(WorkspaceCommand):
+    """Mark several ranges (article id, start, end) as claims in one step; undo removes them all."""
+
+    def __init__(self, workspace, ranges, text: str = "Mark claims"):
+        super().__init__(workspace, text)
+        self.ranges = [tuple(r) for r in ranges]
+        self.claim_ids = [ids.new_id() for _ in self.ranges]
+
+    def do(self) -> None:
+        with self.store.transaction():
+            for claim_id, (article_id, start, end) in zip(self.claim_ids, self.ranges):
+                claims.add_claim(self.store, article_id, start, end, reviewer_id=self.reviewer_id, claim_id=claim_id)
+
+    def undo(self) -> None:
+        with self.store.transaction():
+            for claim_id in self.claim_ids:
+                claims.purge_claim(self.store, claim_id)
 
 
 class DeleteClaim(WorkspaceCommand):
@@ -299,3 +318,67 @@ class ImportedArticles(WorkspaceCommand):
         with self.store.transaction():
             for article_id in self.article_ids:
                 articles.delete_article(self.store, article_id)
+
+
+class ImportedVersion(ImportedArticles):
+    """A corrected version an import added; undo deletes it again (the old version keeps its claims)."""
+
+    def __init__(self, workspace, article_id: str):
+        super().__init__(workspace, [article_id])
+        self.text = "Import new version"
+
+
+class PlaceOrphan(WorkspaceCommand):
+    """Place an annotation that could not be placed on [start, end); undo removes the claim and lists it again."""
+
+    def __init__(self, workspace, orphan_id: str, start: int, end: int):
+        super().__init__(workspace, "Place annotation")
+        self.orphan_id, self.start, self.end = orphan_id, start, end
+        self.claim_id = orphan_id  # a placed orphan's claim takes its id
+
+    def do(self) -> None:
+        orphans.place_orphan(self.store, self.orphan_id, self.start, self.end, reviewer_id=self.reviewer_id)
+
+    def undo(self) -> None:
+        orphans.unplace_orphan(self.store, self.orphan_id, reviewer_id=self.reviewer_id)
+
+
+class DismissOrphan(WorkspaceCommand):
+    """Stop listing an annotation that could not be placed; undo lists it again."""
+
+    def __init__(self, workspace, orphan_id: str):
+        super().__init__(workspace, "Dismiss annotation")
+        self.orphan_id = orphan_id
+
+    def do(self) -> None:
+        orphans.dismiss_orphan(self.store, self.orphan_id, reviewer_id=self.reviewer_id)
+
+    def undo(self) -> None:
+        orphans.restore_orphan(self.store, self.orphan_id, reviewer_id=self.reviewer_id)
+
+
+class ImportedAnnotations(WorkspaceCommand):
+    """The claims and orphans an annotation import made (it ran already, maybe in the background).
+
+    Undo removes them for good (annotations.remove_imported); redo reads the file again and imports
+    what it holds then.
+    """
+
+    def __init__(self, workspace, path: str, article_id: str, stored: list):
+        super().__init__(workspace, "Import annotations")
+        self.path, self.article_id, self.stored = path, article_id, list(stored)
+        self._done = True
+
+    def do(self) -> None:
+        if self._done:  # the import itself made them; nothing to do the first time
+            self._done = False
+            return
+        from workbench import annotations  # imported where first used, as Workspace does importers
+
+        self.stored = annotations.import_annotation_file_report(
+            self.store, self.path, reviewer_id=self.reviewer_id, article_id=self.article_id, onto=True).stored
+
+    def undo(self) -> None:
+        from workbench import annotations
+
+        annotations.remove_imported(self.store, self.stored)

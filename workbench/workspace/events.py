@@ -73,6 +73,14 @@ class ArticlesChanged:
 
 
 @dataclass(frozen=True)
+class OrphansChanged:
+    """The annotations of one article that could not be placed, as they wait now, oldest first."""
+
+    article_id: str
+    rows: list[dict]
+
+
+@dataclass(frozen=True)
 class CountsChanged:
     """An article's live claims counted by verdict, and those needing work by reason (work_left.REASONS)."""
 

@@ -29,7 +29,7 @@ class OpenArticle:
     """
 
     def __init__(self, article: dict, claims: list[dict], *, evidence_counts: dict[str, int],
-                 reviewer_id: str, names: dict[str, str], numbers: dict[str, int] | None = None,
+                 reviewer_id: str, names: dict[str, str], numbers: dict[str, int] | None = None, number_floor: int = 0,
                  only_mine: bool = False, opinions: dict[str, dict[str, str]] | None = None):
         self.article = article
         self.id: str = article["id"]
@@ -46,6 +46,7 @@ class OpenArticle:
         # claims.claim_numbers: stable numbers in the order claims were made (deleted ones keep theirs)
         self.numbers: dict[str, int] = dict(numbers) if numbers is not None else {
             c["id"]: n for n, c in enumerate(sorted(claims, key=lambda c: (c["created_at"], c["id"])), 1)}
+        self.number_floor = number_floor  # claims.numbering: new claims of a new version number after it
         self.events = EmitterGroup("reset", "inserting", "inserted", "removing", "removed", "changed",
                                    "repaint", "counts", "evidence", "disagreements")
         self.rows: list[dict] = []
@@ -155,7 +156,7 @@ class OpenArticle:
             self.numbers.pop(claim_id, None)
         for claim_id, row in changed.items():
             if row is not None and claim_id not in self.numbers:
-                self.numbers[claim_id] = max(self.numbers.values(), default=0) + 1
+                self.numbers[claim_id] = max(self.number_floor, max(self.numbers.values(), default=0)) + 1
         counts_before = dict(self.counts)
         lo, hi = len(self.body), 0
         for claim_id, row in changed.items():

@@ -8,6 +8,16 @@ from workbench.store import Store
 from workbench.workspace.events import EmitterGroup
 
 
+def on_own_connection(path: Path, work):
+    """Open the database at path on a connection of this thread, return work(store), close it.
+
+    SQLite connections stay on the thread that opened them, so work on a worker thread (a
+    task, an export's preview) reads through its own connection.
+    """
+    with Store.open(path) as store:
+        return work(store)
+
+
 class Task:
     """One piece of long work. `run()` belongs on a worker thread: it opens the database on a
     connection of its own (SQLite connections stay on their thread), calls work(store, task),
@@ -41,13 +51,6 @@ class Task:
     def run(self) -> None:
         """Do the work (on a worker thread); afterwards `result` or `error` is set."""
         try:
-            store = Store.open(self.path)
+            self.result = on_own_connection(self.path, lambda store: self.work(store, self))
         except WorkbenchError as error:
             self.error = str(error)
-            return
-        try:
-            self.result = self.work(store, self)
-        except WorkbenchError as error:
-            self.error = str(error)
-        finally:
-            store.close()

@@ -7,43 +7,50 @@ after COMMIT, emitted as events that carry the rows, so no view reads them back.
 
 import contextlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench import articles, claims, disagreements, evidence, work_left
 from workbench.errors import WorkbenchError
 from workbench.workspace import changes as change_events
-from workbench.workspace import commands
+from workbench.workspace import commands, listing
+from workbench.workspace.corrections import Corrections
 from workbench.workspace.events import (ArticlesChanged, ClaimsChanged, CountsChanged, EmitterGroup, EvidenceChanged,
-                                        HistoryChanged, Reloaded)
+                                        HistoryChanged, OrphansChanged, Reloaded)
 from workbench.workspace.open_article import OpenArticle
 from workbench.workspace.tasks import Task
 from workbench.workspace.undo import UndoStack
 
 # importers, merge, search and stats (and what they pull in: the web, HTML, JSON) are imported
-# where first used: the window must paint before it needs any of them.
+# where first used: the window must paint before it needs any of them; so are matching and compare.
+if TYPE_CHECKING:
+    from workbench import checked_before, compare
+    from workbench.workspace.known import KnownService
 
 EMITTERS = {ClaimsChanged: "claims", EvidenceChanged: "evidence", HistoryChanged: "history",
-            ArticlesChanged: "articles", CountsChanged: "counts"}
+            ArticlesChanged: "articles", CountsChanged: "counts", OrphansChanged: "orphans"}
 
 
-class Workspace:
+class Workspace(Corrections):
     """One open database seen by one reviewer.
 
     Events: claims (ClaimsChanged), evidence (EvidenceChanged), history (HistoryChanged),
-    articles (ArticlesChanged), counts (CountsChanged), undo (UndoState), reloaded (Reloaded),
-    opened (the OpenArticle now shown, or None).
+    articles (ArticlesChanged), counts (CountsChanged), orphans (OrphansChanged), undo (UndoState),
+    reloaded (Reloaded), opened (the OpenArticle now shown, or None). Versions and orphans:
+    workspace/corrections.py.
     """
 
     def __init__(self, store, reviewer: str):
         self.store = store
         self.reviewer_name = " ".join(reviewer.split())
         self.reviewer_id = store.reviewer(reviewer)
-        self.events = EmitterGroup("claims", "evidence", "history", "articles", "counts", "undo", "reloaded",
-                                   "opened")
+        self.events = EmitterGroup("claims", "evidence", "history", "articles", "counts", "orphans", "undo",
+                                   "reloaded", "opened")
         self.undo_stack = UndoStack(self.events.undo.emit)
         self.article: OpenArticle | None = None
         self.only_mine = False
         self._prepared: list = []
         self._bulk = 0
+        self._known = None  # a KnownService, started when first asked (see known)
         self._data_version = self.data_version()
         self._listed: dict[str, dict] = {}  # the article list as last read (list_articles)
         store.before_commit(self._prepare)
@@ -51,6 +58,8 @@ class Workspace:
 
     def close(self) -> None:
         """Stop listening and close the database."""
+        if self._known is not None:
+            self._known.close()
         self.store.remove_before_commit(self._prepare)
         self.store.unsubscribe(self._publish)
         self.undo_stack.clear()
@@ -93,6 +102,8 @@ class Workspace:
         if touched and self.article is not None:
             self.events.counts.emit(CountsChanged(self.article.id, dict(self.article.counts),
                                                   self.article.work_counts()))
+        if self._known is not None and any(isinstance(event, ClaimsChanged) for event in events):
+            self._known.claims_changed()
 
     def _apply_to_open_article(self, event) -> bool:
         """Bring the open article up to date; True if its claims, evidence or opinions moved."""
@@ -123,6 +134,8 @@ class Workspace:
 
     def reload(self, reason: str = "") -> None:
         """Show the database afresh: re-read the open article and tell every view (Reloaded)."""
+        if self._known is not None:
+            self._known.reloaded()
         if self.article is not None:
             try:
                 self._show(self._load(self.article.id))
@@ -147,6 +160,8 @@ class Workspace:
         if version == self._data_version:
             return False
         self._data_version = version
+        if self._known is not None:  # verdicts or fact-checks may have come in anywhere in the file
+            self._known.claims_changed()
         events = change_events.differences(self.store, self.article, self._listed)
         if self.article is not None:
             self.article.names = self.store.reviewer_names()  # someone new may have given verdicts
@@ -165,10 +180,11 @@ class Workspace:
 
     def _load(self, article_id: str) -> OpenArticle:
         article = articles.get_article(self.store, article_id)
+        numbers, floor = claims.numbering(self.store, article_id)
         opened = OpenArticle(article, claims.claims_for(self.store, article_id),
                            evidence_counts=evidence.evidence_counts(self.store, article_id),
                            reviewer_id=self.reviewer_id, names=self.store.reviewer_names(),
-                           numbers=claims.claim_numbers(self.store, article_id), only_mine=self.only_mine,
+                           numbers=numbers, number_floor=floor, only_mine=self.only_mine,
                            opinions=disagreements.opinions(self.store, article_id))
         opened.evidence_stamps = evidence.evidence_stamps(self.store, article_id)
         return opened
@@ -194,14 +210,14 @@ class Workspace:
     # -- reading (no events) ---------------------------------------------------------------
 
     def list_articles(self) -> list[dict]:
-        """Live articles with their claim counts by verdict and work left by reason, oldest first."""
-        rows = change_events.list_rows(self.store)
+        """Live articles with their claim counts by verdict, versions, orphans and work left, oldest first (listing.py)."""
+        rows = listing.list_rows(self.store)
         self._listed = {row["id"]: row for row in rows}
         return rows
 
     def article_rows(self, article_ids) -> dict[str, dict | None]:
         """Article list rows (as list_articles gives them) for some articles; None for those gone."""
-        return change_events.article_rows(self.store, article_ids)
+        return listing.rows_for(self.store, article_ids)
 
     def to_do(self, article_ids=None) -> list:
         """Claims that need work (work_left.ToDo), of every article or those given."""
@@ -331,6 +347,66 @@ class Workspace:
         if command.new:
             self._do(command)
 
+    # -- what the desk already knows: checked before, known sentences, comparing articles ---------
+
+    @property
+    def known(self) -> "KnownService":
+        """Answers "checked before?" and finds an article's known sentences on a worker thread of its own."""
+        if self._known is None:
+            from workbench.workspace.known import KnownService
+
+            self._known = KnownService(self.path)
+        return self._known
+
+    def adopt_match(self, claim_id: str, match) -> "checked_before.Adoption":
+        """Make a match (a fact-check or an earlier verdict) evidence of a claim, undoably; the verdict
+        it suggests is only offered, in the result, never set."""
+        from workbench import checked_before
+
+        adopted = checked_before.adoption(match)
+        if any(_same_source(item, adopted.evidence) for item in evidence.evidence_for(self.store, claim_id)):
+            raise WorkbenchError("this match is already evidence of the claim")
+        text = "Adopt fact-check" if match.kind == "fact_check" else "Adopt earlier verdict"
+        self.add_evidence(claim_id, adopted.evidence, text=text)
+        return adopted
+
+    def compare_task(self, left_id: str, right_id: str) -> Task:
+        """Comparing two articles (sentences aligned, the differing words within them) as a Task."""
+        from workbench import compare
+
+        def work(store, _task: Task) -> "compare.Comparison":
+            return compare.compare(articles.article_body(store, left_id), articles.article_body(store, right_id))
+
+        return Task("Comparing articles", self.path, work)
+
+    def compare_articles(self, left_id: str, right_id: str) -> "compare.Comparison":
+        """Compare two articles here and now."""
+        task = self.compare_task(left_id, right_id)
+        return task.work(self.store, task)
+
+    def carry_claims(self, comparison: "compare.Comparison", left_id: str, right_id: str, claim_ids) -> list[str]:
+        """Mark each claim of one compared article on the aligned words of the other, in one undoable
+        step; where the other already has a claim there, nothing. Return the new claims' ids."""
+        from workbench import compare
+
+        if comparison.left != articles.article_body(self.store, left_id) \
+                or comparison.right != articles.article_body(self.store, right_id):
+            raise WorkbenchError("the comparison is not of these two articles")
+        existing = {left_id: self.claims_of(left_id), right_id: self.claims_of(right_id)}
+        ranges = []
+        for claim_id in claim_ids:
+            row = claims.get_claim(self.store, claim_id)
+            if row["article_id"] not in existing or row["deleted_at"]:
+                raise WorkbenchError("that claim is not in either compared article")
+            side, target = ("left", right_id) if row["article_id"] == left_id else ("right", left_id)
+            found = compare.counterpart(comparison, side, row["start"], row["end"])
+            if found and not any(c["start"] < found[1] and found[0] < c["end"] for c in existing[target]) \
+                    and (target, *found) not in ranges:
+                ranges.append((target, *found))
+        if not ranges:
+            return []
+        return self._do(commands.MarkClaims(self, ranges, "Mark on the other article")).claim_ids
+
     # -- long work: imports and merges -----------------------------------------------------
 
     def import_sources(self, sources: list[str]) -> list:
@@ -429,8 +505,21 @@ class Workspace:
         if any(not isinstance(outcome, WorkbenchError) and outcome.changed for _, outcome in results):
             self.undo_stack.clear()
 
+    def background_sync(self, url: str, **options):
+        """A BackgroundSync of this database with the team server at url (workspace/team.py), not started."""
+        from workbench.workspace.team import BackgroundSync
+
+        return BackgroundSync(self.path, url, reviewer=self.reviewer_name, **options)
+
     def save_copy(self, target, *, overwrite: bool = False) -> Path:
         """Write a consistent copy of this database to send to a colleague."""
         from workbench import merge
 
         return merge.save_copy(self.store, target, overwrite=overwrite)
+
+
+def _same_source(item: dict, fields: dict) -> bool:
+    """Whether an evidence item already holds what these evidence fields would add."""
+    if fields.get("url"):
+        return item.get("url") == fields["url"]
+    return (item.get("title"), item.get("excerpt")) == (fields.get("title"), fields.get("excerpt"))

@@ -1,5 +1,8 @@
 """A real PostgreSQL server for the sync tests (started once per run), and a fresh desk database per test.
 
+A pytest plugin (tests/conftest.py loads it), so the window's sync tests in tests/ui share the
+one server with tests/sync.
+
 Without the server programs the sync tests are skipped with the reason, except on CI (`CI` set)
 or with WORKBENCH_REQUIRE_POSTGRES=1, where a missing or failing server fails them.
 """
