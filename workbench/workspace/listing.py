@@ -1,15 +1,16 @@
 """The article list's rows: each article with its claims by verdict, its place among its versions, its orphans.
 
 A row is what `articles.list_articles` gives, plus `version` (None, or {"number", "of", "superseded"}
-from versions.version_marks) and `orphans` (how many of its annotations wait to be placed).
+from versions.version_marks), `orphans` (how many of its annotations wait to be placed) and `work`
+(its claims needing work by reason, work_left.work_counts).
 """
 
-from workbench import articles, orphans, versions
+from workbench import articles, orphans, versions, work_left
 
 
 def list_rows(store) -> list[dict]:
     """Every live article's list row, oldest first."""
-    return _marked(store, articles.list_articles(store), orphans.orphan_counts(store))
+    return _marked(store, articles.list_articles(store), orphans.orphan_counts(store), work_left.work_counts(store))
 
 
 def rows_for(store, article_ids) -> dict[str, dict | None]:
