@@ -1,49 +1,28 @@
-"""The article list: title, source and a bar of claims by verdict for every article."""
+"""The article list: every article with what still needs work, searchable, filtered and sorted."""
 
 import html
 from bisect import bisect_left
-from urllib.parse import urlparse
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QPalette, QPen
-from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import QListView
 
-from ui import theme
-from workbench.verdicts import LABELS, VERDICTS
+from ui.article_delegate import ArticleDelegate, ArticleRole, progress_text, source_line, version_text, work_text
+from workbench.order import natural_key
+
+__all__ = ["ArticleList", "ArticleListModel", "ArticleFilter", "ArticleIdRole", "ArticleRole", "source_line",
+           "version_text"]
 
 ArticleIdRole = Qt.ItemDataRole.UserRole + 1
-ArticleRole = Qt.ItemDataRole.UserRole + 2
 
-
-def source_line(article: dict) -> str:
-    """Where an article comes from, for one line of a list: publisher or host, and date."""
-    source = article.get("publisher") or (urlparse(article["url"]).hostname if article.get("url") else None)
-    source = source or {"clipboard": "Pasted text"}.get(article.get("source_kind") or "", "Local file")
-    date = article.get("published")
-    return f"{source} · {date}" if date else source
-
-
-def progress_text(counts: dict[str, int], waiting: int = 0) -> str:
-    """'3 claims: 1 verified, 2 pending' style summary, and how many wait to be placed."""
-    total = sum(counts.values())
-    text = "No claims yet"
-    if total:
-        parts = [f"{counts[v]} {LABELS[v].lower()}" for v in VERDICTS if counts[v]]
-        text = f"{total} claim{'s' if total != 1 else ''}: " + ", ".join(parts)
-    return text + (f" · {waiting} to place" if waiting else "")
-
-
-def version_text(row: dict) -> str:
-    """'Version 2 of 3' (and whether a corrected version supersedes it), or '' for an article with one version."""
-    version = row.get("version")
-    if not version:
-        return ""
-    text = f"Version {version['number']} of {version['of']}"
-    return text + (" · superseded by a corrected version" if version["superseded"] else " · the latest")
+# What the list can show (filter key -> label), and the orders it can sort by.
+FILTERS = {"all": "All articles", "work": "Needing work", "pending": "Pending claims",
+           "no_evidence": "No evidence", "no_rationale": "No rationale", "disagreement": "Disagreements"}
+SORTS = {"oldest": "Oldest first", "newest": "Newest first", "title": "Title", "date": "Date published",
+         "work": "Most work left"}
 
 
 class ArticleListModel(QAbstractListModel):
-    """Rows of live articles (without bodies)."""
+    """Rows of live articles (without bodies), in the order they were added."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -60,11 +39,14 @@ class ArticleListModel(QAbstractListModel):
         self.rows = rows
         self.endResetModel()
 
-    def set_counts(self, article_id: str, counts: dict[str, int]) -> None:
-        """Update one article's progress."""
+    def set_counts(self, article_id: str, counts: dict[str, int], work: dict[str, int] | None = None) -> None:
+        """Update one article's claims by verdict and, if given, its work left by reason."""
         row = self.row_of(article_id)
-        if row is not None and self.rows[row]["counts"] != counts:
-            self.rows[row] = {**self.rows[row], "counts": counts}
+        if row is None:
+            return
+        new = {**self.rows[row], "counts": counts, **({"work": work} if work else {})}
+        if new != self.rows[row]:
+            self.rows[row] = new
             self.dataChanged.emit(self.index(row), self.index(row))
 
     def apply(self, changed: dict[str, dict | None]) -> None:
@@ -99,9 +81,10 @@ class ArticleListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return row["title"]
         if role == Qt.ItemDataRole.ToolTipRole:
-            versions = f"<br>{html.escape(version_text(row))}" if row.get("version") else ""
-            return (f"<qt><b>{html.escape(row['title'])}</b><br>{html.escape(source_line(row))}{versions}"
-                    f"<br>{html.escape(progress_text(row['counts'], row.get('orphans', 0)))}</qt>")
+            lines = [source_line(row), version_text(row), progress_text(row["counts"], row.get("orphans", 0)),
+                     work_text(row.get("work") or {})]
+            return (f"<qt><b>{html.escape(row['title'])}</b>"
+                    + "".join(f"<br>{html.escape(line)}" for line in lines if line) + "</qt>")
         if role == ArticleIdRole:
             return row["id"]
         if role == ArticleRole:
@@ -114,96 +97,148 @@ def _order(row: dict) -> tuple:
     return (row["created_at"], row["title"], row["id"])
 
 
-class ArticleDelegate(QStyledItemDelegate):
-    """Paints title, source line and a stacked verdict bar."""
+def matches(row: dict, words: list[str]) -> bool:
+    """Whether every typed word is in the article's title, publisher, author or web address."""
+    where = " ".join(row.get(k) or "" for k in ("title", "publisher", "author", "url")).casefold()
+    return all(word in where for word in words)
 
-    PAD = 8
-    BAR = 6
 
-    def sizeHint(self, option, index) -> QSize:
-        metrics = QFontMetrics(option.font)
-        return QSize(200, self.PAD * 2 + metrics.height() * 3 + self.BAR + 6)
+def sort_key(row: dict, order: str) -> tuple:
+    """An article's key in one of the list's orders (SORTS); ties fall back to the order added."""
+    added = _order(row)
+    if order == "title":
+        return (natural_key(row["title"]), added)
+    if order == "date":  # newest publication first; articles without a date last
+        published = row.get("published") or ""
+        return (not published, tuple(-ord(c) for c in published), added)
+    if order == "work":
+        return (-sum((row.get("work") or {}).values()), natural_key(row["title"]), added)
+    return added
 
-    def paint(self, painter, option, index) -> None:
-        row = index.data(ArticleRole)
-        palette = option.palette
-        painter.save()
-        selected = option.state & QStyle.StateFlag.State_Selected
-        if selected:
-            painter.fillRect(option.rect, palette.color(QPalette.ColorRole.Highlight))
-        text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        rect = option.rect.adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)
-        metrics = QFontMetrics(option.font)
-        dim = palette.color(text_role)
-        dim.setAlpha(170)
-        version = row.get("version")
-        badge = self._paint_badge(painter, rect, version, dim, option.font) if version else 0
-        superseded = bool(version and version["superseded"])
-        bold = QFont(option.font)
-        bold.setBold(True)
-        bold.setItalic(superseded)  # an older version's title recedes
-        painter.setFont(bold)
-        painter.setPen(dim if superseded else palette.color(text_role))
-        title = QFontMetrics(bold).elidedText(row["title"], Qt.TextElideMode.ElideRight, rect.width() - badge)
-        painter.drawText(QRect(rect.left(), rect.top(), rect.width() - badge, metrics.height()), 0, title)
-        painter.setFont(option.font)
-        painter.setPen(dim)
-        y = rect.top() + metrics.height()
-        source = ("Superseded · " if superseded else "") + source_line(row)
-        for line in (source, progress_text(row["counts"], row.get("orphans", 0))):
-            painter.drawText(QRect(rect.left(), y, rect.width(), metrics.height()), 0,
-                             metrics.elidedText(line, Qt.TextElideMode.ElideRight, rect.width()))
-            y += metrics.height()
-        self._paint_bar(painter, QRect(rect.left(), y + 3, rect.width(), self.BAR), row["counts"], palette)
-        if option.state & QStyle.StateFlag.State_HasFocus:  # where the keyboard is, in light and dark
-            pen = QPen(palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Highlight))
-            pen.setWidth(2)
-            painter.setPen(pen)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(option.rect.adjusted(1, 1, -2, -2))
-        painter.restore()
 
-    def _paint_badge(self, painter, rect: QRect, version: dict, colour, font) -> int:
-        """'v2' in a small frame at the right of the title line; returns the width it takes, with a gap."""
-        small = QFont(font)
-        small.setPointSizeF(font.pointSizeF() * 0.85)
-        metrics = QFontMetrics(small)
-        text = f"v{version['number']}"
-        width = metrics.horizontalAdvance(text) + 8
-        height = QFontMetrics(font).height()
-        box = QRect(rect.right() - width + 1, rect.top() + 1, width, height - 2)
-        painter.setFont(small)
-        painter.setPen(colour)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRoundedRect(box, 3, 3)
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
-        return width + 6
+class ArticleFilter(QSortFilterProxyModel):
+    """The articles matching the search words and the filter, in the chosen order."""
 
-    def _paint_bar(self, painter, rect: QRect, counts: dict[str, int], palette) -> None:
-        total = sum(counts.values())
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(palette.color(QPalette.ColorRole.Mid))
-        painter.drawRect(rect)
-        x = rect.left()
-        for verdict in VERDICTS:
-            if not total or not counts[verdict]:
-                continue
-            width = round(rect.width() * counts[verdict] / total)
-            painter.setBrush(theme.line_colour(verdict, palette))
-            painter.drawRect(QRect(x, rect.top(), width, rect.height()))
-            x += width
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.words: list[str] = []
+        self.need = "all"
+        self.order = "oldest"
+        self.setDynamicSortFilter(True)
+
+    def set_search(self, text: str) -> None:
+        """Show only articles whose title, publisher, author or web address hold every word."""
+        words = text.casefold().split()
+        if words != self.words:
+            self.beginFilterChange()
+            self.words = words
+            self.endFilterChange()
+
+    def set_need(self, need: str) -> None:
+        """Show every article ("all"), those needing any work ("work"), or those with one reason."""
+        if need != self.need:
+            self.beginFilterChange()
+            self.need = need
+            self.endFilterChange()
+
+    def set_order(self, order: str) -> None:
+        """Sort by one of SORTS."""
+        self.order = order
+        self.invalidate()
+        self.sort(0, Qt.SortOrder.DescendingOrder if order == "newest" else Qt.SortOrder.AscendingOrder)
+
+    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
+        row = self.sourceModel().rows[source_row]
+        work = row.get("work") or {}
+        if self.need == "work" and not any(work.values()) or self.need not in ("all", "work") and not work.get(self.need):
+            return False
+        return matches(row, self.words)
+
+    def lessThan(self, left, right) -> bool:
+        rows = self.sourceModel().rows
+        order = "oldest" if self.order == "newest" else self.order
+        return sort_key(rows[left.row()], order) < sort_key(rows[right.row()], order)
 
 
 class ArticleList(QListView):
-    """The list widget with its model and delegate."""
+    """The list view over the filtered, sorted articles; says which article the reviewer chose."""
+
+    articleChosen = Signal(str)  # the reviewer moved to another article (not the list changing under them)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("articleList")
         self.model_ = ArticleListModel(self)
-        self.setModel(self.model_)
+        self.proxy = ArticleFilter(self)
+        self.proxy.setSourceModel(self.model_)
+        self.proxy.sort(0)
+        self.setModel(self.proxy)
         self.setItemDelegate(ArticleDelegate(self))
         self.setUniformItemSizes(True)
+        self._open_id: str | None = None
+        self._quiet = 0
+        self.selectionModel().currentChanged.connect(self._current_changed)
+
+    def _current_changed(self, current, _previous) -> None:
+        article_id = current.data(ArticleIdRole) if current.isValid() else None
+        if not self._quiet and article_id and article_id != self._open_id:
+            self._open_id = article_id
+            self.articleChosen.emit(article_id)
+
+    def _changing(self, change, *args) -> None:
+        """Change the rows or the filter without it counting as a choice; the open article stays current."""
+        self._quiet += 1
+        try:
+            change(*args)
+            self._restore_current()
+        finally:
+            self._quiet -= 1
+
+    def _restore_current(self) -> None:
+        index = self.index_of(self._open_id)
+        if index.isValid():
+            if self.currentIndex() != index:
+                self.setCurrentIndex(index)
+            self.scrollTo(index)
+        elif self.currentIndex().isValid():  # the open article is filtered out: nothing looks chosen
+            self.selectionModel().clear()
+
+    # -- changes to the rows or the view ----------------------------------------------------------
+
+    def set_rows(self, rows: list[dict]) -> None:
+        """Show these articles (Workspace.list_articles rows)."""
+        self._changing(self.model_.set_rows, rows)
+
+    def apply(self, changed: dict[str, dict | None]) -> None:
+        """Apply an ArticlesChanged event's rows."""
+        self._changing(self.model_.apply, changed)
+
+    def set_counts(self, event) -> None:
+        """Apply a CountsChanged event."""
+        self._changing(self.model_.set_counts, event.article_id, event.counts, event.work)
+
+    def set_search(self, text: str) -> None:
+        """Filter by words typed in the search field."""
+        self._changing(self.proxy.set_search, text)
+
+    def set_need(self, need: str) -> None:
+        """Filter by what needs work (a FILTERS key)."""
+        self._changing(self.proxy.set_need, need)
+
+    def set_order(self, order: str) -> None:
+        """Sort by a SORTS key."""
+        self._changing(self.proxy.set_order, order)
+
+    # -- reading -------------------------------------------------------------------------------------
+
+    def index_of(self, article_id: str | None) -> QModelIndex:
+        """The view's index of an article, invalid if it is not shown."""
+        row = self.model_.row_of(article_id) if article_id else None
+        return self.proxy.mapFromSource(self.model_.index(row)) if row is not None else QModelIndex()
+
+    def shown_ids(self) -> list[str]:
+        """The ids of the articles shown, top to bottom."""
+        return [self.proxy.index(r, 0).data(ArticleIdRole) for r in range(self.proxy.rowCount())]
 
     def current_id(self) -> str | None:
         """The id of the current article, or None."""
@@ -211,12 +246,17 @@ class ArticleList(QListView):
         return index.data(ArticleIdRole) if index.isValid() else None
 
     def neighbour_id(self, step: int) -> str | None:
-        """The id of the article step rows from the current one, or None at either end."""
-        row = self.currentIndex().row() + step
-        return self.model_.rows[row]["id"] if self.currentIndex().isValid() and 0 <= row < len(self.model_.rows) else None
+        """The id of the article shown step rows from the open one, or None at either end."""
+        index = self.index_of(self._open_id)
+        row = index.row() + step
+        return self.proxy.index(row, 0).data(ArticleIdRole) if index.isValid() and 0 <= row < self.proxy.rowCount() \
+            else None
 
-    def select_article(self, article_id: str) -> None:
-        """Make an article the current row."""
-        row = self.model_.row_of(article_id)
-        if row is not None and self.currentIndex().row() != row:
-            self.setCurrentIndex(self.model_.index(row))
+    def select_article(self, article_id: str | None) -> None:
+        """Make the open article the current row (when it is shown)."""
+        self._open_id = article_id
+        self._quiet += 1
+        try:
+            self._restore_current()
+        finally:
+            self._quiet -= 1

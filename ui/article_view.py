@@ -34,6 +34,7 @@ class ArticleView(QTextEdit):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self._loading = False  # show_article is replacing the text
         self.setReadOnly(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                      | Qt.TextInteractionFlag.TextSelectableByKeyboard)
@@ -77,7 +78,11 @@ class ArticleView(QTextEdit):
         self.offsets = OffsetMap(self.body)
         # The text takes the current character format: a claim's, if the caret sat on one.
         self.setCurrentCharFormat(QTextCharFormat())
-        self.setPlainText(self.body)
+        self._loading = True  # a scroll bar coming or going resizes the view while the old text is still there
+        try:
+            self.setPlainText(self.body)
+        finally:
+            self._loading = False
         cursor = QTextCursor(self.document())
         cursor.beginEditBlock()
         cursor.select(QTextCursor.SelectionType.Document)
@@ -105,7 +110,8 @@ class ArticleView(QTextEdit):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self.refresh_highlights()
+        if not self._loading:
+            self.refresh_highlights()
 
     def visible_range(self, margin: float = HIGHLIGHT_MARGIN) -> tuple[int, int]:
         """The code points shown in the viewport, widened by margin viewport heights above and below."""

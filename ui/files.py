@@ -6,7 +6,7 @@ from PySide6.QtCore import QObject, QSettings, QThreadPool, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from ui import safe
-from ui.folders import last_folder, remember_folder
+from ui.folders import last_folder, remember_folder, visible_folder
 from workbench.errors import WorkbenchError
 from workbench.seeds import open_database
 from workbench.workspace import Workspace
@@ -139,7 +139,7 @@ class FileActions:
         """Write a consistent copy of this database that a colleague can open or merge."""
         workspace = self.window.workspace
         # Not next to the database itself: the default one lives in a hidden application folder.
-        suggestion = last_folder("databases") / f"{workspace.path.stem} copy{workspace.path.suffix}"
+        suggestion = visible_folder("databases") / f"{workspace.path.stem} copy{workspace.path.suffix}"
         path, _ = QFileDialog.getSaveFileName(self.window, "Save a copy", str(suggestion), DB_FILTER)
         if not path:
             return

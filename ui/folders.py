@@ -21,3 +21,10 @@ def remember_folder(kind: str, path: str | Path) -> None:
     """Remember the folder of path (a file, or a folder itself) for the next dialog of this kind."""
     path = Path(path)
     QSettings().setValue(f"lastFolder/{kind}", str(path if path.is_dir() else path.parent))
+
+
+def visible_folder(kind: str) -> Path:
+    """The folder last used for kind, unless it lies inside a hidden folder (then Documents): where
+    a file is saved for people to find and send."""
+    folder = last_folder(kind)
+    return documents() if any(part.startswith(".") for part in folder.parts) else folder

@@ -7,7 +7,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from ui import menus, palette, safe
-from ui.article_list import ArticleList, source_line
+from ui.article_delegate import source_line
+from ui.article_pane import ArticlePane
 from ui.article_view import ArticleView
 from ui.claim_detail import ClaimDetail
 from ui.claims_panel import ClaimsPanel
@@ -43,7 +44,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.qt: QtWorkspace | None = None
         self.current_claim: str | None = None
-        self._updating_list = False
         self._fitted = False
         self._shown: OpenArticle | None = None  # the open article whose events the window follows
         self.setWindowTitle("Fact-check Workbench")
@@ -76,8 +76,9 @@ class MainWindow(QMainWindow):
     # -- layout ------------------------------------------------------------------------------
 
     def _build_layout(self) -> None:
-        self.article_list = ArticleList()
-        self.article_list.selectionModel().currentChanged.connect(self._article_chosen)
+        self.article_pane = ArticlePane()
+        self.article_list = self.article_pane.list
+        self.article_list.articleChosen.connect(self.open_article)
         self.title = QLabel()
         self.title.setObjectName("articleTitle")
         self.title.setWordWrap(True)
@@ -115,14 +116,14 @@ class MainWindow(QMainWindow):
         right.setSizes([230, 570])  # the detail holds the rationale, evidence and history
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(self.article_list)
+        self.splitter.addWidget(self.article_pane)
         self.splitter.addWidget(reader_box)
         self.splitter.addWidget(right)
         self.splitter.setHandleWidth(7)
         self.splitter.setChildrenCollapsible(False)
         for index, stretch in enumerate((0, 2, 1)):  # a narrower window takes from the reader and the claims
             self.splitter.setStretchFactor(index, stretch)
-        self.article_list.setMinimumWidth(150)
+        self.article_pane.setMinimumWidth(150)
         right.setMinimumWidth(330)
         self.setCentralWidget(self.splitter)
 
@@ -181,7 +182,7 @@ class MainWindow(QMainWindow):
         self.corrections.follow(qt)  # first: a version deleted opens the version before it
         self.known.set_workspace(qt)
         qt.articlesChanged.connect(self._articles_changed)
-        qt.countsChanged.connect(lambda event: self.article_list.model_.set_counts(event.article_id, event.counts))
+        qt.countsChanged.connect(self.article_list.set_counts)
         qt.claimsChanged.connect(self._claims_changed)
         qt.historyChanged.connect(self._history_changed)
         qt.undoChanged.connect(self._undo_changed)
@@ -199,37 +200,26 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{workspace.path.name} — Fact-check Workbench")
         self.files.remember_recent(workspace.path)
         self.refresh_articles()
-        rows = self.article_list.model_.rows
         last = QSettings().value(f"lastArticle/{workspace.database_id}")
-        if rows:
-            target = last if any(r["id"] == last for r in rows) else rows[0]["id"]
-            self.article_list.select_article(target)
-        self.open_article(self.article_list.current_id())
+        known = [r["id"] for r in self.article_list.model_.rows]
+        self.open_article(last if last in known else next(iter(self.article_list.shown_ids() or known), None))
         self.team.follow(workspace)
 
     def refresh_articles(self) -> None:
         """Reload the article list (titles and progress)."""
-        self.article_list.model_.set_rows(self.workspace.list_articles())
+        self.article_list.set_rows(self.workspace.list_articles())
         if self.article:
             self.article_list.select_article(self.article["id"])
 
-    def _article_chosen(self, current, _previous=None) -> None:
-        if current.isValid() and not self._updating_list:
-            self.open_article(current.data(Qt.ItemDataRole.UserRole + 1))
-
     def _articles_changed(self, event) -> None:
-        self._updating_list = True  # rows leaving must not open the rows that slide under the cursor
-        try:
-            self.article_list.model_.apply(event.rows)
-        finally:
-            self._updating_list = False
+        self.article_list.apply(event.rows)  # rows leaving never open the rows that slide under the cursor
         if self.article:
             self.article_list.select_article(self.article["id"])
             if event.rows.get(self.article["id"]):
                 self._show_article_heading(self.article)
                 self.detail.article_changed()
-        else:  # the open article went (deleted, or an import undone): open the one now current
-            self.open_article(self.article_list.current_id())
+        else:  # the open article went (deleted, or an import undone): open the first one shown
+            self.open_article(next(iter(self.article_list.shown_ids()), None))
 
     def notice_outside_changes(self) -> None:
         """Show what another program changed in the database, keeping the selection and the typing."""
@@ -572,6 +562,18 @@ class MainWindow(QMainWindow):
             self._fit_on_screen()
             if self.width() != width:
                 self._default_splitter_sizes()
+        self._keep_reader_wide()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._keep_reader_wide()
+
+    def _keep_reader_wide(self) -> None:
+        """A narrower window never squeezes the reader to keep the article list wide."""
+        sizes = self.splitter.sizes()
+        cap = max(self.article_pane.minimumSizeHint().width(), round(self.splitter.width() * 0.2))
+        if len(sizes) == 3 and sizes[0] > cap:
+            self.splitter.setSizes([cap, sizes[1] + sizes[0] - cap, sizes[2]])
 
     def _default_splitter_sizes(self) -> None:
         """Article list, reader and claims in proportion to the window: the reader gets the most."""

@@ -5,6 +5,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QToolBar
 
 from ui import theme
+from ui.todo_dialog import show_to_do
 from workbench.verdicts import LABELS, VERDICTS
 
 VERDICT_SHORTCUTS = {"pending": "0", "verified": "1", "disputed": "2", "unverifiable": "3"}
@@ -63,6 +64,10 @@ def build(window) -> dict[str, QAction]:
     for name in ("sync_now", "disconnect_team"):
         a[name].setEnabled(False)  # until a server is connected
     a["agreement"] = _action(window, "&Agreement Between Reviewers…", window.show_agreement)
+    a["todo"] = _action(window, "T&o Do…", lambda: show_to_do(window), "Ctrl+Shift+T",
+                        "Every claim that still needs work, across all articles, with the reason")
+    a["search_articles"] = _action(window, "Search the Article &List", window.article_pane.search.setFocus,
+                                   "Ctrl+Shift+L", "Find articles by title, publisher, author or web address")
     a["only_mine"] = _action(window, "Only &My Claims", window.toggle_only_mine, "Ctrl+Shift+O",
                              "Show only the claims you marked, or everyone's")
     a["only_mine"].setCheckable(True)
@@ -174,6 +179,8 @@ def _menus(window, a: dict[str, QAction]) -> None:
     claim.addAction(a["delete"])
     view = bar.addMenu("&View")
     view.addAction(a["only_mine"])
+    view.addAction(a["todo"])
+    view.addAction(a["search_articles"])
     view.addAction(a["agreement"])
     view.addSeparator()
     view.addActions([a["focus_articles"], a["focus_reader"], a["focus_claims"], a["focus_rationale"],

@@ -77,7 +77,8 @@ def write_claimreview(store, options: ReportOptions, out, *, progress=None, canc
     first = True
     for article in found.articles:
         run.check()
-        for number, claim in enumerate(claims_in(store, article, options), start=1):
+        for claim in claims_in(store, article, options):
+            number = claim["number"]  # claims.claim_numbers: as the window shows it
             run.claim(article, number, claim)
             if claim["verdict"] not in JUDGED:
                 continue

@@ -5,6 +5,10 @@ claim for everyone. Every order ends with the id, so rows whose times tie (commo
 still come out the same way in every database.
 """
 
+import re
+
+_DIGITS = re.compile(r"(\d+)")
+
 # Columns, most significant first; a claim's `end` is quoted because END is an SQL keyword.
 CLAIM_COLUMNS = ("start", "end", "created_at", "id")
 EVIDENCE_COLUMNS = ("position", "created_at", "id")
@@ -41,3 +45,9 @@ def evidence_key(row: dict) -> tuple:
     """The sort key of an evidence row (the same order as evidence_sql); a missing position sorts first."""
     position = row["position"]
     return (position is not None, position if position is not None else 0.0, row["created_at"], row["id"])
+
+
+def natural_key(text: str | None) -> tuple:
+    """A title's key in the order people expect: case-insensitive, numbers by value ("item 2" before "item 10")."""
+    parts = _DIGITS.split((text or "").casefold())
+    return tuple((0, int(part), part) if index % 2 else (1, 0, part) for index, part in enumerate(parts))

@@ -28,8 +28,9 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from workbench import order
+from workbench import clocks, order
 from workbench.articles import appearances, get_article
+from workbench.claims import claim_numbers
 from workbench.errors import WorkbenchError
 from workbench.verdicts import DISPUTED, JUDGED, LABELS, PENDING, VERIFIED
 
@@ -99,21 +100,14 @@ def stored_date(stamp: str) -> str:
 def verdict_givers(store, claims: list[dict]) -> dict[str, tuple[str, str]]:
     """claim id -> (reviewer name, ISO time) of whoever gave each judged claim its current verdict.
 
-    From the verdict history: the latest live change, when it led to the claim's verdict now.
+    The verdict field's clock (clocks.verdict_givers): a rationale edit or a merge never moves it.
     """
-    wanted = {c["id"]: c["verdict"] for c in claims if c["verdict"] != PENDING}
+    wanted = [c["id"] for c in claims if c["verdict"] != PENDING]
     if not wanted:
         return {}
-    marks = ",".join("?" * len(wanted))
-    latest: dict[str, tuple] = {}
-    for row in store.conn.execute(
-            "SELECT h.claim_id, h.to_verdict, h.created_at, r.name FROM verdict_history h "
-            "LEFT JOIN reviewers r ON r.id = h.created_by "
-            f"WHERE h.deleted_at IS NULL AND h.claim_id IN ({marks}) ORDER BY h.claim_id, h.created_at, h.id",
-            list(wanted)):
-        latest[row[0]] = row
-    return {claim_id: (row[3] or "", row[2]) for claim_id, row in latest.items()
-            if row[1] == wanted[claim_id]}
+    names = store.reviewer_names()
+    return {claim_id: (names.get(clock.author, "") if clock.author else "", clock.at)
+            for claim_id, clock in clocks.verdict_givers(store, wanted).items()}
 
 
 # -- what the report covers ----------------------------------------------------------------------
@@ -162,8 +156,9 @@ def scope(store, options: ReportOptions) -> Scope:
 
 
 def claims_in(store, article: dict, options: ReportOptions) -> Iterator[dict]:
-    """The claims of one article the report shows, in reading order, with givers and evidence."""
+    """The claims of one article the report shows, in reading order, with numbers, givers and evidence."""
     verdicts = options.verdicts
+    numbers = claim_numbers(store, article["id"])
     cursor = store.conn.execute(
         f"SELECT * FROM claims WHERE article_id = ? AND deleted_at IS NULL "
         f"AND verdict IN ({','.join('?' * len(verdicts))}) ORDER BY {order.claims_sql()}",
@@ -175,6 +170,7 @@ def claims_in(store, article: dict, options: ReportOptions) -> Iterator[dict]:
         givers = verdict_givers(store, batch)
         evidence = _evidence_of(store, [c["id"] for c in batch])
         for claim in batch:
+            claim["number"] = numbers[claim["id"]]
             claim["judge"], when = givers.get(claim["id"], ("", ""))
             claim["judged_on"] = stored_date(when) if when else ""
             claim["evidence"] = evidence.get(claim["id"], [])

@@ -95,7 +95,8 @@ def body_parts(store, options: ReportOptions, found, run: Progress):
         run.check()
         yield "article", article_head(article)
         shown = 0
-        for number, claim in enumerate(claims_in(store, article, options), start=1):
+        for claim in claims_in(store, article, options):
+            number = claim["number"]  # claims.claim_numbers: as the window shows it
             yield "claim", claim_html(store, number, claim, article, options)
             run.claim(article, number, claim)
             shown = number

@@ -31,7 +31,8 @@ def write_markdown(store, options: ReportOptions, out: TextIO, *, progress=None,
         run.check()
         out.write("\n" + "\n\n".join(article_head(article)) + "\n")
         shown = 0
-        for number, claim in enumerate(claims_in(store, article, options), start=1):
+        for claim in claims_in(store, article, options):
+            number = claim["number"]  # claims.claim_numbers: as the window shows it
             out.write("\n" + "\n\n".join(claim_parts(number, claim, article, options)) + "\n")
             run.claim(article, number, claim)
             shown = number

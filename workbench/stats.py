@@ -26,8 +26,8 @@ NAME_WIDTH = 24
 
 def collect(store) -> dict:
     """Counts by article, by verdict and by reviewer, and agreement for each pair of reviewers."""
-    articles = store.query(
-        "SELECT id, title FROM articles WHERE deleted_at IS NULL ORDER BY title, id")
+    articles = sorted(store.query("SELECT id, title FROM articles WHERE deleted_at IS NULL"),
+                      key=lambda a: (order.natural_key(a["title"]), a["title"] or "", a["id"]))
     claims = store.query(
         'SELECT c.id, c.article_id, c.start, c."end", c.created_at, c.verdict, c.created_by FROM claims c '
         "JOIN articles a ON a.id = c.article_id WHERE c.deleted_at IS NULL AND a.deleted_at IS NULL "

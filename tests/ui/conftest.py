@@ -46,7 +46,7 @@ def window(qtbot, db_path):
 def open_titled(window, title: str) -> dict:
     """Open the article with this title and return its row."""
     row = next(r for r in window.article_list.model_.rows if r["title"] == title)
-    window.article_list.setCurrentIndex(window.article_list.model_.index(window.article_list.model_.row_of(row["id"])))
+    window.article_list.setCurrentIndex(window.article_list.index_of(row["id"]))
     assert window.article["id"] == row["id"]
     return window.article
 

@@ -1,5 +1,7 @@
 """Sharing from the window: merge a colleague's database, see it, compare, save a copy, export."""
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog, QTableWidget
@@ -136,3 +138,55 @@ def test_disagreement_is_marked_and_can_be_settled(qtbot, window, tmp_path, monk
     qtbot.keySequence(window, QKeySequence("Ctrl+Z"))
     assert store.get("claims", mine)["verdict"] == "verified"
     assert window.detail.disagreement.isVisible()
+
+
+def test_save_a_copy_suggests_a_folder_people_can_see(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtCore import QSettings
+
+    hidden = tmp_path / ".local" / "share" / "workbench"
+    hidden.mkdir(parents=True)
+    QSettings().setValue("lastFolder/databases", str(hidden))  # the database was opened from the app's folder
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda parent, title, where, *a: asked.append(where) or ("", ""))
+    window.actions_["save_copy"].trigger()
+    folder = Path(asked[0]).parent
+    assert folder.is_dir() and not any(part.startswith(".") for part in folder.parts)
+    assert Path(asked[0]).name == f"{window.workspace.path.stem} copy.db"
+
+
+def test_two_verdicts_on_the_same_claim_after_a_merge_are_flagged_attributed_and_settled(qtbot, window, tmp_path,
+                                                                                          monkeypatch):
+    from workbench.claims import set_verdict
+
+    open_titled(window, window.article_list.model_.rows[0]["title"])
+    mark(window, qtbot, "Four Russian fighter jets", Qt.Key.Key_1)  # Ana: verified
+    claim_id = window.current_claim
+    window.workspace.save_copy(tmp_path / "bo.db")
+    with Store.open(tmp_path / "bo.db") as theirs:  # Bo, in the copy, judges the same claim otherwise
+        set_verdict(theirs, claim_id, "disputed", reviewer_id=theirs.reviewer("Bo"))
+    window.detail.rationale.setFocus()
+    qtbot.keyClicks(window.detail.rationale, "Only my note changed")  # Ana edits the rationale only
+    window.detail.flush()
+    monkeypatch.setattr(safe, "message", lambda *a: None)
+    window.files.merge([str(tmp_path / "bo.db")])
+    wait_for_tasks(qtbot, window)
+
+    assert window.current_claim == claim_id
+    model = window.claims_panel.model
+    assert "reviewers disagree" in model.data(model.index(model.row_of(claim_id)))
+    assert window.detail.disagreement.isVisible()
+    assert window.detail.disagreement_text.text().endswith("Ana: Verified · Bo: Disputed")
+    history = [[item.text(c) for c in range(3)] for item in
+               (window.detail.history.topLevelItem(i) for i in range(window.detail.history.topLevelItemCount()))]
+    assert ["Bo", "Verified → Disputed"] == history[0][1:]  # Bo's own change, newest first
+    assert window.workspace.store.get("claims", claim_id)["rationale"] == "Only my note changed"
+
+    settle_verified = next(a for a in window.detail.settle.menu().actions() if a.text() == "Verified")
+    settle_verified.trigger()
+    assert window.workspace.store.get("claims", claim_id)["verdict"] == "verified"
+    assert not window.detail.disagreement.isVisible()
+    assert "reviewers disagree" not in model.data(model.index(model.row_of(claim_id)))
+    window.reader.setFocus()
+    qtbot.keySequence(window, QKeySequence("Ctrl+Z"))
+    assert window.workspace.store.get("claims", claim_id)["verdict"] == "disputed"
+    assert window.detail.disagreement_text.text().endswith("Ana: Verified · Bo: Disputed")

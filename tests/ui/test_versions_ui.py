@@ -193,10 +193,10 @@ def test_the_article_list_shows_versions_without_clutter(qtbot, qtmodeltester, w
     assert "Version 2 of 2 · the latest" in tip and "1 to place" in tip
     # the delegate draws the badge and recedes the superseded title: the row looks different without them
     view, row = window.article_list, model.row_of(old["article"]["id"])
-    marked = view.viewport().grab(view.visualRect(model.index(row))).toImage()
+    marked = view.viewport().grab(view.visualRect(view.index_of(old["article"]["id"]))).toImage()
     model.rows[row] = {**model.rows[row], "version": None}
     view.viewport().repaint()
-    assert view.viewport().grab(view.visualRect(model.index(row))).toImage() != marked
+    assert view.viewport().grab(view.visualRect(view.index_of(old["article"]["id"]))).toImage() != marked
     window.refresh_articles()
     window.workspace.delete_article(corrected["id"])  # the new version gone: the old one is alone again
     rows = {r["id"]: r for r in model.rows}

@@ -36,6 +36,7 @@ def test_claim_and_article_models_pass_the_qt_model_tester(qtbot, qtmodeltester,
     qtmodeltester.check(window.claims_panel.model)
     qtmodeltester.check(window.claims_panel.proxy)
     qtmodeltester.check(window.article_list.model_)
+    qtmodeltester.check(window.article_list.proxy)
     first = mark(qtbot, window, "Final paragraph")
     mark(qtbot, window, "Emoji first")  # inserted before: the first claim's number stays #1
     qtbot.keyClick(window.reader, Qt.Key.Key_1)
@@ -99,7 +100,7 @@ def test_the_signals_the_window_relies_on(qtbot, window, tmp_path):
         window.workspace.add_evidence(claim_id, {"title": "Family register"})
     assert [item["title"] for item in added.args[0].items] == ["Family register"]
     with qtbot.waitSignal(qt.articleOpened) as opened:
-        window.article_list.setCurrentIndex(window.article_list.model_.index(0))
+        window.article_list.setCurrentIndex(window.article_list.model().index(0, 0))
     assert opened.args[0].id == window.article["id"]
     (tmp_path / "new.txt").write_text("A new article about jobs.", encoding="utf-8")
     with qtbot.waitSignals([qt.reloaded, qt.articleOpened], timeout=30_000):

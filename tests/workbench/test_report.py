@@ -508,3 +508,26 @@ def test_unsupported_verdicts_are_warned_about_on_stderr(db, capsys):
                    + ") is Verified with no evidence and no rationale",
                    err[1]]
     assert "'Prices'" in err[1] and "Verified" in err[1]
+
+
+def test_the_report_numbers_claims_as_the_window_does_and_names_who_gave_the_verdict(store, reviewer_id):
+    from workbench.claims import claim_numbers, set_rationale
+
+    body = "First sentence here. Second sentence there. Third one last."
+    article = add_article(store, body, reviewer_id=reviewer_id, title="Order").article
+    third = claim_on(store, article, "Third one last", "verified", reviewer_id)  # marked first: number 1
+    first = claim_on(store, article, "First sentence here", "disputed", reviewer_id)
+    dropped = claim_on(store, article, "Second sentence there", "verified", reviewer_id)
+    delete_claim(store, dropped["id"], reviewer_id=reviewer_id)  # its number 3 is never given again
+    bo = store.reviewer("Bo")
+    set_verdict(store, first["id"], "unverifiable", reviewer_id=bo)
+    set_rationale(store, first["id"], "Ana's later note.", reviewer_id=reviewer_id)  # not a verdict change
+    numbers = claim_numbers(store, article["id"])
+    text = build_markdown(store, options())
+    assert numbers[third["id"]] == 1 and numbers[first["id"]] == 2
+    assert text.index("### Claim 2 · Unverifiable") < text.index("### Claim 1 · Verified")
+    assert "Claim 3" not in text
+    section = text[text.index("### Claim 2"):text.index("### Claim 1")]
+    assert "Verdict given by Bo" in section
+    tree = lxml.html.fromstring(build_html(store, options()))
+    assert [h.text_content().split(" ·")[0] for h in tree.iter("h3")] == ["Claim 2", "Claim 1"]

@@ -163,3 +163,12 @@ def test_two_reviewers_verdicts_on_one_claim_are_a_pair(store, reviewer_id, arti
     set_verdict(store, other["id"], "disputed", reviewer_id=ben)  # no change: Ben gave no verdict
     (pair,) = stats.collect(store)["agreement"]
     assert pair["reviewers"] == ("Ana", "Ben") and (pair["judged"], pair["agreed"]) == (1, 0)
+
+
+def test_articles_are_listed_in_natural_order(store, reviewer_id):
+    for title in ("item 10", "Item 2", "item 1", "apple"):
+        add_article(store, f"Body of {title}.", reviewer_id=reviewer_id, title=title)
+    titles = [a["title"] for a in stats.collect(store)["articles"]]
+    assert titles == ["apple", "item 1", "Item 2", "item 10"]
+    table = stats.render(stats.collect(store))
+    assert table.index("Item 2") < table.index("item 10")

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from workbench import articles, claims, evidence, orphans
+from workbench import articles, claims, disagreements, evidence, orphans, work_left
 from workbench.workspace import listing
 from workbench.workspace.events import (ArticlesChanged, ClaimsChanged, CountsChanged, EvidenceChanged, HistoryChanged,
                                         OrphansChanged)
@@ -33,18 +33,36 @@ def collect(store, changes: set[tuple[str, str]], open_article=None) -> list:
     claim_events, counted = _claims(store, tables.get("claims", ()), open_claims)
     events.extend(claim_events)
     history = _history_claims(store, tables.get("verdict_history", ()))
-    for claim_id in sorted(history):
-        events.append(HistoryChanged(claim_id, claims.verdict_history(store, claim_id)))
-    for claim_id in sorted(_evidence_claims(store, tables.get("evidence", ()), tables.get("attachments", ()))):
+    events.extend(history_events(store, history))
+    evidence_claims = _evidence_claims(store, tables.get("evidence", ()), tables.get("attachments", ()))
+    for claim_id in sorted(evidence_claims):
         events.append(EvidenceChanged(claim_id, evidence.evidence_for(store, claim_id)))
     for article_id in sorted(orphaned):
         events.append(OrphansChanged(article_id, orphans.orphans_for(store, article_id)))
     if touched_articles:
         events.append(ArticlesChanged(listing.rows_for(store, touched_articles)))
-    for article_id in sorted(counted - touched_articles - {getattr(open_article, "id", None)}):
+    counted |= _claim_articles(store, history | evidence_claims)  # work left moves with evidence and opinions
+    others = sorted(counted - touched_articles - {getattr(open_article, "id", None)})
+    work = work_left.work_counts(store, others) if others else {}
+    for article_id in others:
         counts = articles.verdict_counts(store, article_id).get(article_id)
-        events.append(CountsChanged(article_id, counts or articles.empty_counts()))
+        events.append(CountsChanged(article_id, counts or articles.empty_counts(),
+                                    work.get(article_id, work_left.empty_work())))
     return events
+
+
+def history_events(store, claim_ids) -> list[HistoryChanged]:
+    """HistoryChanged for some claims: each one's history and open opinions."""
+    if not claim_ids:
+        return []
+    found = disagreements.opinions(store, claim_ids=claim_ids)
+    return [HistoryChanged(claim_id, claims.verdict_history(store, claim_id), found.get(claim_id, {}))
+            for claim_id in sorted(claim_ids)]
+
+
+def _claim_articles(store, claim_ids) -> set[str]:
+    rows = store.query_in("SELECT article_id FROM claims WHERE id IN ({marks})", claim_ids)
+    return {row["article_id"] for row in rows}
 
 
 def _claims(store, claim_ids, open_claims: dict[str, dict]) -> tuple[list, set[str]]:
@@ -113,6 +131,5 @@ def differences(store, open_article, listed: dict[str, dict]) -> list:
         for claim_id in sorted(claim_id for claim_id in set(stamps) | set(seen)
                                if stamps.get(claim_id) != seen.get(claim_id)):
             events.append(EvidenceChanged(claim_id, evidence.evidence_for(store, claim_id)))
-    for claim_id in sorted(claim_id for claim_id in changed if current.get(claim_id)):
-        events.append(HistoryChanged(claim_id, claims.verdict_history(store, claim_id)))
+    events.extend(history_events(store, {claim_id for claim_id in changed if current.get(claim_id)}))
     return events

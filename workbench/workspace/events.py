@@ -58,15 +58,16 @@ class EvidenceChanged:
 
 @dataclass(frozen=True)
 class HistoryChanged:
-    """One claim's verdict history, oldest first, with reviewer names."""
+    """One claim's verdict history, oldest first, with reviewer names; and its open opinions."""
 
     claim_id: str
     entries: list[dict]
+    opinions: dict[str, str] = field(default_factory=dict)  # disagreements.opinions: reviewer id -> verdict
 
 
 @dataclass(frozen=True)
 class ArticlesChanged:
-    """Article list rows (with claim counts by verdict) that changed; None when deleted."""
+    """Article list rows (with claim counts by verdict and work counts by reason) that changed; None when deleted."""
 
     rows: dict[str, dict | None]
 
@@ -81,10 +82,11 @@ class OrphansChanged:
 
 @dataclass(frozen=True)
 class CountsChanged:
-    """An article's live claims counted by verdict."""
+    """An article's live claims counted by verdict, and those needing work by reason (work_left.REASONS)."""
 
     article_id: str
     counts: dict[str, int]
+    work: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from collections import Counter
 from workbench import order
 from workbench.articles import empty_counts
 from workbench.disagreements import Disagreement, find_disagreements
+from workbench.work_left import empty_work, reasons
 from workbench.workspace.events import EmitterGroup
 
 RESET_ABOVE = 200  # more changed claims than this at once: rebuild and reset instead of stepping
@@ -29,7 +30,7 @@ class OpenArticle:
 
     def __init__(self, article: dict, claims: list[dict], *, evidence_counts: dict[str, int],
                  reviewer_id: str, names: dict[str, str], numbers: dict[str, int] | None = None, number_floor: int = 0,
-                 only_mine: bool = False):
+                 only_mine: bool = False, opinions: dict[str, dict[str, str]] | None = None):
         self.article = article
         self.id: str = article["id"]
         self.body: str = article["body"]
@@ -38,6 +39,8 @@ class OpenArticle:
         self.only_mine = only_mine
         self.all: dict[str, dict] = {c["id"]: c for c in claims}  # every live claim, shown or not
         self.evidence_counts: dict[str, int] = dict(evidence_counts)
+        # disagreements.opinions: claim id -> reviewer id -> verdict given since its last settlement
+        self.opinions: dict[str, dict[str, str]] = dict(opinions or {})
         # evidence.evidence_stamps as last looked at for others' changes (None: not yet)
         self.evidence_stamps: dict[str, tuple[int, str]] | None = None
         # claims.claim_numbers: stable numbers in the order claims were made (deleted ones keep theirs)
@@ -122,6 +125,15 @@ class OpenArticle:
     def evidence_count(self, claim_id: str) -> int:
         """Live evidence items of a claim, as last told."""
         return self.evidence_counts.get(claim_id, 0)
+
+    def work_counts(self) -> dict[str, int]:
+        """Claims needing work by reason (work_left.REASONS), from what is held: no query."""
+        counts = empty_work()
+        for claim in self.all.values():
+            for reason in reasons(claim["verdict"], bool((claim["rationale"] or "").strip()),
+                                  self.evidence_count(claim["id"]), claim["id"] in self.disagreements):
+                counts[reason] += 1
+        return counts
 
     def reviewer_count(self) -> int:
         """How many reviewers' claims are on screen."""
@@ -229,9 +241,23 @@ class OpenArticle:
         if moved:
             self.events.disagreements.emit(moved)
 
+    def set_opinions(self, changed: dict[str, dict[str, str]]) -> None:
+        """New opinions for some claims (from HistoryChanged events); re-finds their disagreements."""
+        lo, hi = len(self.body), 0
+        changed = {claim_id: given for claim_id, given in changed.items() if self.opinions.get(claim_id, {}) != given}
+        for claim_id, given in changed.items():
+            if given:
+                self.opinions[claim_id] = dict(given)
+            else:
+                self.opinions.pop(claim_id, None)
+            claim = self.all.get(claim_id)
+            if claim is not None:
+                lo, hi = min(lo, claim["start"]), max(hi, claim["end"])
+        if lo < hi:
+            self._refresh_disagreements(lo, hi, set(changed) & set(self.all))
+            self.events.repaint.emit((lo, hi))
+
     def _find_disagreements(self, rows: list[dict]) -> None:
-        if self.reviewer_count() < 2:
-            return  # one reviewer cannot disagree with themselves: no sweep
-        for found in find_disagreements(rows, self.names):
+        for found in find_disagreements(rows, self.names, self.opinions):
             for claim_id in found.claim_ids:
                 self.disagreements[claim_id] = found

@@ -9,7 +9,7 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench import articles, claims, evidence
+from workbench import articles, claims, disagreements, evidence, work_left
 from workbench.claimant import claimant_of, clean_claimant
 from workbench.errors import WorkbenchError
 from workbench.workspace import changes as change_events
@@ -85,26 +85,42 @@ class Workspace(Corrections):
     def _publish(self, changed: set[tuple[str, str]]) -> None:
         """After COMMIT: update the open article, then emit every prepared event."""
         events, self._prepared = self._prepared, []
+        self._emit(events)
+
+    def _emit(self, events: list) -> None:
+        """Apply events to the open article and emit them; then its counts, if they may have moved."""
+        touched = False
+        opinions = {}
         for event in events:
             if self.article is not None:
-                self._apply_to_open_article(event)
+                touched |= self._apply_to_open_article(event)
+                if isinstance(event, HistoryChanged) and event.claim_id in self.article.all:
+                    opinions[event.claim_id] = event.opinions
             getattr(self.events, EMITTERS[type(event)]).emit(event)
-            if isinstance(event, ClaimsChanged) and self.article is not None and event.article_id == self.article.id:
-                self.events.counts.emit(CountsChanged(self.article.id, dict(self.article.counts)))
+        if opinions and self.article is not None:  # at once: thousands of claims may overlap
+            self.article.set_opinions(opinions)
+            touched = True
+        if touched and self.article is not None:
+            self.events.counts.emit(CountsChanged(self.article.id, dict(self.article.counts),
+                                                  self.article.work_counts()))
         if self._known is not None and any(isinstance(event, ClaimsChanged) for event in events):
             self._known.claims_changed()
 
-    def _apply_to_open_article(self, event) -> None:
+    def _apply_to_open_article(self, event) -> bool:
+        """Bring the open article up to date; True if its claims, evidence or opinions moved."""
         if isinstance(event, ClaimsChanged) and event.article_id == self.article.id:
             self.article.apply(event.rows, event.purged)
-        elif isinstance(event, EvidenceChanged) and event.claim_id in self.article.all:
+            return True
+        if isinstance(event, EvidenceChanged) and event.claim_id in self.article.all:
             self.article.set_evidence_count(event.claim_id, len(event.items))
-        elif isinstance(event, ArticlesChanged) and self.article.id in event.rows:
+            return True
+        if isinstance(event, ArticlesChanged) and self.article.id in event.rows:
             row = event.rows[self.article.id]
             if row is None:
                 self._show(None)  # the open article was deleted
             else:  # its details were corrected: the list row has every field but the body
                 self.article.article.update({k: v for k, v in row.items() if k in self.article.article})
+        return False
 
     @contextlib.contextmanager
     def bulk(self, reason: str):
@@ -148,12 +164,9 @@ class Workspace(Corrections):
         if self._known is not None:  # verdicts or fact-checks may have come in anywhere in the file
             self._known.claims_changed()
         events = change_events.differences(self.store, self.article, self._listed)
-        for event in events:
-            if self.article is not None:
-                self._apply_to_open_article(event)
-            getattr(self.events, EMITTERS[type(event)]).emit(event)
-            if isinstance(event, ClaimsChanged) and self.article is not None and event.article_id == self.article.id:
-                self.events.counts.emit(CountsChanged(self.article.id, dict(self.article.counts)))
+        if self.article is not None:
+            self.article.names = self.store.reviewer_names()  # someone new may have given verdicts
+        self._emit(events)
         return bool(events)
 
     # -- the open article ------------------------------------------------------------------
@@ -172,7 +185,8 @@ class Workspace(Corrections):
         opened = OpenArticle(article, claims.claims_for(self.store, article_id),
                            evidence_counts=evidence.evidence_counts(self.store, article_id),
                            reviewer_id=self.reviewer_id, names=self.store.reviewer_names(),
-                           numbers=numbers, number_floor=floor, only_mine=self.only_mine)
+                           numbers=numbers, number_floor=floor, only_mine=self.only_mine,
+                           opinions=disagreements.opinions(self.store, article_id))
         opened.evidence_stamps = evidence.evidence_stamps(self.store, article_id)
         return opened
 
@@ -197,10 +211,18 @@ class Workspace(Corrections):
     # -- reading (no events) ---------------------------------------------------------------
 
     def list_articles(self) -> list[dict]:
-        """Live articles with their claim counts by verdict, versions and orphans, oldest first (listing.py)."""
+        """Live articles with their claim counts by verdict, versions, orphans and work left, oldest first (listing.py)."""
         rows = listing.list_rows(self.store)
         self._listed = {row["id"]: row for row in rows}
         return rows
+
+    def article_rows(self, article_ids) -> dict[str, dict | None]:
+        """Article list rows (as list_articles gives them) for some articles; None for those gone."""
+        return listing.rows_for(self.store, article_ids)
+
+    def to_do(self, article_ids=None) -> list:
+        """Claims that need work (work_left.ToDo), of every article or those given."""
+        return work_left.claims_needing_work(self.store, article_ids)
 
     def evidence_for(self, claim_id: str) -> list[dict]:
         """A claim's live evidence in order, with attachments (no bytes)."""

@@ -229,3 +229,62 @@ def test_changes_made_through_another_connection_are_noticed_and_carried(ws, art
     assert any(isinstance(e, HistoryChanged) and e.claim_id == mine for e in seen)
     assert ws.article.article["title"] == "Jobs and growth"
     assert ws.notice_outside_changes() is False  # asked again: nothing new
+
+
+def test_two_reviewers_verdicts_on_one_claim_are_a_disagreement_on_the_open_article(ws, article_id):
+    ws.open_article(article_id)
+    claim_id = ws.mark(article_id, 4, 12)
+    ws.set_verdict(claim_id, "verified")
+    flagged = []
+    ws.article.events.disagreements.connect(flagged.append)
+    ws.set_reviewer("Bo")
+    ws.set_verdict(claim_id, "disputed")  # Bo's verdict on Ana's claim
+    found = ws.article.disagreements[claim_id]
+    assert found.claim_ids == (claim_id,) and found.summary() == "Ana: Verified · Bo: Disputed"
+    assert flagged and flagged[-1][claim_id] == found
+    ws.settle([claim_id], "verified")
+    assert claim_id not in ws.article.disagreements
+    ws.undo()  # the settlement undone: the disagreement is back
+    assert ws.article.disagreements[claim_id].summary() == "Ana: Verified · Bo: Disputed"
+    ws.open_article(None)
+    assert ws.open_article(article_id).disagreements[claim_id].claim_ids == (claim_id,)  # read afresh, too
+
+
+def test_an_outside_verdict_on_the_same_claim_is_flagged(ws, article_id, db_path):
+    from workbench.claims import set_verdict
+    from workbench.store import Store
+
+    ws.open_article(article_id)
+    claim_id = ws.mark(article_id, 4, 12)
+    ws.set_verdict(claim_id, "verified")
+    with Store.open(db_path) as other:
+        set_verdict(other, claim_id, "unverifiable", reviewer_id=other.reviewer("Bo"))
+    assert ws.notice_outside_changes()
+    assert ws.article.disagreements[claim_id].summary() == "Ana: Verified · Bo: Unverifiable"
+
+
+def test_counts_of_work_left_travel_with_the_events(ws, article_id):
+    [row] = ws.list_articles()
+    assert row["work"] == {"pending": 0, "no_evidence": 0, "no_rationale": 0, "disagreement": 0}
+    ws.open_article(article_id)
+    seen = record(ws, "counts")
+    claim_id = ws.mark(article_id, 4, 12)
+    assert seen[-1].work["pending"] == 1
+    ws.set_verdict(claim_id, "verified")
+    assert seen[-1].work == {"pending": 0, "no_evidence": 1, "no_rationale": 1, "disagreement": 0}
+    ws.add_evidence(claim_id, {"url": "https://example.org/a", "title": "A"})
+    assert seen[-1].work["no_evidence"] == 0
+    ws.set_rationale(claim_id, "Checked against the statistics office.")
+    assert seen[-1].work == {"pending": 0, "no_evidence": 0, "no_rationale": 0, "disagreement": 0}
+    assert ws.list_articles()[0]["work"] == seen[-1].work  # the open article counts as the database does
+    other = add_article(ws.store, "Another article with words.", reviewer_id=ws.reviewer_id, title="B").article["id"]
+    elsewhere = add_claim_in(ws, other)
+    seen.clear()
+    ws.set_verdict(elsewhere, "disputed")  # an article not open: counted from the database
+    assert [(e.article_id, e.work["no_evidence"]) for e in seen] == [(other, 1)]
+
+
+def add_claim_in(ws, article_id):
+    from workbench.claims import add_claim
+
+    return add_claim(ws.store, article_id, 0, 7, reviewer_id=ws.reviewer_id)["id"]
