@@ -6,7 +6,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
-from ui import menus, palette, safe
+from ui import menus, palette, safe, window_layout
 from ui.article_delegate import source_line
 from ui.article_pane import ArticlePane
 from ui.article_view import ArticleView
@@ -569,32 +569,13 @@ class MainWindow(QMainWindow):
         self._keep_reader_wide()
 
     def _keep_reader_wide(self) -> None:
-        """A narrower window never squeezes the reader to keep the article list wide."""
-        sizes = self.splitter.sizes()
-        cap = max(self.article_pane.minimumSizeHint().width(), round(self.splitter.width() * 0.2))
-        if len(sizes) == 3 and sizes[0] > cap:
-            self.splitter.setSizes([cap, sizes[1] + sizes[0] - cap, sizes[2]])
+        window_layout.keep_reader_wide(self.splitter, self.article_pane)
 
     def _default_splitter_sizes(self) -> None:
-        """Article list, reader and claims in proportion to the window: the reader gets the most."""
-        width = self.width() - 2 * self.splitter.handleWidth()
-        articles = max(150, min(260, round(width * 0.19)))
-        claims = max(330, min(440, round(width * 0.33)))
-        self.splitter.setSizes([articles, max(200, width - articles - claims), claims])
+        window_layout.default_splitter_sizes(self.splitter, self.width())
 
     def _fit_on_screen(self) -> None:
-        """Keep the whole window, frame and status bar included, inside the screen's free area."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        if screen is None:
-            return
-        area = screen.availableGeometry()
-        frame = self.frameGeometry().size() - self.geometry().size()  # title bar and borders
-        width = min(self.width(), area.width() - frame.width())
-        height = min(self.height(), area.height() - frame.height())
-        self.resize(width, height)
-        x = min(max(self.x(), area.left()), area.right() + 1 - width - frame.width())
-        y = min(max(self.y(), area.top()), area.bottom() + 1 - height - frame.height())
-        self.move(x, y)
+        window_layout.fit_on_screen(self)
 
     def closeEvent(self, event) -> None:
         self.tasks.stop()
