@@ -133,3 +133,12 @@ def test_making_the_window_narrower_takes_from_the_list_not_the_reader(qtbot, wi
     assert window.reader.viewport().width() >= 400
     bar = window.article_list.visualRect(window.article_list.index_of(window.article["id"]))
     assert bar.width() >= 150  # badges still have room
+
+
+def test_the_keyboard_starts_in_the_reader_so_n_goes_to_a_claim_not_into_the_search_field(qtbot, window):
+    assert window.focusWidget() is window.reader
+    claim_id = window.workspace.mark(window.article["id"], 0, 4)
+    window.select_claim(None)
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_N)
+    assert window.article_pane.search.text() == ""
+    assert window.current_claim == claim_id
