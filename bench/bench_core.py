@@ -205,7 +205,7 @@ def time_report(path: Path, claims: int, runs: int) -> tuple[float, float]:
     options = ReportOptions(include_pending=True, generated=GENERATED, reviewer=REVIEWER)
     with Store.open(path) as store:
         text = build_markdown(store, options)
-        assert f"{claims} claims in" in text, text[:300]
+        assert f"{claims:,} claims in" in text, text[:300]
         ours = median_time(lambda: build_markdown(store, options), runs=runs)
     conn = sqlite3.connect(path)
     assert raw_report(conn).count("### Claim ") == claims
