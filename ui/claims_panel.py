@@ -188,6 +188,7 @@ class ClaimsPanel(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self._selecting = False  # select() is moving the current row (not the reviewer)
         self.model = ClaimListModel(self)
         self.proxy = VerdictFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -236,7 +237,7 @@ class ClaimsPanel(QWidget):
         self._update_count()
 
     def _current_changed(self, current, previous) -> None:
-        if current.isValid():
+        if current.isValid() and not self._selecting:
             self.claimSelected.emit(current.data(ClaimIdRole))
 
     def select(self, claim_id: str | None) -> None:
@@ -252,7 +253,11 @@ class ClaimsPanel(QWidget):
             self.filter.setCurrentIndex(0)
             index = self.proxy.mapFromSource(self.model.index(row))
         if self.list.currentIndex() != index:
-            self.list.setCurrentIndex(index)
+            self._selecting = True  # the window chose it: telling the window back would select it twice
+            try:
+                self.list.setCurrentIndex(index)
+            finally:
+                self._selecting = False
         self.list.scrollTo(index)
 
     def accepts(self, row: dict) -> bool:

@@ -562,7 +562,7 @@ class MainWindow(QMainWindow):
             self._fit_on_screen()
             if self.width() != width:
                 self._default_splitter_sizes()
-            self.reader.setFocus()  # N, P and the verdict keys work at once; typing never lands in a search field
+            self.focus_article_list()  # the verdict keys and N work at once; typing never lands in a search field
         self._keep_reader_wide()
 
     def resizeEvent(self, event) -> None:

@@ -135,10 +135,10 @@ def test_making_the_window_narrower_takes_from_the_list_not_the_reader(qtbot, wi
     assert bar.width() >= 150  # badges still have room
 
 
-def test_the_keyboard_starts_in_the_reader_so_n_goes_to_a_claim_not_into_the_search_field(qtbot, window):
-    assert window.focusWidget() is window.reader
-    claim_id = window.workspace.mark(window.article["id"], 0, 4)
-    window.select_claim(None)
+def test_the_keyboard_starts_in_the_article_list_not_in_its_search_field(qtbot, window):
+    assert window.focusWidget() is window.article_list
+    opened = window.article["id"]
     qtbot.keyClick(window.focusWidget(), Qt.Key.Key_N)
-    assert window.article_pane.search.text() == ""
-    assert window.current_claim == claim_id
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Down)
+    assert window.article_pane.search.text() == ""  # the letter did not filter the list away
+    assert window.article["id"] != opened  # the arrow went to the next article

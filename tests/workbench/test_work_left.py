@@ -54,3 +54,34 @@ def test_overlapping_claims_of_two_reviewers_with_different_verdicts_need_work(s
     reasons = {i.claim_id: i.reasons for i in claims_needing_work(store, [jobs])}
     assert "disagreement" in reasons[mine] and "disagreement" in reasons[theirs]
     assert work_counts(store)[jobs]["disagreement"] == 2
+
+
+def test_the_open_articles_tally_follows_every_action_as_a_fresh_count_would(store):
+    from workbench.workspace import Workspace
+
+    jobs = add_article(store, BODY, reviewer_id=store.reviewer("Ana"), title="Jobs").article["id"]
+    ana, bo = Workspace(store, "Ana"), Workspace(store, "Bo")
+    opened = ana.open_article(jobs)
+
+    def agrees():
+        assert opened.work_counts() == work_counts(store, [jobs])[jobs]
+
+    agrees()
+    first = ana.mark(jobs, 4, 30)
+    second = ana.mark(jobs, 58, 63)
+    agrees()
+    ana.set_verdict(first, "verified")
+    agrees()
+    ana.set_rationale(first, "The statistics office says so.")
+    ana.add_evidence(first, {"url": "https://example.org/a", "title": "A"})
+    agrees()
+    bo.mark(jobs, 18, 40)  # Bo's overlapping claim, pending: no disagreement yet
+    ana.notice_outside_changes()
+    bo.set_verdict(bo.claims_of(jobs)[1]["id"], "disputed")
+    ana.notice_outside_changes()
+    agrees()
+    ana.set_verdict(second, "disputed")
+    ana.delete_claim(second)
+    agrees()
+    ana.undo_stack.undo()
+    agrees()

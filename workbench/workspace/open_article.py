@@ -80,6 +80,9 @@ class OpenArticle:
             self.counts[claim["verdict"]] += 1
         self.disagreements = {}
         self._find_disagreements(self.rows)
+        self._work: dict[str, tuple[str, ...]] = {}
+        self._work_total = empty_work()
+        self._recount(list(self.all))
 
     # -- looking things up -------------------------------------------------------------------
 
@@ -127,13 +130,23 @@ class OpenArticle:
         return self.evidence_counts.get(claim_id, 0)
 
     def work_counts(self) -> dict[str, int]:
-        """Claims needing work by reason (work_left.REASONS), from what is held: no query."""
-        counts = empty_work()
-        for claim in self.all.values():
-            for reason in reasons(claim["verdict"], bool((claim["rationale"] or "").strip()),
-                                  self.evidence_count(claim["id"]), claim["id"] in self.disagreements):
-                counts[reason] += 1
-        return counts
+        """Claims needing work by reason (work_left.REASONS), kept up to date as claims change: no query."""
+        return dict(self._work_total)
+
+    def _recount(self, claim_ids) -> None:
+        """Bring the work tally up to date for these claims (their row, evidence or disagreement moved)."""
+        for claim_id in claim_ids:
+            for reason in self._work.pop(claim_id, ()):
+                self._work_total[reason] -= 1
+            claim = self.all.get(claim_id)
+            if claim is None:
+                continue
+            found = reasons(claim["verdict"], bool((claim["rationale"] or "").strip()),
+                            self.evidence_count(claim_id), claim_id in self.disagreements)
+            if found:
+                self._work[claim_id] = found
+                for reason in found:
+                    self._work_total[reason] += 1
 
     def reviewer_count(self) -> int:
         """How many reviewers' claims are on screen."""
@@ -176,6 +189,7 @@ class OpenArticle:
             return
         for claim_id, row in changed.items():
             self._step(claim_id, row)
+        self._recount(changed)
         if lo < hi:
             self._refresh_disagreements(lo, hi, set(changed))
             self.events.repaint.emit((lo, hi))
@@ -219,6 +233,7 @@ class OpenArticle:
         """A claim's live evidence count changed (from an EvidenceChanged event)."""
         if self.evidence_counts.get(claim_id, 0) != count:
             self.evidence_counts[claim_id] = count
+            self._recount((claim_id,))
             self.events.evidence.emit((claim_id, count))
 
     # -- disagreements --------------------------------------------------------------------
@@ -233,11 +248,14 @@ class OpenArticle:
                 break
             lo, hi = grown_lo, grown_hi
         region = {c["id"] for c in touching} | changed
-        stale = {cid for cid, d in self.disagreements.items() if region & set(d.claim_ids)}
+        # every claim of a group that touches the region (each member maps to its whole group)
+        stale = {cid for member in region if member in self.disagreements
+                 for cid in self.disagreements[member].claim_ids}
         before = {cid: self.disagreements.pop(cid) for cid in stale}
         self._find_disagreements(touching)
         after = {cid: self.disagreements.get(cid) for cid in stale | region}
         moved = {cid: d for cid, d in after.items() if before.get(cid) != d}
+        self._recount(moved)
         if moved:
             self.events.disagreements.emit(moved)
 
