@@ -32,7 +32,7 @@ from workbench import rationale
 from workbench.claimant import claimant_of
 from workbench.mdtext import isolate, safe_url
 from workbench.publication import load_publication
-from workbench.report import Progress, ReportOptions, claims_in, scope
+from workbench.report import Progress, ReportOptions, claims_in, evidence_title, scope
 from workbench.verdicts import DISPUTED, JUDGED, LABELS, VERIFIED
 
 CONTEXT = "https://schema.org"
@@ -175,8 +175,7 @@ def _is_organisation(name: str, publisher: str) -> bool:
 
 def citation(item: dict) -> dict:
     """A piece of evidence as a cited CreativeWork."""
-    title = (item["title"] or "").strip() or (item["url"] or "").strip() or "Untitled source"
-    work = {"@type": "CreativeWork", "name": isolate(" ".join(title.split()))}
+    work = {"@type": "CreativeWork", "name": isolate(" ".join(evidence_title(item).split()))}
     url = safe_url(item["url"])
     if url:
         work["url"] = url

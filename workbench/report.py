@@ -32,7 +32,7 @@ from workbench import clocks, order
 from workbench.articles import appearances, get_article
 from workbench.claims import claim_numbers
 from workbench.errors import WorkbenchError
-from workbench.verdicts import DISPUTED, JUDGED, LABELS, PENDING, VERIFIED
+from workbench.verdicts import DISPUTED, JUDGED, LABELS, PENDING, RELIABILITY_LABELS, STANCE_LABELS, VERIFIED
 
 TITLE = "Fact-check report"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -225,6 +225,18 @@ def join_names(names: list[str]) -> str:
     """Names as "A", "A and B", "A, B and C"."""
     names = [" ".join(n.split()) for n in names]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else ""
+
+
+def evidence_title(item: dict) -> str:
+    """What a report calls an evidence item: its title, else its URL, else "Untitled source"."""
+    return (item["title"] or "").strip() or (item["url"] or "").strip() or "Untitled source"
+
+
+def evidence_facts(item: dict) -> tuple[str, str, str]:
+    """An evidence item's stance, reliability and access date in a report's words ("" where not given)."""
+    return (STANCE_LABELS.get(item["stance"], item["stance"]) if item["stance"] else "",
+            RELIABILITY_LABELS.get(item["reliability"], item["reliability"]) if item["reliability"] else "",
+            item["accessed_on"] or "")
 
 
 def unsupported(claim: dict) -> bool:

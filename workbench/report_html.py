@@ -16,9 +16,9 @@ from typing import TextIO
 from workbench import paths, rationale
 from workbench.mdtext import collapse, paragraphs, safe_url
 from workbench.report import (TITLE, Progress, ReportOptions, attachment_path, claimant_shown, claims_in,
-                              human_date, made_by, scope)
+                              evidence_facts, evidence_title, human_date, made_by, scope)
 from workbench.report_markdown import count
-from workbench.verdicts import LABELS, RELIABILITY_LABELS, STANCE_LABELS
+from workbench.verdicts import LABELS
 
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
 FLAG = "Unsupported: verified or disputed with no evidence and no rationale (shown in the preview only)"
@@ -166,17 +166,15 @@ def _unsupported(claim: dict) -> bool:
 
 def evidence(store, item: dict, options: ReportOptions) -> str:
     """One evidence item as a list item."""
-    title = (item["title"] or "").strip() or (item["url"] or "").strip() or "Untitled source"
-    head = link(title, item["url"])
+    head = link(evidence_title(item), item["url"])
     if item["url"] and not safe_url(item["url"]) and item["title"]:
         head += f" ({esc(item['url'])})"
     if item["publisher"]:
         head += f", {esc(item['publisher'])}"
     lines = [head]
-    facts = [f"<em>{esc(STANCE_LABELS.get(item['stance'], item['stance']))}</em>" if item["stance"] else "",
-             "reliability: " + esc(RELIABILITY_LABELS.get(item["reliability"], item["reliability"]))
-             if item["reliability"] else "",
-             f"accessed {esc(item['accessed_on'])}" if item["accessed_on"] else ""]
+    stance, reliability, accessed = evidence_facts(item)
+    facts = [f"<em>{esc(stance)}</em>" if stance else "", f"reliability: {esc(reliability)}" if reliability else "",
+             f"accessed {esc(accessed)}" if accessed else ""]
     facts = [fact for fact in facts if fact]
     if facts:
         lines.append(" · ".join(facts))

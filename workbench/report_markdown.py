@@ -10,8 +10,8 @@ from typing import TextIO
 from workbench import rationale
 from workbench.mdtext import blockquote, escape_line, escape_markdown, md_link, safe_url
 from workbench.report import (TITLE, Progress, ReportOptions, attachment_path, claimant_shown, claims_in,
-                              human_date, made_by, scope)
-from workbench.verdicts import LABELS, RELIABILITY_LABELS, STANCE_LABELS
+                              evidence_facts, evidence_title, human_date, made_by, scope)
+from workbench.verdicts import LABELS
 
 
 def write_markdown(store, options: ReportOptions, out: TextIO, *, progress=None, cancelled=None) -> list[str]:
@@ -98,17 +98,16 @@ def claim_parts(number: int, claim: dict, article: dict, options: ReportOptions)
 
 def evidence(number: int, item: dict, options: ReportOptions) -> str:
     """One evidence item as an item of an ordered list."""
-    title = (item["title"] or "").strip() or (item["url"] or "").strip() or "Untitled source"
-    head = md_link(title, item["url"])
+    head = md_link(evidence_title(item), item["url"])
     if item["url"] and not safe_url(item["url"]) and item["title"]:
         head += f" ({escape_line(item['url'])})"
     if item["publisher"]:
         head += f", {escape_line(item['publisher'])}"
     lines = [head]
-    facts = [f"*{escape_line(STANCE_LABELS.get(item['stance'], item['stance']))}*" if item["stance"] else "",
-             "reliability: " + escape_line(RELIABILITY_LABELS.get(item["reliability"], item["reliability"]))
-             if item["reliability"] else "",
-             f"accessed {escape_line(item['accessed_on'])}" if item["accessed_on"] else ""]
+    stance, reliability, accessed = evidence_facts(item)
+    facts = [f"*{escape_line(stance)}*" if stance else "",
+             f"reliability: {escape_line(reliability)}" if reliability else "",
+             f"accessed {escape_line(accessed)}" if accessed else ""]
     facts = [fact for fact in facts if fact]
     if facts:
         lines.append(" · ".join(facts))
