@@ -117,10 +117,10 @@ class Anchorer:
                 return Placement(start, end, POSITION, 1.0)
             if body[start:end] == target.exact:
                 prefix, suffix = _collapse(target.prefix), _collapse(target.suffix)
-                agree = self._agreement(self._collapsed.from_original(start),
-                                        self._collapsed.from_original(end - 1) + 1, prefix, suffix)
+                a, b = self._collapsed.from_original(start), self._collapsed.from_original(end - 1) + 1
+                agree = self._agreement(a, b, prefix, suffix)
                 if (agree is None or agree == bool(prefix.strip()) + bool(suffix.strip())) \
-                        and self._position_is_the_one(start, end, target.exact, prefix, suffix):
+                        and self._position_is_the_one(a, b, target.exact, prefix, suffix):
                     return Placement(start, end, POSITION, 1.0)
         if not target.exact.strip():
             return _orphan("it has no quote, and no position inside the article")
@@ -235,17 +235,18 @@ class Anchorer:
                       if after.startswith(want_after[:n])), 0)
         return back + ahead
 
-    def _position_is_the_one(self, start: int, end: int, exact: str, prefix: str, suffix: str) -> bool:
-        """Whether a position whose quote and paragraph context hold is not beaten by another place.
+    def _position_is_the_one(self, a: int, b: int, exact: str, prefix: str, suffix: str) -> bool:
+        """Whether a position ([a, b) of the collapsed text) whose quote and paragraph context hold is
+        not beaten by another place.
 
         A quote that recurs (a repeated word) can agree with its paragraph-bound context at the old
         position after a paragraph above was removed; then the whole context decides (step 2).
         """
-        a, b = self._collapsed.from_original(start), self._collapsed.from_original(end - 1) + 1
         whole = len(_collapse(prefix)) + len(_collapse(suffix))
         if self._shared(a, b - a, prefix, suffix) == whole:
             return True
         return self.text.count(_collapse(exact)) < 2
+
     def _exact_without_context(self, quote: str, near: int | None) -> Placement | None:
         """A quote with no context: taken if it occurs once, or nearest the hint; never guessed."""
         pattern, text = re.compile(_pattern(quote)), self.text
