@@ -237,6 +237,10 @@ class MainWindow(QMainWindow):
 
     def _article_opened(self, opened: OpenArticle | None) -> None:
         """The workspace shows another article (or the same one re-read): follow it everywhere."""
+        with self.reader.one_refresh():
+            self._show_opened(opened)
+
+    def _show_opened(self, opened: OpenArticle | None) -> None:
         keep = self.current_claim if opened is not None and self._shown is not None and opened.id == self._shown.id \
             else None
         self._follow(opened)
@@ -326,9 +330,11 @@ class MainWindow(QMainWindow):
         if selected is None:
             self.statusBar().showMessage("Select some text in the article first.", STATUS_MS)
             return
-        claim_id = self.qt.act(self.workspace.mark, self.article["id"], *selected)
+        with self.reader.one_refresh():
+            claim_id = self.qt.act(self.workspace.mark, self.article["id"], *selected)
+            if claim_id:
+                self.select_claim(claim_id)
         if claim_id:
-            self.select_claim(claim_id)
             self.reader.setFocus()
 
     def add_evidence(self) -> None:
@@ -350,8 +356,11 @@ class MainWindow(QMainWindow):
         if not self.current_claim:
             return
         following = self._neighbour(+1)
-        if self.qt.attempt(self.workspace.delete_claim, self.current_claim):
-            self.select_claim(following)
+        with self.reader.one_refresh():
+            deleted = self.qt.attempt(self.workspace.delete_claim, self.current_claim)
+            if deleted:
+                self.select_claim(following)
+        if deleted:
             self.statusBar().showMessage("Claim deleted. Undo (Ctrl+Z) brings it back.", STATUS_MS)
 
     def next_claim(self) -> None:
@@ -451,8 +460,9 @@ class MainWindow(QMainWindow):
 
     def go_to(self, article_id: str, claim_id: str | None) -> None:
         """Open an article and, if given, select one of its claims."""
-        self.open_article(article_id)
-        self.select_claim(claim_id or None)
+        with self.reader.one_refresh():
+            self.open_article(article_id)
+            self.select_claim(claim_id or None)
 
     def find_in_article(self, text: str | None = None) -> None:
         """Open the find bar over the reader (Ctrl+F), with text to find if given."""

@@ -1,10 +1,11 @@
 """What the desk already knows, asked off the GUI thread: "checked before" for a claim or a sentence,
 and the sentences of an article that match a fact-check or a judged claim.
 
-A KnownService runs one worker thread with its own connection to the database (SQLite connections
-stay on their thread), a Matcher, and, once marks are first wanted, a KnownSentences index: built
-once per database, refreshed before the next marks after claims changed, rebuilt after an import or
-a merge. Only the newest question of each kind waits: a newer one replaces it. An article's marks
+A KnownService runs one worker thread that hands the matching to a child process
+(known_process.py: pure-Python matching on a thread would hold the window's GIL) with its own
+connection to the database, a Matcher, and, once marks are first wanted, a KnownSentences index:
+built once per database, refreshed before the next marks after claims changed, rebuilt after an
+import or a merge. Only the newest question of each kind waits: a newer one replaces it. An article's marks
 are found a part at a time, so a question about a claim is answered between parts and an article
 left behind is given up. Answers are events emitted ON THE WORKER THREAD (a Qt adapter queues them
 to the GUI); each carries what it was asked for, so a late answer about another claim is dropped.
@@ -15,12 +16,11 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.checked_before import KnownSentence, KnownSentences, checked_before
+from workbench.checked_before import KnownSentence
 from workbench.errors import WorkbenchError
-from workbench.matching import Match, Matcher
-from workbench.sentences import sentence_spans
-from workbench.store import Store
+from workbench.matching import Match
 from workbench.workspace.events import EmitterGroup
+from workbench.workspace.known_process import KnownProcess
 
 SENTENCES_PER_PART = 200  # between parts, a waiting question is answered and a stale article given up
 CLOSE_WAIT_S = 10.0
@@ -73,10 +73,7 @@ class KnownService:
         self._busy = False
         self._closed = False
         self._thread: threading.Thread | None = None
-        # The worker's own: its connection, matcher and sentence index.
-        self._store: Store | None = None
-        self._matcher: Matcher | None = None
-        self._known: KnownSentences | None = None
+        self._process = KnownProcess(self.path)  # the worker thread's own: it alone calls it
 
     # -- asking (any thread) ---------------------------------------------------------------
 
@@ -159,30 +156,27 @@ class KnownService:
                 elif article is not None:
                     self._mark(article)
         finally:
-            if self._store is not None:
-                self._store.close()
+            self._process.close()
             with self._wake:
                 self._busy = False
                 self._wake.notify_all()
 
-    def _prepared(self) -> Matcher:
-        """The worker's matcher on its own connection, made afresh after a reload."""
+    def _prepared(self) -> KnownProcess:
+        """The matching process, told to start afresh if fact-checks came in since it last answered."""
         with self._wake:
             rebuild, self._rebuild = self._rebuild, False
-        if self._store is None:
-            self._store = Store.open(self.path)
-        if rebuild or self._matcher is None:
-            self._matcher, self._known = Matcher(self._store), None
-        return self._matcher
+        if rebuild:
+            self._process.call("reload")
+        return self._process
 
     def _answer(self, question: tuple) -> None:
         key, text = question
         try:
-            matcher = self._prepared()
+            process = self._prepared()
             if key[0] == "claim":
-                found = checked_before(matcher, key[1], limit=self.limit)
+                found = process.call("claim", key[1], self.limit)
             else:
-                found = matcher.match(text, limit=self.limit)
+                found = process.call("sentence", text, self.limit)
             event = MatchesFound(key, tuple(found))
         except (WorkbenchError, sqlite3.Error) as error:
             event = MatchesFound(key, (), str(error))
@@ -201,20 +195,16 @@ class KnownService:
     def _mark(self, article: tuple) -> None:
         generation, article_id, body = article
         try:
-            matcher = self._prepared()
+            process = self._prepared()
             with self._wake:
                 refresh, self._refresh = self._refresh, False
-            if self._known is None:
-                self._known = KnownSentences(matcher)
-            elif refresh:
-                self._known.refresh()
-            spans = sentence_spans(body)
+            count = process.call("article", article_id, body, refresh)
             found: list[KnownSentence] = []
-            for first in range(0, len(spans), SENTENCES_PER_PART):
+            for first in range(0, count, SENTENCES_PER_PART):
                 self._answer_waiting()
                 if self._stale(generation):
                     return
-                found += self._known.find(body, article_id=article_id, spans=spans[first:first + SENTENCES_PER_PART])
+                found += process.call("find", first, first + SENTENCES_PER_PART)
             event = SentencesFound(article_id, tuple(found))
         except (WorkbenchError, sqlite3.Error) as error:
             event = SentencesFound(article_id, (), str(error))

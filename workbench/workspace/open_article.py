@@ -158,13 +158,13 @@ class OpenArticle:
         """A claim's stable number (claims.claim_numbers), or None if unknown."""
         return self.numbers.get(claim_id)
 
-    def apply(self, changed: dict[str, dict | None], purged=frozenset()) -> None:
-        """New rows for some claims (None: gone), as a ClaimsChanged event carries them.
+    def apply(self, changed: dict[str, dict | None], purged=frozenset(),
+              opinions: dict[str, dict[str, str]] | None = None) -> None:
+        """New rows for some claims (None: gone), as a ClaimsChanged event carries them, and new
+        opinions for some (from HistoryChanged events): one pass, one repaint.
 
         Ids in purged are gone for good (a creation undone): their numbers are given back.
         """
-        if not changed:
-            return
         for claim_id in purged:
             self.numbers.pop(claim_id, None)
         for claim_id, row in changed.items():
@@ -184,17 +184,35 @@ class OpenArticle:
         if len(changed) > RESET_ABOVE:
             for claim_id, row in changed.items():
                 self._store_row(claim_id, row)
+            self._take_opinions(opinions or {})
             self._rebuild()
             self.events.reset.emit(None)
             return
         for claim_id, row in changed.items():
             self._step(claim_id, row)
         self._recount(changed)
+        judged = self._take_opinions(opinions or {})
+        for claim_id in judged:
+            lo, hi = min(lo, self.all[claim_id]["start"]), max(hi, self.all[claim_id]["end"])
         if lo < hi:
-            self._refresh_disagreements(lo, hi, set(changed))
+            self._refresh_disagreements(lo, hi, set(changed) | judged)
             self.events.repaint.emit((lo, hi))
         if self.counts != counts_before:
             self.events.counts.emit(dict(self.counts))
+
+    def _take_opinions(self, opinions: dict[str, dict[str, str]]) -> set[str]:
+        """Keep new opinions (disagreements.opinions); the live claims whose opinions moved."""
+        moved = set()
+        for claim_id, given in opinions.items():
+            if self.opinions.get(claim_id, {}) == given:
+                continue
+            if given:
+                self.opinions[claim_id] = dict(given)
+            else:
+                self.opinions.pop(claim_id, None)
+            if claim_id in self.all:
+                moved.add(claim_id)
+        return moved
 
     def _store_row(self, claim_id: str, row: dict | None) -> None:
         if row is None:
@@ -258,22 +276,6 @@ class OpenArticle:
         self._recount(moved)
         if moved:
             self.events.disagreements.emit(moved)
-
-    def set_opinions(self, changed: dict[str, dict[str, str]]) -> None:
-        """New opinions for some claims (from HistoryChanged events); re-finds their disagreements."""
-        lo, hi = len(self.body), 0
-        changed = {claim_id: given for claim_id, given in changed.items() if self.opinions.get(claim_id, {}) != given}
-        for claim_id, given in changed.items():
-            if given:
-                self.opinions[claim_id] = dict(given)
-            else:
-                self.opinions.pop(claim_id, None)
-            claim = self.all.get(claim_id)
-            if claim is not None:
-                lo, hi = min(lo, claim["start"]), max(hi, claim["end"])
-        if lo < hi:
-            self._refresh_disagreements(lo, hi, set(changed) & set(self.all))
-            self.events.repaint.emit((lo, hi))
 
     def _find_disagreements(self, rows: list[dict]) -> None:
         for found in find_disagreements(rows, self.names, self.opinions):

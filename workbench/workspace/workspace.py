@@ -89,38 +89,40 @@ class Workspace(Corrections):
 
     def _emit(self, events: list) -> None:
         """Apply events to the open article and emit them; then its counts, if they may have moved."""
-        touched = False
-        opinions = {}
+        touched = self.article is not None and self._apply_to_open_article(events)
         for event in events:
-            if self.article is not None:
-                touched |= self._apply_to_open_article(event)
-                if isinstance(event, HistoryChanged) and event.claim_id in self.article.all:
-                    opinions[event.claim_id] = event.opinions
             getattr(self.events, EMITTERS[type(event)]).emit(event)
-        if opinions and self.article is not None:  # at once: thousands of claims may overlap
-            self.article.set_opinions(opinions)
-            touched = True
         if touched and self.article is not None:
             self.events.counts.emit(CountsChanged(self.article.id, dict(self.article.counts),
                                                   self.article.work_counts()))
         if self._known is not None and any(isinstance(event, ClaimsChanged) for event in events):
             self._known.claims_changed()
 
-    def _apply_to_open_article(self, event) -> bool:
-        """Bring the open article up to date; True if its claims, evidence or opinions moved."""
-        if isinstance(event, ClaimsChanged) and event.article_id == self.article.id:
-            self.article.apply(event.rows, event.purged)
-            return True
-        if isinstance(event, EvidenceChanged) and event.claim_id in self.article.all:
-            self.article.set_evidence_count(event.claim_id, len(event.items))
-            return True
-        if isinstance(event, ArticlesChanged) and self.article.id in event.rows:
-            row = event.rows[self.article.id]
-            if row is None:
-                self._show(None)  # the open article was deleted
-            else:  # its details were corrected: the list row has every field but the body
-                self.article.article.update({k: v for k, v in row.items() if k in self.article.article})
-        return False
+    def _apply_to_open_article(self, events: list) -> bool:
+        """Bring the open article up to date with every event at once (thousands of claims may
+        overlap: their disagreements are found once); True if its claims, evidence or opinions moved."""
+        opened = self.article
+        rows, purged, opinions = {}, set(), {}
+        for event in events:
+            if isinstance(event, ClaimsChanged) and event.article_id == opened.id:
+                rows.update(event.rows)
+                purged |= event.purged
+            elif isinstance(event, HistoryChanged) and (event.claim_id in opened.all or event.claim_id in rows):
+                opinions[event.claim_id] = event.opinions
+        touched = bool(rows or opinions)
+        if touched:
+            opened.apply(rows, purged, opinions)
+        for event in events:
+            if isinstance(event, EvidenceChanged) and event.claim_id in opened.all:
+                opened.set_evidence_count(event.claim_id, len(event.items))
+                touched = True
+            elif isinstance(event, ArticlesChanged) and opened.id in event.rows:
+                row = event.rows[opened.id]
+                if row is None:
+                    self._show(None)  # the open article was deleted
+                else:  # its details were corrected: the list row has every field but the body
+                    opened.article.update({k: v for k, v in row.items() if k in opened.article})
+        return touched
 
     @contextlib.contextmanager
     def bulk(self, reason: str):

@@ -1,0 +1,171 @@
+"""The process that does the KnownService's matching, so that it never holds the window's GIL.
+
+Matching an article's sentences is pure Python and takes seconds on a long article. Done on a
+thread of the window's own process it competes with the window for the GIL, and every key press
+waits for the switch interval, again and again (a verdict took 150 ms instead of 10 while the
+marks of a 1,000,000-character article were found). The worker thread of known.py therefore asks
+this child process and waits on a pipe, which releases the GIL.
+
+Requests and answers are pickled tuples on the child's stdin and stdout, one answer per request:
+("ok", value) or ("error", message). The child has its own connection, Matcher and KnownSentences
+index, and ends when its stdin closes (so it never outlives the window).
+"""
+
+import os
+import pickle
+import sqlite3
+import subprocess
+import sys
+import traceback
+from pathlib import Path
+
+from workbench.errors import WorkbenchError
+
+PROTOCOL = pickle.HIGHEST_PROTOCOL
+CLOSE_WAIT_S = 5.0
+
+
+class KnownProcess:
+    """The parent's end: `call` sends one request and returns its value, starting the child when needed."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._child: subprocess.Popen | None = None
+
+    def call(self, *request):
+        """Send a request (see `Matching.answer`) and wait for its value; WorkbenchError if it failed."""
+        if self._child is None:
+            self._child = _start(self.path)
+        try:
+            pickle.dump(request, self._child.stdin, protocol=PROTOCOL)
+            self._child.stdin.flush()
+            status, value = pickle.load(self._child.stdout)
+        except (OSError, EOFError, pickle.UnpicklingError) as error:
+            self.close()  # the next call starts a new child
+            raise WorkbenchError(f"the matching process stopped ({error or type(error).__name__})") from None
+        if status != "ok":
+            raise WorkbenchError(value)
+        return value
+
+    def close(self) -> None:
+        """End the child: it stops when its stdin closes (killed if it does not within a few seconds)."""
+        child, self._child = self._child, None
+        if child is None:
+            return
+        for stream in (child.stdin, child.stdout):
+            try:
+                stream.close()
+            except OSError:  # a broken pipe while flushing: the child is gone already
+                pass
+        try:
+            child.wait(CLOSE_WAIT_S)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def _start(path: Path) -> subprocess.Popen:
+    """Start the child on this interpreter, finding this very copy of the workbench package."""
+    root = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
+    return subprocess.Popen([sys.executable, "-m", "workbench.workspace.known_process", str(path)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+
+
+class Matching:
+    """The child's state: its store, matcher and sentence index, and the article being marked."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.store = None
+        self.matcher = None
+        self.known = None  # KnownSentences, built when marks are first wanted
+        self.article: tuple | None = None  # (article id, body, sentence spans)
+
+    def answer(self, request: tuple):
+        """The value for one request:
+        ("reload",): fact-checks came in; a new matcher and index before the next answer.
+        ("claim", claim id, limit) and ("sentence", text, limit): ranked matches.
+        ("article", article id, body, refresh): take an article to mark; its number of sentences.
+        ("find", first, last): the known sentences among sentences [first, last) of that article."""
+        from workbench.checked_before import checked_before
+        from workbench.sentences import sentence_spans
+
+        kind, *args = request
+        if kind == "reload":
+            self.matcher = self.known = None
+            return None
+        matcher = self._matcher()
+        if kind == "claim":
+            return checked_before(matcher, args[0], limit=args[1])
+        if kind == "sentence":
+            return matcher.match(args[0], limit=args[1])
+        if kind == "article":
+            article_id, body, refresh = args
+            if refresh and self.known is not None:
+                self.known.refresh()
+            self._index()
+            self.article = (article_id, body, sentence_spans(body))
+            return len(self.article[2])
+        if kind == "find":
+            if self.article is None:
+                raise WorkbenchError("no article to mark")
+            article_id, body, spans = self.article
+            return self._index().find(body, article_id=article_id, spans=spans[args[0]:args[1]])
+        raise WorkbenchError(f"unknown request {kind!r}")
+
+    def _index(self):
+        """The sentence index, built on the first marks and again after a reload."""
+        from workbench.checked_before import KnownSentences
+
+        if self.known is None:
+            self.known = KnownSentences(self._matcher())
+        return self.known
+
+    def _matcher(self):
+        from workbench.matching import Matcher
+        from workbench.store import Store
+
+        if self.store is None:
+            self.store = Store.open(self.path)
+        if self.matcher is None:
+            self.matcher = Matcher(self.store)
+        return self.matcher
+
+
+def serve(path: Path, requests, answers) -> None:
+    """Answer requests from one binary stream on another until the first closes."""
+    matching = Matching(path)
+    try:
+        while True:
+            try:
+                request = pickle.load(requests)
+            except EOFError:
+                return
+            try:
+                reply = ("ok", matching.answer(request))
+            except (WorkbenchError, sqlite3.Error) as error:
+                reply = ("error", str(error))
+            except Exception:  # a bug: the parent reports it as this question's error, the child goes on
+                traceback.print_exc()
+                reply = ("error", "matching failed unexpectedly (details on standard error)")
+            pickle.dump(reply, answers, protocol=PROTOCOL)
+            answers.flush()
+    finally:
+        if matching.store is not None:
+            matching.store.close()
+
+
+def main() -> None:
+    """The child's entry point: the protocol keeps stdout to itself; anything printed goes to stderr."""
+    answers = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # even a C library's printing cannot corrupt an answer
+    sys.stdout = sys.stderr
+    try:
+        serve(Path(sys.argv[1]), sys.stdin.buffer, answers)
+    except BrokenPipeError:  # the window went away mid-answer
+        pass
+
+
+if __name__ == "__main__":
+    main()
