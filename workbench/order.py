@@ -6,11 +6,13 @@ still come out the same way in every database.
 """
 
 import re
+from operator import itemgetter
 
 _DIGITS = re.compile(r"(\d+)")
 
 # Columns, most significant first; a claim's `end` is quoted because END is an SQL keyword.
 CLAIM_COLUMNS = ("start", "end", "created_at", "id")
+_claim_columns = itemgetter(*CLAIM_COLUMNS)  # a row's key as a tuple, in C
 EVIDENCE_COLUMNS = ("position", "created_at", "id")
 ATTACHMENT_COLUMNS = ("created_at", "id")
 
@@ -38,7 +40,7 @@ def attachments_sql(alias: str = "") -> str:
 
 def claim_key(row: dict) -> tuple:
     """The sort key of a claim row in reading order (the same order as claims_sql)."""
-    return tuple(row[column] for column in CLAIM_COLUMNS)
+    return _claim_columns(row)
 
 
 def evidence_key(row: dict) -> tuple:

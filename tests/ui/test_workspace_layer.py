@@ -31,6 +31,22 @@ def test_a_verdict_key_press_reads_nothing_after_commit(qtbot, window):
     assert "Disputed" in window.claims_panel.model.index(0).data()
 
 
+def test_each_claim_action_rebuilds_the_readers_highlights_once(qtbot, window, monkeypatch):
+    """Marking (a new claim, then selecting it) and deleting (then selecting the next) each set the
+    reader's highlights once, not once per step."""
+    open_titled(window, "Emoji article")
+    first = mark(qtbot, window, "minister said")
+    rebuilt = []
+    reader = window.reader
+    monkeypatch.setattr(reader, "setExtraSelections", lambda selections: rebuilt.append(len(selections)))
+    second = mark(qtbot, window, "Final paragraph")
+    assert window.current_claim == second and rebuilt == [3]  # two claims and the current one's frame
+    qtbot.keyClick(reader, Qt.Key.Key_Delete)  # the last claim: none follows it
+    assert window.current_claim is None and rebuilt == [3, 1]
+    window.go_to(window.article["id"], first)
+    assert window.current_claim == first and rebuilt == [3, 1, 2]
+
+
 def test_claim_and_article_models_pass_the_qt_model_tester(qtbot, qtmodeltester, window):
     open_titled(window, "Emoji article")
     qtmodeltester.check(window.claims_panel.model)
@@ -153,3 +169,47 @@ def test_claims_another_program_adds_appear_without_losing_the_selection_or_the_
     assert window.claims_panel.model.rowCount() == 2
     assert any(s.cursor.selectionStart() == window.reader.offsets.to_utf16(start)
                for s in window.reader.extraSelections())  # highlighted, without a reload
+
+
+def test_the_visible_range_covers_exactly_the_text_on_screen_even_while_qt_lays_out_again(qtbot, window):
+    """The reader's own search for the text on screen agrees with Qt's hit test, scrolled anywhere,
+    in an article of short paragraphs and one long one, and right after the width changes."""
+    import random
+
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QTextCursor
+    from PySide6.QtWidgets import QApplication
+
+    from bench.corpus import article_text
+    from workbench.articles import add_article
+
+    rng = random.Random(11)
+    body = article_text(rng, 150_000) + "\n" + " ".join(["word"] * 20_000) + "\n" + article_text(rng, 50_000)
+    article = add_article(window.workspace.store, body, reviewer_id=window.workspace.reviewer_id, title="Long").article
+    window.go_to(article["id"], None)
+    reader = window.reader
+    bar = reader.verticalScrollBar()
+    left = int(reader.document().documentMargin()) + 2
+
+    def on_screen(y):
+        return reader.offsets.to_code_point(reader.cursorForPosition(QPoint(left, y)).position())
+
+    def top_of(code_point):
+        cursor = QTextCursor(reader.document())
+        cursor.setPosition(reader.offsets.to_utf16(code_point))
+        return reader.cursorRect(cursor).top()
+
+    checked = 0
+    for width in (1280, 900, 1500):
+        window.resize(width, 800)
+        QApplication.processEvents()  # the reader takes its new width; Qt lays the text out again lazily
+        for fraction in [rng.random() for _ in range(12)] + [0.0, 1.0]:
+            bar.setValue(int(bar.maximum() * fraction))
+            lo, hi = reader.visible_range(margin=0.0)
+            height = reader.viewport().height()
+            for y in range(1, height - 1, 37):
+                assert lo <= on_screen(y) < hi, (width, fraction, y)
+                checked += 1
+            line = reader.fontMetrics().lineSpacing() * 2
+            assert top_of(lo) >= -line and (hi >= len(body) or top_of(hi) <= height + line), (width, fraction, lo, hi, bar.value(), bar.maximum())  # no more than a line over
+    assert checked > 500

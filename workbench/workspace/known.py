@@ -2,13 +2,14 @@
 and the sentences of an article that match a fact-check or a judged claim.
 
 A KnownService runs one worker thread that hands the matching to a child process
-(known_process.py: pure-Python matching on a thread would hold the window's GIL) with its own
-connection to the database, a Matcher, and, once marks are first wanted, a KnownSentences index:
-built once per database, refreshed before the next marks after claims changed, rebuilt after an
-import or a merge. Only the newest question of each kind waits: a newer one replaces it. An article's marks
-are found a part at a time, so a question about a claim is answered between parts and an article
-left behind is given up. Answers are events emitted ON THE WORKER THREAD (a Qt adapter queues them
-to the GUI); each carries what it was asked for, so a late answer about another claim is dropped.
+(workbench/known_process.py: pure-Python matching on a thread would hold the window's GIL) with
+its own connection to the database, a Matcher, and, once marks are first wanted, a KnownSentences
+index: built once per database, refreshed before the next marks after claims changed, rebuilt
+after an import or a merge. Only the newest question of each kind waits: a newer one replaces it.
+An article's marks are found a part at a time, so a question about a claim is answered between
+parts and an article left behind is given up. Answers are events emitted ON THE WORKER THREAD (a
+Qt adapter queues them to the GUI); each carries what it was asked for, so a late answer about
+another claim is dropped.
 """
 
 import sqlite3
@@ -20,7 +21,7 @@ from workbench.checked_before import KnownSentence
 from workbench.errors import WorkbenchError
 from workbench.matching import Match
 from workbench.workspace.events import EmitterGroup
-from workbench.workspace.known_process import KnownProcess
+from workbench.known_process import KnownProcess
 
 SENTENCES_PER_PART = 200  # between parts, a waiting question is answered and a stale article given up
 CLOSE_WAIT_S = 10.0

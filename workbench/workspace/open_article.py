@@ -71,8 +71,9 @@ class OpenArticle:
             self.events.reset.emit(None)
 
     def _rebuild(self) -> None:
-        self.rows = sorted((c for c in self.all.values() if self.shown(c)), key=order.claim_key)
-        self._keys = [order.claim_key(r) for r in self.rows]
+        keyed = sorted((order.claim_key(c), c) for c in self.all.values() if self.shown(c))
+        self._keys = [key for key, _ in keyed]
+        self.rows = [row for _, row in keyed]
         self._longest = max((r["end"] - r["start"] for r in self.rows), default=0)
         self._reviewers = Counter(r["created_by"] for r in self.rows)
         self.counts = empty_counts()

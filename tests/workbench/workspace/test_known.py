@@ -2,6 +2,7 @@
 known sentences, adopting a match, comparing two articles and carrying a claim across."""
 
 import json
+import os
 import threading
 
 import pytest
@@ -186,13 +187,45 @@ def test_comparing_runs_as_a_task_on_its_own_connection(ws):
     assert task.result == ws.compare_articles(rows[0], rows[1])
 
 
-def test_closing_the_workspace_stops_the_worker(db_path):
+def test_closing_the_workspace_stops_the_worker_and_its_process(db_path):
     ws = Workspace(open_database(db_path, reviewer="Ana"), "Ana")
     ws.known.ask_claim("no-such-claim")
     assert ws.known.wait_idle(30)
-    worker = ws.known._thread
+    worker, child = ws.known._thread, ws.known._process._child
     ws.close()
     assert not worker.is_alive()
+    assert child.poll() is not None  # the matching process ended with the window
+
+
+def test_matching_runs_in_a_process_of_its_own_so_the_window_keeps_the_gil(ws):
+    article_id = add(ws, VIRAL, "Viral")
+    seen = answers(ws)
+    ws.known.ask_sentences(article_id, VIRAL)
+    assert ws.known.wait_idle(30)
+    child = ws.known._process._child
+    assert child is not None and child.pid != os.getpid() and child.poll() is None
+    [(event, _thread)] = seen
+    assert event.sentences and event.sentences[0].match.url == "https://fc.example/hot-water"
+
+
+def test_a_matching_process_that_dies_is_reported_and_started_again(ws):
+    article_id = add(ws, VIRAL, "Viral")
+    claim_id = ws.mark(article_id, VIRAL.index("drinking"), VIRAL.index(". Doctors"))
+    seen = answers(ws)
+    ws.known.ask_claim(claim_id)
+    assert ws.known.wait_idle(30)
+    first = ws.known._process._child
+    first.kill()
+    first.wait()
+    ws.known.ask_claim(claim_id)  # this question finds the process gone: its answer says so
+    assert ws.known.wait_idle(30)
+    ws.known.ask_claim(claim_id)  # the next one starts a new process
+    assert ws.known.wait_idle(30)
+    answered, failed, again = (event for event, _ in seen)
+    assert answered.matches and answered.error is None
+    assert failed.matches == () and "matching process stopped" in failed.error
+    assert again.error is None and again.matches == answered.matches
+    assert ws.known._process._child.pid != first.pid
 
 
 def test_a_verdict_given_by_another_program_is_known_once_the_workspace_notices_it(ws):

@@ -288,3 +288,19 @@ def add_claim_in(ws, article_id):
     from workbench.claims import add_claim
 
     return add_claim(ws.store, article_id, 0, 7, reviewer_id=ws.reviewer_id)["id"]
+
+
+def test_a_verdict_repaints_the_open_article_once(ws, article_id):
+    """The new row and the new opinions of a verdict are applied to the open article in one pass."""
+    ws.open_article(article_id)
+    claim_id = ws.mark(article_id, 4, 12)
+    ws.set_reviewer("Bo")
+    repaints, flagged = [], []
+    ws.article.events.repaint.connect(repaints.append)
+    ws.article.events.disagreements.connect(flagged.append)
+    ws.set_verdict(claim_id, "disputed")  # Bo's verdict on Ana's pending claim: no disagreement yet
+    ws.set_reviewer("Ana")
+    ws.set_verdict(claim_id, "verified")  # now two reviewers differ
+    assert repaints == [(4, 12), (4, 12)]
+    assert [list(changed) for changed in flagged] == [[claim_id]]
+    assert ws.article.disagreements[claim_id].summary() == "Ana: Verified · Bo: Disputed"

@@ -3,8 +3,8 @@
 Matching an article's sentences is pure Python and takes seconds on a long article. Done on a
 thread of the window's own process it competes with the window for the GIL, and every key press
 waits for the switch interval, again and again (a verdict took 150 ms instead of 10 while the
-marks of a 1,000,000-character article were found). The worker thread of known.py therefore asks
-this child process and waits on a pipe, which releases the GIL.
+marks of a 1,000,000-character article were found). The worker thread of workspace/known.py
+therefore asks this child process and waits on a pipe, which releases the GIL.
 
 Requests and answers are pickled tuples on the child's stdin and stdout, one answer per request:
 ("ok", value) or ("error", message). The child has its own connection, Matcher and KnownSentences
@@ -66,9 +66,9 @@ class KnownProcess:
 
 def _start(path: Path) -> subprocess.Popen:
     """Start the child on this interpreter, finding this very copy of the workbench package."""
-    root = str(Path(__file__).resolve().parents[2])
+    root = str(Path(__file__).resolve().parents[1])
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
-    return subprocess.Popen([sys.executable, "-m", "workbench.workspace.known_process", str(path)],
+    return subprocess.Popen([sys.executable, "-m", "workbench.known_process", str(path)],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
 
 
