@@ -55,6 +55,7 @@ class ClaimDetail(QWidget):
         self.heading.setWordWrap(True)
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.buttons = QButtonGroup(self)
+        self._swatch_palette = None  # the palette the verdict buttons' swatches were drawn for
         self.buttons.setExclusive(True)
         row = self.verdict_row = QGridLayout()
         row.setHorizontalSpacing(4)
@@ -180,8 +181,8 @@ class ClaimDetail(QWidget):
             return
         quote = " ".join(claim["quote"].split())
         self.heading.setText(f"Claim {number}: “{quote}”" if number else f"“{quote}”")
+        self._show_swatches()
         for button, verdict in zip(self.buttons.buttons(), VERDICTS):
-            button.setIcon(theme.swatch(verdict, self.palette()))
             button.setChecked(verdict == claim["verdict"])
         # Keep what the reviewer is typing when the row changes under them (autosave echo),
         # and text a refused save still owes.
@@ -190,6 +191,14 @@ class ClaimDetail(QWidget):
                 self._set_rationale_text(self._unsaved[("rationale", claim["id"])], saved=claim["rationale"] or "")
         elif not same or (not self._timer.isActive() and claim["rationale"] != self.rationale.toPlainText()):
             self._set_rationale_text(claim["rationale"] or "")
+
+    def _show_swatches(self) -> None:
+        """Each verdict button's colour, drawn again only when the palette changed (a new icon repaints the button)."""
+        palette = self.palette()
+        if palette.cacheKey() != self._swatch_palette:
+            self._swatch_palette = palette.cacheKey()
+            for button, verdict in zip(self.buttons.buttons(), VERDICTS):
+                button.setIcon(theme.swatch(verdict, palette))
 
     def _enable(self, enabled: bool) -> None:
         """Enable what acts on a claim; the tabs stay usable (a tab may show what is no claim yet)."""
