@@ -62,7 +62,9 @@ class ArticleView(QTextEdit):
         self._visible: dict[float, tuple] = {}  # margin -> (what the range depends on, the range)
         self._held = 0  # inside one_refresh(): highlights are rebuilt once, at its end
         self._wanted = False
+        self._laid_out = 0  # counts Qt's steps of laying the text out (it lays out lazily, a part at a time)
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.document().documentLayout().documentSizeChanged.connect(self._layout_grew)
 
     # -- content ---------------------------------------------------------------------------
 
@@ -114,6 +116,10 @@ class ArticleView(QTextEdit):
         if lo < self.highlighted[0] or hi > self.highlighted[1]:
             self.refresh_highlights()
 
+    def _layout_grew(self, _size=None) -> None:
+        """Qt laid out more of the text (or laid it out again): the visible range is found afresh."""
+        self._laid_out += 1
+
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if not self._loading:
@@ -122,10 +128,10 @@ class ArticleView(QTextEdit):
     def visible_range(self, margin: float = HIGHLIGHT_MARGIN) -> tuple[int, int]:
         """The code points shown in the viewport, widened by margin viewport heights above and below."""
         viewport = self.viewport()
-        # Finding it takes a while on a long article: the answer is kept while the text, its width
-        # and the scrolled position stay as they are (asking Qt for the document's size instead
-        # would lay out the whole article).
-        key = (margin, self.verticalScrollBar().value(), viewport.size(), self.document().textWidth(), self._shown)
+        # Finding it takes a while on a long article: the answer is kept while the text, its layout
+        # and the scrolled position stay as they are (asking Qt for the document's size instead of
+        # counting its layout steps would lay out the whole article).
+        key = (margin, self.verticalScrollBar().value(), viewport.size(), self._laid_out, self._shown)
         if self._visible.get(margin, (None,))[0] != key:
             extra = int(viewport.height() * margin)
             scrolled = self.verticalScrollBar().value()
