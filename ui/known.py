@@ -1,6 +1,6 @@
 """What the desk already knows, in the window: the Checked Before tab and the reader's margin marks.
 
-`KnownController` asks the workspace's KnownService (a worker thread with its own connection)
+`KnownController` asks the workspace's KnownService (a worker thread and a matching process)
 about the selected claim, the clicked sentence and the open article's sentences, and shows each
 answer only if it is still about what is on screen. Adopting a match goes through the workspace
 (undoable); the verdict it suggests is offered in the tab, never set by itself.

@@ -163,7 +163,7 @@ def main() -> None:
     sys.stdout = sys.stderr
     try:
         serve(Path(sys.argv[1]), sys.stdin.buffer, answers)
-    except BrokenPipeError:  # the window went away mid-answer
+    except (BrokenPipeError, KeyboardInterrupt):  # the window went away mid-answer, or Ctrl+C in its terminal
         pass
 
 

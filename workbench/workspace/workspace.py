@@ -373,7 +373,8 @@ class Workspace(Corrections):
 
     @property
     def known(self) -> "KnownService":
-        """Answers "checked before?" and finds an article's known sentences on a worker thread of its own."""
+        """Answers "checked before?" and finds an article's known sentences off the calling thread (the
+        matching itself runs in a process of its own)."""
         if self._known is None:
             from workbench.workspace.known import KnownService
 
