@@ -53,10 +53,14 @@ def add(ws, body, title):
     return add_article(ws.store, body, reviewer_id=ws.reviewer_id, title=title).article["id"]
 
 
-def test_checked_before_is_answered_on_a_worker_thread_and_keyed_to_the_claim(ws):
+def hot_water_claim(ws) -> tuple[str, str]:
+    """The viral article and its claim that hot water cures the coronavirus (a fact-check says False)."""
     article_id = add(ws, VIRAL, "Viral")
-    start = VIRAL.index("drinking")
-    claim_id = ws.mark(article_id, start, VIRAL.index(". Doctors"))
+    return article_id, ws.mark(article_id, VIRAL.index("drinking"), VIRAL.index(". Doctors"))
+
+
+def test_checked_before_is_answered_on_a_worker_thread_and_keyed_to_the_claim(ws):
+    _article_id, claim_id = hot_water_claim(ws)
     seen = answers(ws)
     ws.known.ask_claim(claim_id)
     assert ws.known.wait_idle(30)
@@ -134,8 +138,7 @@ def test_an_article_left_behind_gets_no_marks(ws):
 
 
 def test_adopting_a_match_adds_evidence_undoably_and_only_offers_the_verdict(ws):
-    article_id = add(ws, VIRAL, "Viral")
-    claim_id = ws.mark(article_id, VIRAL.index("drinking"), VIRAL.index(". Doctors"))
+    _article_id, claim_id = hot_water_claim(ws)
     seen = answers(ws)
     ws.known.ask_claim(claim_id)
     assert ws.known.wait_idle(30)
@@ -209,8 +212,7 @@ def test_matching_runs_in_a_process_of_its_own_so_the_window_keeps_the_gil(ws):
 
 
 def test_a_matching_process_that_dies_is_reported_and_started_again(ws):
-    article_id = add(ws, VIRAL, "Viral")
-    claim_id = ws.mark(article_id, VIRAL.index("drinking"), VIRAL.index(". Doctors"))
+    _article_id, claim_id = hot_water_claim(ws)
     seen = answers(ws)
     ws.known.ask_claim(claim_id)
     assert ws.known.wait_idle(30)
