@@ -87,6 +87,7 @@ class KnownController(QObject):
         self.asked = self.sentence = None
         self.panel.show_nothing()
         self.margin.set_marks([])
+        qt.workspace.known.warm()  # the marks of the article about to open are wanted at once
         self.relay = QtKnown(qt.workspace.known, self)
         self.relay.matchesFound.connect(self._matches_found)
         self.relay.sentencesFound.connect(self._sentences_found)

@@ -84,6 +84,7 @@ class Matching:
 
     def answer(self, request: tuple):
         """The value for one request:
+        ("prepare",): open the database, build the matcher and the sentence index (before questions come).
         ("reload",): fact-checks came in; a new matcher and index before the next answer.
         ("claim", claim id, limit) and ("sentence", text, limit): ranked matches.
         ("article", article id, body, refresh): take an article to mark; its number of sentences.
@@ -94,6 +95,9 @@ class Matching:
         kind, *args = request
         if kind == "reload":
             self.matcher = self.known = None
+            return None
+        if kind == "prepare":
+            self._index()
             return None
         matcher = self._matcher()
         if kind == "claim":

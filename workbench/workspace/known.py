@@ -23,7 +23,7 @@ from workbench.matching import Match
 from workbench.workspace.events import EmitterGroup
 from workbench.known_process import KnownProcess
 
-SENTENCES_PER_PART = 200  # between parts, a waiting question is answered and a stale article given up
+SENTENCES_PER_PART = 500  # about 15 ms of matching; between parts a question is answered, a stale article dropped
 CLOSE_WAIT_S = 10.0
 
 
@@ -72,6 +72,7 @@ class KnownService:
         self._refresh = False  # claims changed: refresh the sentence index before the next marks
         self._rebuild = False  # fact-checks came in (import, merge): a new Matcher and index
         self._busy = False
+        self._warming = False  # warm() started the worker: it builds the index before any question
         self._closed = False
         self._thread: threading.Thread | None = None
         self._process = KnownProcess(self.path)  # the worker thread's own: it alone calls it
@@ -92,6 +93,14 @@ class KnownService:
             self._generation += 1
             self._article = (self._generation, article_id, body)
             self._start()
+
+    def warm(self) -> None:
+        """Start the matching process and build its index now, before the first question (a window,
+        which will want its article's marks, asks this as it opens a database)."""
+        with self._wake:
+            if self._thread is None and not self._closed:
+                self._busy = self._warming = True  # until the index is built
+                self._start()
 
     def drop_sentences(self) -> None:
         """No article is shown any more: stop finding its marks."""
@@ -140,6 +149,8 @@ class KnownService:
 
     def _run(self) -> None:
         try:
+            if self._warming:
+                self._warm_up()
             while True:
                 with self._wake:
                     self._busy = False
@@ -161,6 +172,13 @@ class KnownService:
             with self._wake:
                 self._busy = False
                 self._wake.notify_all()
+
+    def _warm_up(self) -> None:
+        """Have the process open the database and build its index before the first answer is due."""
+        try:
+            self._prepared().call("prepare")
+        except (WorkbenchError, sqlite3.Error):
+            pass  # the first question meets the same trouble, and its answer says so
 
     def _prepared(self) -> KnownProcess:
         """The matching process, told to start afresh if fact-checks came in since it last answered."""

@@ -246,3 +246,19 @@ def test_a_verdict_given_by_another_program_is_known_once_the_workspace_notices_
     assert ws.known.wait_idle(30)
     [known] = seen.pop()[0].sentences
     assert (known.match.id, known.match.verdict) == (claim_id, "verified")
+
+
+def test_warming_up_starts_the_process_before_any_question_and_answers_nothing(ws):
+    seen = answers(ws)
+    ws.known.warm()
+    assert ws.known.wait_idle(30)
+    child = ws.known._process._child
+    assert child is not None and child.poll() is None  # started, its database and index ready
+    assert seen == []
+    ws.known.warm()  # a second call changes nothing
+    assert ws.known._process._child is child
+    article_id, claim_id = hot_water_claim(ws)
+    ws.known.ask_sentences(article_id, VIRAL)
+    assert ws.known.wait_idle(30)
+    [(event, _thread)] = seen
+    assert [known.match.url for known in event.sentences] == ["https://fc.example/hot-water"]
