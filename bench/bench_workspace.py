@@ -5,7 +5,8 @@ claims made by four reviewers with overlaps: 1,000,000 characters / 5,000 claims
 3,000,000 / 15,000. Each key action is timed from the key press to the repaint of the reader,
 as a median of several runs with the fastest and slowest, next to a raw baseline timed in the
 same process and in the same state: a bare QTextEdit holding the same text, laid out to the end
-like the reader, changing one range's format and repainting. `run(quick)` gives the results to
+like the reader, changing one range's format and repainting. A mark is made on text selected on
+screen, as a reviewer selects it (the scroll to each new place is not timed). `run(quick)` gives the results to
 bench/run.py. Searching everything (the search window: a query to its hits painted) is timed
 against the raw FTS5 query of bench_core, and finding a word in the article (Ctrl+F) to its
 highlights painted; both under 50 ms (issue 18). The peak RSS is the process's own peak, so it
@@ -173,9 +174,11 @@ def scenario(app, folder: Path, size: int, claims: int, quick: bool) -> list[Res
             and not opened.claims_at(i + 12)]
     spots = iter(free[::7])
 
-    def select_free():
+    def select_free():  # as a reviewer selects text: on screen (the view scrolls there first, untimed)
         start = next(spots)
         window.reader.select_range(start, start + 6)
+        window.reader.ensureCursorVisible()
+        app.processEvents()
 
     before = len(opened.rows)
     results.append(timed("mark a claim (Enter to repaint)", chars,

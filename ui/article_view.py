@@ -55,7 +55,11 @@ class ArticleView(QTextEdit):
         self.highlighted = (0, 0)  # the code-point range whose claims carry highlights now
         self.find_matches: list[tuple[int, int]] = []  # in-article find: every match, and the current one
         self.find_current = -1
-        self._formats: dict[tuple[str, bool], QTextCharFormat] = {}
+        self._formats: dict[tuple, QTextCharFormat] = {}
+        # The selections of the last refresh, by (UTF-16 start, end, format): most are the same next
+        # time (a key changes one claim), and making one costs more than finding it here.
+        self._made: dict[tuple, QTextEdit.ExtraSelection] = {}
+        self._making: dict[tuple, QTextEdit.ExtraSelection] = {}
         self._press_had_selection = False
         self.context_actions: list = []  # the window's claim actions, offered first in the context menu
         self._shown = 0  # counts the texts shown: a new one (even of the same size) is laid out anew
@@ -83,6 +87,7 @@ class ArticleView(QTextEdit):
         self.find_matches, self.find_current = [], -1
         self.body = article.body if article is not None else ""
         self._shown += 1
+        self._made = {}  # their cursors belong to the text being replaced
         self.offsets = OffsetMap(self.body)
         # The text takes the current character format: a claim's, if the caret sat on one.
         self.setCurrentCharFormat(QTextCharFormat())
@@ -196,6 +201,7 @@ class ArticleView(QTextEdit):
             self.setExtraSelections([])
             return
         lo, hi = self.visible_range()
+        self._making = {}
         touching = self.article.spans_touching(lo, hi)
         verdicts = {row["id"]: row["verdict"] for row in touching}
         selections = []
@@ -205,15 +211,18 @@ class ArticleView(QTextEdit):
                 selections += self._selections(start, end, self._format(verdicts[keys[-1]], len(keys) > 1))
         current = self.article.claim(self.current_claim) if self.current_claim else None
         if current is not None:
-            selections += self._selections(current["start"], current["end"], self._current_format())
+            frame = self._kept(("current",), self._current_format)
+            selections += self._selections(current["start"], current["end"], frame)
         first = bisect_left(self.find_matches, (lo,))
         for index in range(max(0, first - 1), len(self.find_matches)):
             start, end = self.find_matches[index]
             if start >= hi:
                 break
             if end > lo:
-                selections += self._selections(start, end, self._find_format(index == self.find_current))
+                shown = index == self.find_current
+                selections += self._selections(start, end, self._kept(("find", shown), lambda: self._find_format(shown)))
         self.highlighted = (lo, hi)
+        self._made = self._making
         self.setExtraSelections(selections)
 
     def set_find_matches(self, matches: list[tuple[int, int]], current: int) -> None:
@@ -247,20 +256,28 @@ class ArticleView(QTextEdit):
         while block.isValid() and first < last:
             stop = min(last, block.position() + block.length() - 1)  # the paragraph separator stays unselected
             if first < stop:
-                selection = QTextEdit.ExtraSelection()
-                selection.cursor = QTextCursor(self.document())
-                selection.cursor.setPosition(first)
-                selection.cursor.setPosition(stop, QTextCursor.MoveMode.KeepAnchor)
-                selection.format = fmt
+                key = (first, stop, id(fmt))
+                selection = self._made.get(key, self._making.get(key))
+                if selection is None:
+                    selection = QTextEdit.ExtraSelection()
+                    selection.cursor = QTextCursor(self.document())
+                    selection.cursor.setPosition(first)
+                    selection.cursor.setPosition(stop, QTextCursor.MoveMode.KeepAnchor)
+                    selection.format = fmt
+                self._making[key] = selection
                 found.append(selection)
             block = block.next()
             first = block.position()
         return found
 
     def _format(self, verdict: str, overlapped: bool) -> QTextCharFormat:
-        key = (verdict, overlapped)
+        return self._kept((verdict, overlapped),
+                          lambda: theme.char_format(verdict, self.palette(), overlapped=overlapped))
+
+    def _kept(self, key: tuple, make) -> QTextCharFormat:
+        """One format object per key until the palette changes (selections are kept by their format's identity)."""
         if key not in self._formats:
-            self._formats[key] = theme.char_format(verdict, self.palette(), overlapped=overlapped)
+            self._formats[key] = make()
         return self._formats[key]
 
     def _current_format(self) -> QTextCharFormat:
@@ -279,7 +296,7 @@ class ArticleView(QTextEdit):
 
     def refresh_colours(self) -> None:
         """Redraw every highlight (a palette change, or a reset of the open article)."""
-        self._formats = {}
+        self._formats, self._made = {}, {}
         if self.current_claim is not None and (self.article is None or self.article.claim(self.current_claim) is None):
             self.current_claim = None
         self.refresh_highlights()
