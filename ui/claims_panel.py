@@ -3,8 +3,8 @@
 import html
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHBoxLayout, QLabel, QListView,
-                               QStyledItemDelegate, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHBoxLayout, QHeaderView, QLabel,
+                               QTableView, QVBoxLayout, QWidget)
 
 from ui import theme
 from workbench.verdicts import DISPUTED, LABELS, VERDICTS, VERIFIED
@@ -17,6 +17,7 @@ UnsupportedRole = Qt.ItemDataRole.UserRole + 4
 QUOTE_PREVIEW = 140
 NEEDS_EVIDENCE = (VERIFIED, DISPUTED)
 ICON_SIZE = QSize(32, 14)  # the verdict swatch, then room for the "no evidence" warning
+ROW_GAP = 4  # pixels between two claims' rows
 
 
 class ClaimListModel(QAbstractListModel):
@@ -174,11 +175,39 @@ class VerdictFilter(QSortFilterProxyModel):
         return index.data(VerdictRole) == self.verdict or index.data(ClaimIdRole) == self.pinned
 
 
-class FitWidthDelegate(QStyledItemDelegate):
-    """Rows as wide as the list, never wider: long quotes are elided, not scrolled sideways."""
+class ClaimTable(QTableView):
+    """The claim rows as a list: one column, no headers, no grid, every row two lines high.
 
-    def sizeHint(self, option, index) -> QSize:
-        return QSize(1, super().sizeHint(option, index).height())
+    A table rather than a QListView: a table places its rows by its vertical header, which takes a
+    new row in place, where a QListView lays every row out again after each one inserted (4 ms at
+    15,000 claims, on every mark, deletion and undo).
+    """
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        for header in (self.horizontalHeader(), self.verticalHeader()):
+            header.hide()
+        self.horizontalHeader().setStretchLastSection(True)  # rows as wide as the list: quotes are elided
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.setShowGrid(False)
+        self.setTabKeyNavigation(False)  # Tab moves on to the next part of the window, as everywhere
+        self.setWordWrap(False)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setIconSize(ICON_SIZE)
+
+    def setModel(self, model) -> None:
+        super().setModel(model)
+        for signal in (model.modelReset, model.rowsInserted, model.layoutChanged):
+            signal.connect(self._fit_rows)
+
+    def _fit_rows(self, *_args) -> None:
+        """Every row as high as the first needs (they all hold two lines beside the swatch), with a gap."""
+        header = self.verticalHeader()
+        if self.model().rowCount() and (height := self.sizeHintForRow(0) + ROW_GAP) != header.defaultSectionSize():
+            header.setDefaultSectionSize(height)
 
 
 class ClaimsPanel(QWidget):
@@ -200,17 +229,9 @@ class ClaimsPanel(QWidget):
         self.filter.currentIndexChanged.connect(lambda _: self.proxy.set_verdict(self.filter.currentData()))
         self.count = QLabel()
         self.waiting = 0  # claims that could not be placed, waiting beside the list
-        self.list = QListView()
+        self.list = ClaimTable()
         self.list.setObjectName("claimList")
         self.list.setModel(self.proxy)
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        # Uniform two-line rows: a list of thousands of claims must not measure every row.
-        self.list.setUniformItemSizes(True)
-        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.list.setItemDelegate(FitWidthDelegate(self.list))
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setIconSize(ICON_SIZE)
-        self.list.setSpacing(2)
         self.list.selectionModel().currentChanged.connect(self._current_changed)
         top = QHBoxLayout()
         self.title = QLabel("Claims")  # hidden while a "Claims" tab names the list

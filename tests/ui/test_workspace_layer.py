@@ -223,3 +223,25 @@ def test_the_visible_range_covers_exactly_the_text_on_screen_even_while_qt_lays_
         QApplication.processEvents()  # and the scroll bar takes the whole text's height
         checked += sweep(laid_out=True)
     assert checked > 1000
+
+
+def test_the_claim_list_moves_by_arrow_keys_leaves_by_tab_and_keeps_rows_alike(qtbot, window):
+    """The claim list (a one-column table, so that a new row is placed without laying out every
+    row again) behaves as a list: Down picks the next claim everywhere, Tab leaves it, and every
+    row has the height of two lines with the swatch."""
+    open_titled(window, "Emoji article")
+    first = mark(qtbot, window, "minister said")
+    second = mark(qtbot, window, "Final paragraph")
+    table = window.claims_panel.list
+    window.select_claim(first)
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    assert window.current_claim == second and window.reader.current_claim == second
+    heights = {table.rowHeight(row) for row in range(table.model().rowCount())}
+    assert heights == {table.verticalHeader().defaultSectionSize()}
+    assert min(heights) >= 2 * table.fontMetrics().lineSpacing()  # both lines show
+    assert table.visualRect(table.currentIndex()).width() == table.viewport().width()  # as wide as the list
+    qtbot.keyClick(table, Qt.Key.Key_Up)
+    assert window.current_claim == first
+    qtbot.keyClick(table, Qt.Key.Key_Tab)
+    assert not table.hasFocus() and window.current_claim == first  # Tab moved on, choosing no other row
