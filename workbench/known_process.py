@@ -16,6 +16,7 @@ import pickle
 import sqlite3
 import subprocess
 import sys
+import threading
 import traceback
 from pathlib import Path
 
@@ -31,15 +32,21 @@ class KnownProcess:
     def __init__(self, path: Path):
         self.path = Path(path)
         self._child: subprocess.Popen | None = None
+        self._stopped = False  # stop() was called: no child is started any more
+        self._lock = threading.Lock()  # stop() comes from another thread than call()
 
     def call(self, *request):
         """Send a request (see `Matching.answer`) and wait for its value; WorkbenchError if it failed."""
-        if self._child is None:
-            self._child = _start(self.path)
+        with self._lock:
+            if self._stopped:
+                raise WorkbenchError("the matching process was stopped")
+            if self._child is None:
+                self._child = _start(self.path)
+            child = self._child
         try:
-            pickle.dump(request, self._child.stdin, protocol=PROTOCOL)
-            self._child.stdin.flush()
-            status, value = pickle.load(self._child.stdout)
+            pickle.dump(request, child.stdin, protocol=PROTOCOL)
+            child.stdin.flush()
+            status, value = pickle.load(child.stdout)
         except (OSError, EOFError, pickle.UnpicklingError) as error:
             self.close()  # the next call starts a new child
             raise WorkbenchError(f"the matching process stopped ({error or type(error).__name__})") from None
@@ -47,9 +54,19 @@ class KnownProcess:
             raise WorkbenchError(value)
         return value
 
+    def stop(self) -> None:
+        """End the child now, from any thread, and start no other: a call waiting for its answer
+        fails at once."""
+        with self._lock:
+            self._stopped = True
+            child = self._child
+        if child is not None and child.poll() is None:
+            child.kill()
+
     def close(self) -> None:
         """End the child: it stops when its stdin closes (killed if it does not within a few seconds)."""
-        child, self._child = self._child, None
+        with self._lock:
+            child, self._child = self._child, None
         if child is None:
             return
         for stream in (child.stdin, child.stdout):

@@ -124,10 +124,11 @@ class KnownService:
             return self._wake.wait_for(lambda: not (self._busy or self._question or self._article), timeout)
 
     def close(self) -> None:
-        """Stop the worker (after the part under way) and close its connection."""
+        """Stop the worker and its process at once (no answer is wanted any more)."""
         with self._wake:
             self._closed = True
             self._wake.notify_all()
+        self._process.stop()  # a question under way ends in an error nobody hears
         if self._thread is not None:
             self._thread.join(CLOSE_WAIT_S)
 
@@ -199,7 +200,8 @@ class KnownService:
             event = MatchesFound(key, tuple(found))
         except (WorkbenchError, sqlite3.Error) as error:
             event = MatchesFound(key, (), str(error))
-        self.events.matches.emit(event)
+        if not self._stale(None):
+            self.events.matches.emit(event)
 
     def _answer_waiting(self) -> None:
         with self._wake:
@@ -207,9 +209,10 @@ class KnownService:
         if question is not None:
             self._answer(question)
 
-    def _stale(self, generation: int) -> bool:
+    def _stale(self, generation: int | None) -> bool:
+        """Whether the service closed, or (given a generation) the article being marked was left."""
         with self._wake:
-            return self._closed or generation != self._generation
+            return self._closed or (generation is not None and generation != self._generation)
 
     def _mark(self, article: tuple) -> None:
         generation, article_id, body = article

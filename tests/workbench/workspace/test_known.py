@@ -198,6 +198,18 @@ def test_closing_the_workspace_stops_the_worker_and_its_process(db_path):
     ws.close()
     assert not worker.is_alive()
     assert child.poll() is not None  # the matching process ended with the window
+    with pytest.raises(WorkbenchError, match="stopped"):  # and no late question starts another
+        ws.known._process.call("prepare")
+
+
+def test_closing_while_the_process_prepares_stops_it_without_waiting_for_an_answer(db_path):
+    ws = Workspace(open_database(db_path, reviewer="Ana"), "Ana")
+    seen = answers(ws)
+    ws.known.warm()  # the worker starts the process and waits for its index
+    ws.known.ask_claim("no-such-claim")
+    ws.close()
+    assert not ws.known._thread.is_alive()
+    assert seen == []  # nothing is told after closing
 
 
 def test_matching_runs_in_a_process_of_its_own_so_the_window_keeps_the_gil(ws):
