@@ -198,6 +198,13 @@ class ClaimTable(QTableView):
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setIconSize(ICON_SIZE)
 
+    def moveCursor(self, action, modifiers):
+        """Home and End go to the first and last claim, as in a list (in a table they go to the
+        row's first and last column, which here is the row itself)."""
+        if action in (QAbstractItemView.CursorAction.MoveHome, QAbstractItemView.CursorAction.MoveEnd):
+            modifiers |= Qt.KeyboardModifier.ControlModifier
+        return super().moveCursor(action, modifiers)
+
     def setModel(self, model) -> None:
         super().setModel(model)
         for signal in (model.modelReset, model.rowsInserted, model.layoutChanged):

@@ -54,6 +54,11 @@ class KnownProcess:
             raise WorkbenchError(value)
         return value
 
+    def pid(self) -> int | None:
+        """The running child's process id (None before the next call starts one): a new one knows nothing yet."""
+        with self._lock:
+            return self._child.pid if self._child is not None else None
+
     def stop(self) -> None:
         """End the child now, from any thread, and start no other: a call waiting for its answer
         fails at once."""

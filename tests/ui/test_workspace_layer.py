@@ -227,8 +227,8 @@ def test_the_visible_range_covers_exactly_the_text_on_screen_even_while_qt_lays_
 
 def test_the_claim_list_moves_by_arrow_keys_leaves_by_tab_and_keeps_rows_alike(qtbot, window):
     """The claim list (a one-column table, so that a new row is placed without laying out every
-    row again) behaves as a list: Down picks the next claim everywhere, Tab leaves it, and every
-    row has the height of two lines with the swatch."""
+    row again) behaves as a list: Down picks the next claim everywhere, Home and End the first and
+    last, Tab leaves it, and every row has the height of two lines with the swatch."""
     open_titled(window, "Emoji article")
     first = mark(qtbot, window, "minister said")
     second = mark(qtbot, window, "Final paragraph")
@@ -241,6 +241,10 @@ def test_the_claim_list_moves_by_arrow_keys_leaves_by_tab_and_keeps_rows_alike(q
     assert heights == {table.verticalHeader().defaultSectionSize()}
     assert min(heights) >= 2 * table.fontMetrics().lineSpacing()  # both lines show
     assert table.visualRect(table.currentIndex()).width() == table.viewport().width()  # as wide as the list
+    qtbot.keyClick(table, Qt.Key.Key_Home)
+    assert window.current_claim == first
+    qtbot.keyClick(table, Qt.Key.Key_End)
+    assert window.current_claim == second
     qtbot.keyClick(table, Qt.Key.Key_Up)
     assert window.current_claim == first
     qtbot.keyClick(table, Qt.Key.Key_Tab)

@@ -221,11 +221,15 @@ class KnownService:
             with self._wake:
                 refresh, self._refresh = self._refresh, False
             count = process.call("article", article_id, body, refresh)
+            child = process.pid()
             found: list[KnownSentence] = []
             for first in range(0, count, SENTENCES_PER_PART):
                 self._answer_waiting()
                 if self._stale(generation):
                     return
+                if process.pid() != child:  # it died answering a question: its successor is given the article
+                    process.call("article", article_id, body, False)
+                    child = process.pid()
                 found += process.call("find", first, first + SENTENCES_PER_PART)
             event = SentencesFound(article_id, tuple(found))
         except (WorkbenchError, sqlite3.Error) as error:

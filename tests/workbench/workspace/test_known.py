@@ -274,3 +274,30 @@ def test_warming_up_starts_the_process_before_any_question_and_answers_nothing(w
     assert ws.known.wait_idle(30)
     [(event, _thread)] = seen
     assert [known.match.url for known in event.sentences] == ["https://fc.example/hot-water"]
+
+
+def test_marks_go_on_when_the_process_dies_answering_a_question_between_parts(ws, monkeypatch):
+    from workbench.workspace import known
+
+    article_id, claim_id = hot_water_claim(ws)
+    monkeypatch.setattr(known, "SENTENCES_PER_PART", 1)  # a part a sentence: questions come between
+    seen = answers(ws)
+    service = ws.known
+    answer_waiting = service._answer_waiting
+    killed = []
+
+    def a_question_that_kills_the_process():
+        if not killed and service._process.pid() is not None:
+            killed.append(service._process._child)
+            service._question = (known.claim_key(claim_id), None)
+            service._process._child.kill()  # it dies while this question is asked
+        answer_waiting()
+
+    monkeypatch.setattr(service, "_answer_waiting", a_question_that_kills_the_process)
+    service.ask_sentences(article_id, VIRAL)
+    assert service.wait_idle(30)
+    assert killed
+    failed, marks = (event for event, _ in seen)
+    assert isinstance(failed, MatchesFound) and "matching process stopped" in failed.error
+    assert isinstance(marks, SentencesFound) and marks.error is None
+    assert [k.match.url for k in marks.sentences] == ["https://fc.example/hot-water"]
