@@ -136,10 +136,10 @@ class ArticleView(QTextEdit):
         # Finding it takes a while on a long article: the answer is kept while the text, its layout
         # and the scrolled position stay as they are (asking Qt for the document's size instead of
         # counting its layout steps would lay out the whole article).
-        key = (margin, self.verticalScrollBar().value(), viewport.size(), self._laid_out, self._shown)
+        scrolled = self.verticalScrollBar().value()
+        key = (margin, scrolled, viewport.size(), self._laid_out, self._shown)
         if self._visible.get(margin, (None,))[0] != key:
             extra = int(viewport.height() * margin)
-            scrolled = self.verticalScrollBar().value()
             top = self._position_at_height(scrolled - extra, end=False)
             bottom = self._position_at_height(scrolled + viewport.height() + extra, end=True)
             self._visible[margin] = (key, (self.offsets.to_code_point(top), self.offsets.to_code_point_end(bottom) + 1))
